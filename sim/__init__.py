@@ -1,0 +1,15 @@
+"""sim: an agent-based simulation of strategic alliances between states, built on Mesa.
+
+The Python API mirrors the command line::
+
+    import sim
+    res = sim.run("scenarios/sanctions.yaml", runs=50, seed=1)
+    res.states        # tidy DataFrame: run, year, state, gdp_usd_bn, power_share, ...
+    res.summary       # the dict written to summary.json
+"""
+
+from sim.errors import ScenarioError
+from sim.runner import Results, load, run
+from sim.scenario.loader import load_scenario
+
+__all__ = ["Results", "ScenarioError", "load", "load_scenario", "run"]

@@ -1,0 +1,113 @@
+"""Command line: ``sim SCENARIO.yaml`` runs a scenario; ``sim validate FILE…`` checks files.
+
+A thin layer over the Python API (``sim.run``): it parses arguments, prints
+progress and the summary table, writes the results folder, and turns user
+mistakes into one line each and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.errors import ScenarioError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+COMMANDS = ("run", "validate")
+
+
+def _run_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run a scenario's replicates and write a results folder")
+    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument("--runs", type=int, help="replicates (default: the scenario's runs)")
+    p.add_argument("--seed", type=int, help="master seed (default: the scenario's seed)")
+    p.add_argument("--years", type=int, help="years to simulate (default: the scenario's)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="worker processes; 0 = every core (default 1)")
+    p.add_argument("--out", type=Path, help="results folder (default results/NAME/TIMESTAMP)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a scenario field, e.g. parameters.trade.diversion_share=0.3")
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or table")
+
+
+def _validate_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check scenario files without running them")
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (``sim SCENARIO`` is short for ``sim run SCENARIO``)."""
+    top = argparse.ArgumentParser(
+        prog="sim",
+        description="Agent-based simulation of strategic alliances between states.",
+        epilog="Run `sim run --help` for the run options; `sim SCENARIO.yaml` is `sim run`.",
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+    _run_parser(sub)
+    _validate_parser(sub)
+    return top
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from sim.scenario.loader import load_scenario
+
+    status = 0
+    for file in args.files:
+        try:
+            load_scenario(file, args.overrides)
+            print(f"{file}: ok")
+        except ScenarioError as err:
+            print(err, file=sys.stderr)
+            status = EXIT_USAGE
+    return status
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
+    from sim.output import check_out, default_out, write_results
+    from sim.report import format_table, major_states
+    from sim.runner import load, run
+
+    for name in ("runs", "years"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise ScenarioError([_cli_problem(f"--{name}", f"must be at least 1, got {value}")])
+    config = load(args.scenario, args.overrides, runs=args.runs, seed=args.seed, years=args.years)
+    out = args.out or default_out(config)
+    check_out(out)
+    try:
+        results = run(config, jobs=args.jobs, progress=not args.quiet)
+        write_results(results, out, plots=not args.no_plots, argv=["sim", *argv])
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: nothing was written to {out}; run the command again to redo it",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if not args.quiet:
+        print(format_table(results.summary, major_states(config)))
+        seconds = results.timings.get("runs_seconds", 0.0)
+        print(f"\n{results.runs} runs in {seconds:.1f} s; results written to {out}")
+    return 0
+
+
+def _cli_problem(option: str, message: str):
+    from sim.errors import Problem
+
+    return Problem("command line", 0, 0, option, message)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m sim`` and the ``sim`` script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv = ["run", *argv]
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        return _run(args, argv)
+    except ScenarioError as err:
+        print(err, file=sys.stderr)
+        return EXIT_USAGE

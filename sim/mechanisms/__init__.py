@@ -1,0 +1,1 @@
+"""One module per mechanism: vectorised updates on the model, decisions for agents."""

@@ -1,0 +1,57 @@
+"""Affinity: how closely two states' foreign policies agree (UNGA voting agreement, 0-1).
+
+a_t+1 = a_t + ρ (ā - a_t) - λ I + τ + κ + σ ε: reversion ρ toward an anchor ā
+(the 2014 agreement, raised by ``alliances.affinity_bonus`` for new allies),
+minus the fall from sanctions between the pair (I, the strongest sector in either
+direction), plus the drift of a sanctioned target toward states not sanctioning
+it (τ), plus pipeline lock-in (κ, proportional to the importer's gas share from
+the pair), plus symmetric noise. Events (arms deals, pipelines, exercises) add
+their own shifts when they happen.
+
+References:
+    Voeten (2013), UNGA voting data; Bailey, Strezhnev & Voeten (2017).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.mechanisms.sanctions import pair_intensity
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
+
+
+def target_drift(sanctions: np.ndarray, rate: float) -> np.ndarray:
+    """τ_tk: each target's pull toward the states that do not sanction it (symmetric)."""
+    between = pair_intensity(sanctions).max(axis=0)
+    suffered = sanctions.max(axis=0).max(axis=0)  # strongest sanction on each target
+    drift = rate * suffered[:, None] * (between == 0)
+    np.fill_diagonal(drift, 0.0)
+    return drift + drift.T
+
+
+def lockin(gas_flow: np.ndarray, gas_consumption: np.ndarray, rate: float) -> np.ndarray:
+    """κ_ij: rate × the importer's share of its gas consumption from the pair (symmetric)."""
+    share = np.divide(gas_flow, gas_consumption[None, :], out=np.zeros_like(gas_flow),
+                      where=gas_consumption[None, :] > 0)
+    share = np.clip(share, 0.0, 1.0)
+    return rate * (share + share.T)
+
+
+def update(model: WorldModel) -> None:
+    """One year of affinity dynamics for every pair at once."""
+    p = model.params
+    anchor = model.affinity0 + p.alliances.affinity_bonus * (model.allied - model.allied0)
+    between = pair_intensity(model.sanctions).max(axis=0)
+    noise = model.rng.normal(size=(model.n, model.n))
+    noise = p.affinity.noise * (noise + noise.T) / np.sqrt(2.0)
+    change = (p.affinity.reversion * (anchor - model.affinity)
+              - p.sanctions.affinity_loss * between
+              + target_drift(model.sanctions, p.sanctions.target_drift)
+              + lockin(model.gas_flow, model.gas_consumption, p.pipelines.lockin)
+              + noise)
+    model.affinity = np.clip(model.affinity + change, 0.0, 1.0)
+    np.fill_diagonal(model.affinity, 1.0)

@@ -1,0 +1,50 @@
+"""Alliances: formed to balance a shared threat between friends, broken when affinity decays.
+
+A state proposes a defence pledge to each non-allied state k with affinity at
+least ``form_affinity`` that shares a threat of at least ``min_common_threat``
+from a third state (max_j min(θ_ij, θ_kj)), with yearly chance ``form_rate``. An
+ally whose affinity fell below ``break_affinity`` is dropped with chance
+``break_rate``. Allied pairs' affinity anchor rises (``affinity_bonus``) and their
+trade grows (``trade.alliance_bonus``).
+
+References:
+    Walt (1987), *The Origins of Alliances*; Leeds et al. ATOP v5.1 (starting pledges).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.mechanisms.threat import common_threat
+
+if TYPE_CHECKING:
+    from sim.agents import State
+    from sim.model import WorldModel
+
+
+def set_pledge(model: WorldModel, i: int, k: int, allied: bool, origin: str) -> None:
+    """Form or break the defence pledge between i and k."""
+    model.allied[i, k] = model.allied[k, i] = float(allied)
+    kind = "alliance_formed" if allied else "alliance_broken"
+    model.log(kind, model.ids[i], model.ids[k], 1.0, origin)
+
+
+def review_alliances(agent: State) -> None:
+    """Drop allies that drifted away; propose pledges to friends facing the same threat."""
+    model = agent.model
+    p = model.params.alliances
+    i = agent.index
+    draws = model.rng.random(model.n)
+    allied = model.allied[i] > 0
+    for k in np.nonzero(allied & (model.affinity[i] < p.break_affinity)
+                        & (draws < p.break_rate))[0]:
+        set_pledge(model, i, int(k), False, "decision")
+    shared = common_threat(model.threat, i)
+    candidates = (~allied & model.acts & (model.affinity[i] >= p.form_affinity)
+                  & (shared >= p.min_common_threat))
+    candidates[i] = False
+    draws = model.rng.random(model.n)
+    for k in np.nonzero(candidates & (draws < p.form_rate))[0]:
+        set_pledge(model, i, int(k), True, "decision")

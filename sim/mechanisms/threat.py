@@ -1,0 +1,49 @@
+"""Threat: how much each state has to fear from each other state.
+
+θ_ij = K_j / (K_i + K_j) · (1 - a_ij) · 1 / (1 + d_ij / d½), the threat state
+``j`` poses to state ``i``: relative capability, hostility (one minus affinity)
+and proximity (Boulding's loss-of-strength gradient; ``d½`` is
+``alliances.proximity_km``). It drives balancing (alliances), arms purchases and
+exercises.
+
+References:
+    Walt (1987), *The Origins of Alliances* (balance of threat).
+    Boulding (1962), *Conflict and Defense* (loss-of-strength gradient).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
+
+
+def threat_matrix(capability: np.ndarray, affinity: np.ndarray, distance: np.ndarray,
+                  half_distance_km: float, acts: np.ndarray) -> np.ndarray:
+    """θ[i, j], the threat j poses to i, in [0, 1]; zero on the diagonal and for non-actors."""
+    total = capability[:, None] + capability[None, :]
+    relative = np.divide(np.broadcast_to(capability[None, :], total.shape), total,
+                         out=np.zeros_like(total), where=total > 0)
+    proximity = 1.0 / (1.0 + distance / max(half_distance_km, 1e-9))
+    theta = relative * (1.0 - affinity) * proximity
+    np.fill_diagonal(theta, 0.0)
+    theta[~acts, :] = 0.0
+    theta[:, ~acts] = 0.0
+    return theta
+
+
+def common_threat(theta: np.ndarray, i: int) -> np.ndarray:
+    """For each k, the largest threat i and k share from one third state: max_j min(θ_ij, θ_kj)."""
+    shared = np.minimum(theta[i][None, :], theta)
+    shared[:, i] = 0.0
+    np.fill_diagonal(shared, 0.0)
+    return shared.max(axis=1)
+
+
+def update(model: WorldModel) -> None:
+    """Refresh the threat matrix the year's decisions read."""
+    model.threat = threat_matrix(model.capability, model.affinity, model.distance,
+                                 model.params.alliances.proximity_km, model.acts)

@@ -1,0 +1,96 @@
+"""Power, concentration, polarity and blocs: pure functions of arrays.
+
+References:
+    Singer, Bremer & Stuckey (1972) (CINC: a state's mean share of world capabilities).
+    Ray & Singer (1973), "Measuring the Concentration of Power" (CON).
+    Laakso & Taagepera (1979) (effective number, 1/Σs²).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+POLARITIES = ("unipolar", "bipolar", "multipolar")
+
+
+def power_index(components: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """CINC-style composite: the weighted mean of each row's share of every component.
+
+    Args:
+        components: Component name -> non-negative values per row (all rows of the world).
+        weights: Component name -> weight (normalised here to sum to one).
+
+    Returns:
+        One index per row; the indices sum to 1 over the rows.
+    """
+    total_weight = sum(weights.values())
+    index = np.zeros_like(next(iter(components.values())), dtype=float)
+    for name, values in components.items():
+        total = values.sum()
+        if total > 0 and weights[name] > 0:
+            index += weights[name] / total_weight * values / total
+    return index
+
+
+def concentration(shares: np.ndarray) -> float:
+    """Ray-Singer CON over the given actors: √((Σ s² - 1/N) / (1 - 1/N)), s renormalised."""
+    n = len(shares)
+    s = shares / shares.sum()
+    if n < 2:
+        return 1.0
+    return float(np.sqrt(max((np.square(s).sum() - 1.0 / n) / (1.0 - 1.0 / n), 0.0)))
+
+
+def effective_poles(shares: np.ndarray) -> float:
+    """Effective number of poles among the given actors: 1 / Σ s², s renormalised."""
+    s = shares / shares.sum()
+    return float(1.0 / np.square(s).sum())
+
+
+def polarity(shares: np.ndarray, pole_share: float, unipolar_ratio: float) -> str:
+    """Classify the system from actors' shares of world power.
+
+    A pole holds at least ``pole_share`` of world power. The system is unipolar when
+    the leader holds at least ``unipolar_ratio`` times the runner-up's share (or is
+    the only pole), bipolar with exactly two poles, multipolar with three or more
+    (or none: power diffused below the threshold).
+    """
+    ranked = np.sort(shares)[::-1]
+    poles = int((ranked >= pole_share).sum())
+    runner_up = ranked[1] if len(ranked) > 1 else 0.0
+    if poles == 1 or (poles >= 1 and ranked[0] >= unipolar_ratio * runner_up):
+        return "unipolar"
+    if poles == 2:
+        return "bipolar"
+    return "multipolar"
+
+
+def blocs(affinity: np.ndarray, allied: np.ndarray, threshold: float) -> np.ndarray:
+    """Group actors whose average pairwise alignment is at least ``threshold``.
+
+    Alignment is affinity, or 1 for allied pairs. Average-linkage hierarchical
+    clustering on 1 - alignment, cut at 1 - threshold, so that each bloc's
+    members are on average at least ``threshold`` aligned with each other.
+
+    Returns:
+        A cluster number per actor (1-based, arbitrary order).
+    """
+    n = len(affinity)
+    if n == 1:
+        return np.ones(1, dtype=int)
+    alignment = np.maximum(affinity, allied)
+    distance = 1.0 - (alignment + alignment.T) / 2.0
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(np.clip(distance, 0.0, 1.0), checks=False), method="average")
+    return fcluster(tree, t=1.0 - threshold + 1e-12, criterion="distance")
+
+
+def bloc_names(labels: np.ndarray, ids: list[str], power: np.ndarray) -> list[str]:
+    """Name each actor's bloc after its most powerful member."""
+    names = {}
+    for label in np.unique(labels):
+        members = np.nonzero(labels == label)[0]
+        names[label] = ids[members[np.argmax(power[members])]]
+    return [names[label] for label in labels]

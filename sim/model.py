@@ -1,0 +1,159 @@
+"""The world as a Mesa model: states as agents, dyadic quantities as n×n arrays.
+
+One step is one year. A step applies the scenario's events dated in the year it
+starts from, lets every acting state decide (in random order), then advances
+the vectorised dynamics: trade, gas, economy, military, affinity. The state at
+the end of the step is recorded as the next year.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import metrics
+from sim.agents import State
+from sim.mechanisms import (
+    affinity,
+    arms,
+    economy,
+    events,
+    military,
+    pipelines,
+    sanctions,
+    threat,
+    trade,
+)
+from sim.recorder import Recorder
+from sim.scenario.schema import Scenario
+from sim.world import build_world
+
+
+class WorldModel(mesa.Model):
+    """States interacting through sanctions, arms, pipelines, alliances and exercises.
+
+    Attributes:
+        config: The validated scenario (``Model.scenario`` is Mesa's own).
+        ids: Row ids: acting states, then ``ROW``.
+        year: The calendar year of the current state.
+    """
+
+    def __init__(self, config: Scenario, rng: np.random.Generator | int | None = None):
+        super().__init__(rng=rng)
+        self.config = config
+        self.params = config.parameters
+        start = build_world(config.world.states, self.params.military.depreciation,
+                            config.world.capability_history_start, config.start_year)
+        self.ids = start.ids
+        self.index = {state: i for i, state in enumerate(self.ids)}
+        self.n = len(self.ids)
+        self.year = config.start_year
+        self.acts = np.ones(self.n, bool)
+        self.acts[-1] = False
+        self._init_arrays(start)
+        for i, (iso3, name) in enumerate(zip(start.ids, start.names, strict=True)):
+            State(self, i, iso3, name, acts=bool(self.acts[i]))
+        self.states = self.agents_by_type[State]
+        self.by_id = {agent.iso3: agent for agent in self.states}
+        self.contracts.extend(pipelines.existing_contracts(self))
+        self.gas_flow0 = pipelines.flows(self)
+        self.gas_flow = self.gas_flow0.copy()
+        self.schedule = events.Schedule(config)
+        self.recorder = Recorder(self)
+        self.recorder.record()
+
+    def _init_arrays(self, start) -> None:
+        a = start.attributes
+        n = self.n
+        self.gdp0 = a["gdp_usd_bn"].copy()
+        self.gdp = self.gdp0.copy()
+        self.trend = a["growth_trend_pct"] / 100.0
+        self.growth_sd = a["growth_sd_pct"] / 100.0
+        self.growth = np.zeros(n)
+        self.population = a["population_m"].copy()
+        self.milex_share = np.divide(a["milex_usd_bn"], self.gdp0, out=np.zeros(n),
+                                     where=self.gdp0 > 0)
+        self.milex = a["milex_usd_bn"].copy()
+        self.capability = start.capability.copy()
+        self.energy_consumption0 = a["energy_consumption_ej"].copy()
+        self.energy_consumption = self.energy_consumption0.copy()
+        self.energy_production0 = a["energy_production_ej"].copy()
+        self.energy_production = self.energy_production0.copy()
+        self.energy_production_base = self.energy_production0.copy()
+        self.gas_consumption = a["gas_consumption_bcm"].copy()
+        self.gas_production0 = a["gas_production_bcm"].copy()
+        self.gas_production = self.gas_production0.copy()
+        self.arms_exports_tiv = a["arms_exports_tiv_m"].copy()
+        self.level_loss = np.zeros(n)
+        self.trade_gap = np.zeros(n)
+        self.trade_gap_previous = np.zeros(n)
+        self.price_index = 1.0
+        # dyadic state
+        self.trade0 = start.trade.copy()
+        self.trade = start.trade.copy()
+        self.trade_deviation = np.zeros((n, n))
+        self.exposure = sanctions.exposure_shares(self.trade0)
+        self.affinity0 = start.affinity.copy()
+        self.affinity = start.affinity.copy()
+        self.allied0 = start.allied.copy()
+        self.allied = start.allied.copy()
+        self.distance = start.distance
+        self.sanctions = np.zeros((len(sanctions.SECTOR_INDEX), n, n))  # [sector, sender, target]
+        self.countering = np.zeros((n, n), bool)
+        self.tech_exposure = np.zeros(n)
+        self.arms_background = start.arms / 1000.0  # TIV bn/yr, 2010-14 mean
+        self.arms_flow = self.arms_background.copy()
+        self.deliveries: list[arms.Delivery] = []
+        self.contracts: list[pipelines.Contract] = []
+        self.gas_flow = np.zeros((n, n))
+        self.gas_flow0 = np.zeros((n, n))
+        self.events_log: list[tuple] = []
+        self.exercised: set[tuple[int, int]] = set()
+        self.is_seller = arms.sellers(self)
+        self.energy_revenue = economy.energy_revenue(self)
+        self.gas_import_cost = np.zeros(n)
+        threat.update(self)
+
+    # ------------------------------------------------------------------ helpers
+
+    def shift_affinity(self, i: int, j: int, amount: float) -> None:
+        """Move the pair's affinity by ``amount``, kept within [0, 1] and symmetric."""
+        value = min(max(self.affinity[i, j] + amount, 0.0), 1.0)
+        self.affinity[i, j] = self.affinity[j, i] = value
+
+    def power_index(self) -> np.ndarray:
+        """This year's CINC-style power index of every row (sums to 1)."""
+        w = self.params.power.weights
+        return metrics.power_index(
+            {"military": self.capability, "economy": self.gdp,
+             "energy": self.energy_consumption, "population": self.population},
+            {"military": w.military, "economy": w.economy, "energy": w.energy,
+             "population": w.population},
+        )
+
+    def log(self, kind: str, source: str, target: str, magnitude: float, origin: str) -> None:
+        """Record something that happened this year (exogenous or chosen)."""
+        self.events_log.append((self.year, kind, source, target, float(magnitude), origin))
+
+    # --------------------------------------------------------------------- step
+
+    def step(self) -> None:
+        """Advance one year."""
+        self.exercised.clear()
+        self.schedule.apply(self, self.year)
+        threat.update(self)
+        self.states.shuffle_do("decide")
+        self.tech_exposure = sanctions.exposure(self, "technology")
+        pipelines.update(self)
+        trade.update(self)
+        economy.update(self)
+        arms.update(self)
+        military.update(self)
+        affinity.update(self)
+        self.year += 1
+        self.recorder.record()
+
+    def run(self) -> None:
+        """Run every year of the scenario."""
+        for _ in range(self.config.years):
+            self.step()

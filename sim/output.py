@@ -1,0 +1,108 @@
+"""Writing a results folder: Parquet tables, summary, manifest, resolved scenario, plots.
+
+Everything is written into a hidden sibling folder first and renamed into place
+at the end, so a results folder either is complete or does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import Problem, ScenarioError
+from sim.runner import Results
+from sim.scenario.schema import Scenario
+
+RESULTS_ROOT = Path("results")
+PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "pydantic", "pyyaml",
+            "matplotlib", "networkx", "tqdm")
+
+
+def default_out(config: Scenario, now: datetime | None = None) -> Path:
+    """``results/<scenario-name>/<YYYYmmdd-HHMMSS>/``."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return RESULTS_ROOT / config.name / stamp
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output folder that already holds something."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ScenarioError(Problem("--out", 0, 0, "", f"{out} already exists and is not empty"))
+
+
+def resolved_yaml(config: Scenario) -> str:
+    """The fully resolved scenario as YAML (extends and overrides applied)."""
+    data = config.model_dump(mode="json")
+    data["events"] = {k: v for k, v in data["events"].items() if v is not None}
+    data["world"]["pipelines"] = {
+        k: v for k, v in data["world"]["pipelines"].items() if v is not None
+    }
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _versions() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def manifest(results: Results, scenario_text: str, argv: list[str] | None) -> dict[str, Any]:
+    """Provenance of a run: versions, seed, command line, scenario hash, timings."""
+    return {
+        "scenario": results.scenario.name,
+        "scenario_sha256": hashlib.sha256(scenario_text.encode()).hexdigest(),
+        "seed": results.seed,
+        "runs": results.runs,
+        "command": argv if argv is not None else sys.argv,
+        "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": _versions(),
+        "timings": results.timings,
+    }
+
+
+def write_results(results: Results, out: Path, plots: bool = True,
+                  argv: list[str] | None = None) -> Path:
+    """Write every output of ``results`` into ``out`` atomically and return ``out``."""
+    check_out(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        started = time.perf_counter()
+        for name, table in results.tables().items():
+            table.to_parquet(partial / f"{name}.parquet", index=False)
+        text = resolved_yaml(results.scenario)
+        (partial / "scenario.yaml").write_text(text, encoding="utf-8")
+        (partial / "summary.json").write_text(json.dumps(results.summary, indent=2) + "\n")
+        if plots:
+            from sim.plots import plot_run
+
+            plot_run(results.tables(), results.summary, results.scenario, partial / "plots")
+        results.timings["write_seconds"] = time.perf_counter() - started
+        (partial / "manifest.json").write_text(
+            json.dumps(manifest(results, text, argv), indent=2) + "\n")
+        if out.exists():
+            out.rmdir()
+        partial.rename(out)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return out

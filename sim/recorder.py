@@ -1,0 +1,121 @@
+"""Recording a run: preallocated yearly arrays, turned into tidy tables at the end.
+
+Mesa's DataCollector appends Python objects per agent per step; a run here
+records whole numpy rows per year instead and builds each DataFrame once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim import metrics
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
+
+STATE_COLUMNS = {  # output column -> model attribute
+    "gdp_usd_bn": "gdp",
+    "growth": "growth",
+    "milex_usd_bn": "milex",
+    "capability": "capability",
+    "energy_production_ej": "energy_production",
+    "energy_consumption_ej": "energy_consumption",
+    "population_m": "population",
+    "level_loss": "level_loss",
+}
+DYAD_COLUMNS = ("trade_usd_bn", "affinity", "allied", "sanction_intensity",
+                "arms_transfer_usd_bn", "gas_flow_bcm")
+EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
+
+
+class Recorder:
+    """Keeps every year's state of one model run."""
+
+    def __init__(self, model: WorldModel):
+        self.model = model
+        years, n = model.config.years + 1, model.n
+        self.states = {col: np.zeros((years, n)) for col in STATE_COLUMNS}
+        self.states.update({col: np.zeros((years, n)) for col in (
+            "trade_usd_bn", "arms_imports_usd_bn", "gas_exports_bcm", "power_index")})
+        self.bloc: list[list[str]] = []
+        self.dyads = {col: np.zeros((years, n, n)) for col in DYAD_COLUMNS}
+        self.system: list[tuple] = []
+        self.row = 0
+
+    def record(self) -> None:
+        """Store the model's current year."""
+        m, t = self.model, self.row
+        for col, attr in STATE_COLUMNS.items():
+            self.states[col][t] = getattr(m, attr)
+        self.states["trade_usd_bn"][t] = m.trade.sum(axis=1)
+        self.states["arms_imports_usd_bn"][t] = m.arms_flow.sum(axis=0)
+        self.states["gas_exports_bcm"][t] = m.gas_flow.sum(axis=1)
+        power = m.power_index()
+        self.states["power_index"][t] = power
+        d = self.dyads
+        d["trade_usd_bn"][t] = m.trade
+        d["affinity"][t] = m.affinity
+        d["allied"][t] = m.allied
+        d["sanction_intensity"][t] = m.sanctions.max(axis=0)
+        d["arms_transfer_usd_bn"][t] = m.arms_flow
+        d["gas_flow_bcm"][t] = m.gas_flow
+        self._record_system(power)
+        self.row += 1
+
+    def _record_system(self, power: np.ndarray) -> None:
+        m = self.model
+        p = m.params.power
+        acting = power[m.acts]
+        ids = [s for s, a in zip(m.ids, m.acts, strict=True) if a]
+        leader = int(np.argmax(acting))
+        labels = metrics.blocs(m.affinity[np.ix_(m.acts, m.acts)],
+                               m.allied[np.ix_(m.acts, m.acts)], p.bloc_affinity)
+        self.bloc.append([*metrics.bloc_names(labels, ids, acting), ""])
+        self.system.append((
+            m.year, ids[leader], float(acting[leader]), metrics.concentration(acting),
+            metrics.effective_poles(acting),
+            metrics.polarity(acting, p.pole_share, p.unipolar_ratio),
+            int((acting >= p.pole_share).sum()), int(len(set(labels))),
+        ))
+
+    # ------------------------------------------------------------------ tables
+
+    def tables(self, run: int) -> dict[str, pd.DataFrame]:
+        """The run's tidy tables: states, dyads, system, events."""
+        m = self.model
+        years = np.arange(m.config.start_year, m.config.start_year + self.row)
+        n = m.n
+        states = pd.DataFrame({
+            "run": np.int32(run),
+            "year": np.repeat(years, n).astype(np.int32),
+            "state": np.tile(np.array(m.ids), len(years)),
+            **{col: values[: self.row].ravel() for col, values in self.states.items()},
+        })
+        states["power_share"] = states["power_index"] / states.groupby("year")[
+            "power_index"].transform("sum")
+        states["bloc"] = np.array(self.bloc, dtype=object).ravel()
+        a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+        off = a != b
+        frames = {col: values[: self.row][:, off].ravel() for col, values in self.dyads.items()}
+        dyads = pd.DataFrame({
+            "run": np.int32(run),
+            "year": np.repeat(years, off.sum()).astype(np.int32),
+            "a": np.tile(np.array(m.ids)[a[off]], len(years)),
+            "b": np.tile(np.array(m.ids)[b[off]], len(years)),
+            **frames,
+        })
+        dyads["allied"] = dyads["allied"].astype(bool)
+        values = dyads[list(DYAD_COLUMNS)].to_numpy()
+        dyads = dyads[(values != 0).any(axis=1)].reset_index(drop=True)
+        system = pd.DataFrame(self.system, columns=[
+            "year", "leader", "leader_share", "con", "effective_poles", "polarity", "poles",
+            "blocs"])
+        system.insert(0, "run", np.int32(run))
+        system["year"] = system["year"].astype(np.int32)
+        events = pd.DataFrame(m.events_log, columns=list(EVENT_COLUMNS))
+        events.insert(0, "run", np.int32(run))
+        events["year"] = events["year"].astype(np.int32)
+        return {"states": states, "dyads": dyads, "system": system, "events": events}

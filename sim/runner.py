@@ -1,0 +1,145 @@
+"""Running replicates: one run is a function of (scenario, seed); many runs map it over seeds.
+
+Replicate seeds are spawned from the master seed with
+``numpy.random.SeedSequence(seed).spawn(runs)``, and results are put back in run
+order, so the tables are identical whatever the number of worker processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim.model import WorldModel
+from sim.report import summarize
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
+
+TABLES = ("states", "dyads", "system", "events")
+
+
+def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
+    """Independent seeds for ``runs`` replicates, all derived from one master seed."""
+    return np.random.SeedSequence(seed).spawn(runs)
+
+
+def run_replicate(config: Scenario, run: int, seed: np.random.SeedSequence) -> dict[str, Any]:
+    """Run one replicate and return its tidy tables (a picklable top-level function)."""
+    model = WorldModel(config, rng=np.random.default_rng(seed))
+    model.run()
+    return model.recorder.tables(run)
+
+
+@dataclass
+class Results:
+    """The tables and summary of a set of replicates of one scenario."""
+
+    scenario: Scenario
+    seed: int
+    runs: int
+    states: pd.DataFrame
+    dyads: pd.DataFrame
+    system: pd.DataFrame
+    events: pd.DataFrame
+    summary: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The four tables by name."""
+        return {name: getattr(self, name) for name in TABLES}
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker count: ``None``/0 means every core."""
+    return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+
+
+def _executor(jobs: int) -> Executor:
+    # forkserver: safe with threads (tqdm's monitor) and cheap after the first worker.
+    return ProcessPoolExecutor(max_workers=jobs,
+                               mp_context=multiprocessing.get_context("forkserver"))
+
+
+def run_replicates(config: Scenario, runs: int, seed: int, jobs: int = 1,
+                   progress: bool = False,
+                   on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """Run every replicate, in this process or a pool, and return them in run order."""
+    seeds = replicate_seeds(seed, runs)
+    bar = tqdm(total=runs, desc=config.name, unit="run", disable=not progress, leave=False)
+    done: dict[int, dict[str, Any]] = {}
+    try:
+        if jobs <= 1 or runs == 1:
+            for run, child in enumerate(seeds):
+                done[run] = run_replicate(config, run, child)
+                bar.update()
+        else:
+            with _executor(min(jobs, runs)) as pool:
+                futures = {pool.submit(run_replicate, config, run, child): run
+                           for run, child in enumerate(seeds)}
+                try:
+                    for future in as_completed(futures):
+                        done[futures[future]] = future.result()
+                        bar.update()
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+    finally:
+        bar.close()
+    return [done[run] for run in range(runs)]
+
+
+def combine(parts: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-run tables into one table each."""
+    return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in TABLES}
+
+
+def run(scenario: str | Path | dict | Scenario, runs: int | None = None,
+        seed: int | None = None, years: int | None = None, jobs: int | None = 1,
+        overrides: list[str] | None = None, progress: bool = False) -> Results:
+    """Run a scenario's replicates and return their tables and summary.
+
+    Args:
+        scenario: A YAML path, a dict with the same fields, or a loaded Scenario.
+        runs: Replicates (default: the scenario's ``runs``).
+        seed: Master seed (default: the scenario's ``seed``).
+        years: Years to simulate (default: the scenario's ``years``).
+        jobs: Worker processes; ``None`` or 0 uses every core.
+        overrides: ``path=value`` strings applied to the scenario.
+        progress: Show a progress bar.
+
+    Returns:
+        The results: ``states``, ``dyads``, ``system``, ``events`` DataFrames and ``summary``.
+
+    Example:
+        >>> import sim
+        >>> res = sim.run("scenarios/sanctions.yaml", runs=50, seed=1)  # doctest: +SKIP
+        >>> res.states.query("year == 2040 and state == 'RUS'").power_share.median()
+    """
+    config = load(scenario, overrides, runs=runs, seed=seed, years=years)
+    started = time.perf_counter()
+    parts = run_replicates(config, config.runs, config.seed, resolve_jobs(jobs), progress)
+    elapsed = time.perf_counter() - started
+    tables = combine(parts)
+    return Results(config, config.seed, config.runs, **tables,
+                   summary=summarize(config, tables), timings={"runs_seconds": elapsed})
+
+
+def load(scenario: str | Path | dict | Scenario, overrides: list[str] | None = None,
+         runs: int | None = None, seed: int | None = None, years: int | None = None) -> Scenario:
+    """Load a scenario and apply overrides and the run settings given explicitly."""
+    settings = [f"{key}={value}" for key, value in
+                (("runs", runs), ("seed", seed), ("years", years)) if value is not None]
+    if isinstance(scenario, Scenario):
+        scenario = scenario.model_dump(mode="json")
+    return load_scenario(scenario, [*(overrides or []), *settings])

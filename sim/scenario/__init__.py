@@ -1,0 +1,1 @@
+"""Scenario files: schema, loading with locations, and checks against the world data."""

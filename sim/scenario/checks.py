@@ -1,0 +1,72 @@
+"""Checks that need the world data: known state ids, events among acting states, dates in range."""
+
+from __future__ import annotations
+
+import difflib
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario.loader import Located
+from sim.scenario.schema import Scenario
+from sim.world import GROUPS, known_ids, members
+
+_STATE_FIELDS = ("senders", "target", "seller", "buyer", "exporter", "importer", "members",
+                 "participants")
+
+
+def _unknown(state: str, known: set[str]) -> str:
+    hint = difflib.get_close_matches(state, sorted(known), n=1)
+    return f"unknown state id {state!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+
+
+def _world_problems(scenario: Scenario, located: Located) -> list[Problem]:
+    known = known_ids()
+    problems = []
+    covered: dict[str, str] = {}
+    for i, state in enumerate(scenario.world.states):
+        path = ("world", "states", str(i))
+        if state not in known:
+            problems.append(located.problem(path, _unknown(state, known)))
+            continue
+        for country in members(state):
+            if country in covered:
+                problems.append(located.problem(
+                    path, f"{state} overlaps {covered[country]} (both include {country})"))
+            covered[country] = state
+    return problems
+
+
+def _event_problems(scenario: Scenario, located: Located) -> list[Problem]:
+    acting = set(scenario.world.states)
+    problems = []
+    for key, event in scenario.active_events().items():
+        base = ("events", key)
+        if not scenario.start_year <= event.year <= scenario.end_year:
+            problems.append(located.problem((*base, "year"), (
+                f"expected a year within the run {scenario.start_year}-{scenario.end_year}, "
+                f"got {event.year}")))
+        for field in _STATE_FIELDS:
+            value = getattr(event, field, None)
+            if value is None:
+                continue
+            for i, state in enumerate([value] if isinstance(value, str) else value):
+                path = (*base, field) if isinstance(value, str) else (*base, field, str(i))
+                if state not in acting:
+                    problems.append(located.problem(path, (
+                        f"{state!r} is not an acting state of this scenario "
+                        f"(world.states: {', '.join(scenario.world.states)})")))
+    return problems
+
+
+def check_against_world(scenario: Scenario, located: Located) -> None:
+    """Raise a ScenarioError listing every reference the world data cannot satisfy."""
+    problems = _world_problems(scenario, located) + _event_problems(scenario, located)
+    acting = set(scenario.world.states)
+    for i, state in enumerate(scenario.major_states):
+        if state not in acting:
+            problems.append(located.problem(("major_states", str(i)),
+                                            f"{state!r} is not in world.states"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+__all__ = ["check_against_world", "GROUPS"]

@@ -1,0 +1,465 @@
+"""The scenario schema: every field typed, bounded, described with its unit.
+
+The schema is the single source of defaults: docs and validation read it, nothing
+copies it. Parameters that have no data behind them say so in their description
+(and in docs/model.md) so that users know to sweep them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+StateId = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code (EUU for the EU-27)"),
+]
+Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Year = Annotated[int, Field(ge=1990, le=2200)]
+
+
+class Strict(BaseModel):
+    """Base for every schema block: unknown keys are errors, numbers must be finite."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+# --------------------------------------------------------------------------- world
+
+
+class ExistingPipeline(Strict):
+    """A pipeline already delivering gas in the start year."""
+
+    exporter: StateId
+    importer: StateId
+    capacity_bcm: NonNegative = Field(description="start-year delivered volume, bcm/year")
+    source: str = Field("", description="citation for the volume")
+
+    @model_validator(mode="after")
+    def _check(self) -> ExistingPipeline:
+        if self.exporter == self.importer:
+            raise ValueError("exporter and importer must differ")
+        return self
+
+
+class World(Strict):
+    """Which packaged starting world to use, which states act in it, what already flows."""
+
+    data: Literal["world_2014"] = Field(
+        "world_2014", description="packaged baseline data set (sim/data/README.md)"
+    )
+    states: list[StateId] = Field(
+        description="acting states; every other country is merged into the remainder ROW",
+        min_length=2,
+    )
+    pipelines: dict[str, ExistingPipeline | None] = Field(
+        default_factory=dict,
+        description="pipelines delivering gas in the start year; null removes an inherited one",
+    )
+    capability_history_start: Year = Field(
+        1990, description="first year of military spending summed into the initial capability stock"
+    )
+
+    @field_validator("states")
+    @classmethod
+    def _unique(cls, states: list[str]) -> list[str]:
+        seen = set()
+        for state in states:
+            if state in seen:
+                raise ValueError(f"state {state} is listed twice")
+            if state == "ROW":
+                raise ValueError("ROW is the remainder of the world and is added automatically")
+            seen.add(state)
+        return states
+
+
+# ------------------------------------------------------------------- parameters
+
+
+class Economy(Strict):
+    """GDP dynamics (docs/model.md#economy)."""
+
+    growth_shock_scale: NonNegative = Field(
+        1.0, description="multiplier on each state's 1995-2014 s.d. of real growth (1 = historical)"
+    )
+    convergence: NonNegative = Field(
+        0.02,
+        description="fall of trend growth per unit of log GDP growth since the start "
+        "(Barro & Sala-i-Martin 1992: about 2% a year)",
+    )
+    trade_gdp_elasticity: NonNegative = Field(
+        0.5,
+        description="GDP level change per unit change of trade/GDP away from its gravity path "
+        "(Frankel & Romer 1999 range 0.5-2)",
+    )
+    lng_premium: NonNegative = Field(
+        0.3,
+        description="extra cost, as a share of the lost gas's value, of replacing pipeline gas "
+        "(assumption, no data)",
+    )
+    energy_gdp_elasticity: NonNegative = Field(
+        0.5,
+        description="elasticity of primary energy consumption to GDP (assumption; it feeds the "
+        "power index only)",
+    )
+    energy_value_usd_bn_per_ej: NonNegative = Field(
+        16.2,
+        description="value of 1 EJ of net energy exports at the 2014 price level: Brent 2014 "
+        "US$99/bbl x 163.4 million bbl/EJ (EI 2024)",
+    )
+
+
+class Trade(Strict):
+    """Bilateral trade (docs/model.md#trade)."""
+
+    adjustment_rate: Share = Field(
+        0.5, description="share of the gap to target trade closed per year (assumption)"
+    )
+    diversion_share: Share = Field(
+        0.5,
+        description="share of trade lost to sanctions that finds other partners (assumption)",
+    )
+    alliance_bonus: NonNegative = Field(
+        0.1, description="proportional trade gain for a newly allied pair (assumption)"
+    )
+    affinity_elasticity: NonNegative = Field(
+        0.5,
+        description="proportional trade change per unit change of affinity from 2014 (assumption)",
+    )
+
+
+class SectorWeights(Strict):
+    """Share of bilateral trade that a full-intensity sanction in each sector cuts."""
+
+    trade: Share = 1.0
+    finance: Share = 0.2
+    energy: Share = 0.3
+    technology: Share = 0.1
+    arms: Share = 0.0
+
+
+class Sanctions(Strict):
+    """Sanctions' effects (docs/model.md#sanctions)."""
+
+    trade_cut: SectorWeights = Field(default_factory=SectorWeights)
+    finance_loss: NonNegative = Field(
+        0.15,
+        description="target GDP level loss at full finance intensity from all its partners "
+        "(anchored to Gurvich & Prilepskiy 2015: -2.4% for Russia by 2017)",
+    )
+    technology_loss: NonNegative = Field(
+        0.05,
+        description="target GDP level loss at full technology intensity from all partners "
+        "(assumption)",
+    )
+    technology_energy_loss: Share = Field(
+        0.1,
+        description="share of energy production lost at full technology intensity (assumption)",
+    )
+    loss_adjustment: Share = Field(
+        0.5, description="share of the gap to the sanction level loss closed per year (assumption)"
+    )
+    counter_ratio: Share = Field(
+        0.3,
+        description="intensity of a target's trade counter-sanction relative to the sanction it "
+        "answers (assumption; Russia's 2014 food ban)",
+    )
+    counter_probability: Share = Field(
+        0.8, description="yearly chance a sanctioned state answers a sender (assumption)"
+    )
+    affinity_loss: NonNegative = Field(
+        0.05, description="yearly sender-target affinity fall per unit intensity (assumption)"
+    )
+    target_drift: NonNegative = Field(
+        0.01,
+        description="yearly affinity gain of a target with non-senders per unit intensity "
+        "(assumption)",
+    )
+
+
+class Arms(Strict):
+    """Arms sales (docs/model.md#arms-sales)."""
+
+    capability_factor: NonNegative = Field(
+        1.0, description="capability added per unit of arms imports (SIPRI TIV, 1 = like spending)"
+    )
+    offer_rate: Share = Field(
+        0.3, description="yearly chance a seller offers arms to a fully threatened buyer"
+    )
+    min_affinity: Share = Field(0.6, description="seller-buyer affinity needed to offer arms")
+    deal_share: NonNegative = Field(
+        0.05, description="deal value as a share of the buyer's yearly military spending"
+    )
+    delivery_years: int = Field(4, ge=1, le=30, description="years over which a deal is delivered")
+    affinity_gain: NonNegative = Field(0.02, description="seller-buyer affinity gain per deal")
+    rival_irritation: NonNegative = Field(
+        0.01, description="affinity fall between seller and the buyer's main rival per deal"
+    )
+
+
+class Pipelines(Strict):
+    """Pipeline gas (docs/model.md#pipeline-deals)."""
+
+    gas_price_usd_mmbtu: NonNegative = Field(
+        8.1, description="contract gas price at energy price index 1 (TTF 2014, EI 2024)"
+    )
+    seek_threshold: Share = Field(
+        0.1, description="share of its 2014 pipeline exports an exporter must lose to seek a deal"
+    )
+    deal_share: Share = Field(
+        0.5, description="share of the lost volume a new contract covers (assumption)"
+    )
+    min_affinity: Share = Field(0.6, description="importer affinity needed to sign (assumption)")
+    build_years: int = Field(5, ge=0, le=30, description="years from contract to first gas")
+    ramp_years: int = Field(5, ge=0, le=30, description="years from first gas to full capacity")
+    duration_years: int = Field(30, ge=1, le=100, description="contract length")
+    affinity_gain: NonNegative = Field(0.05, description="affinity gain on signing")
+    lockin: NonNegative = Field(
+        0.02, description="yearly affinity gain per unit share of importer's gas from the pair"
+    )
+
+
+class Alliances(Strict):
+    """Alliance formation and break-up (docs/model.md#alliances)."""
+
+    form_affinity: Share = Field(0.75, description="affinity both sides need to ally")
+    break_affinity: Share = Field(0.45, description="affinity below which an alliance may break")
+    form_rate: Share = Field(0.1, description="yearly chance of allying when conditions hold")
+    break_rate: Share = Field(0.2, description="yearly chance of breaking when conditions hold")
+    min_common_threat: Share = Field(
+        0.2, description="shared threat (0-1) needed before two states ally against it"
+    )
+    affinity_bonus: NonNegative = Field(
+        0.1, description="rise of the affinity anchor for allied pairs"
+    )
+    proximity_km: NonNegative = Field(
+        3000.0, description="distance at which threat is halved (loss-of-strength gradient)"
+    )
+
+
+class Exercises(Strict):
+    """Joint military exercises as costly signals (docs/model.md#exercises)."""
+
+    rate: Share = Field(0.2, description="yearly chance a qualifying pair exercises together")
+    min_affinity: Share = Field(0.7, description="affinity needed to exercise together")
+    affinity_gain: NonNegative = Field(0.02, description="affinity gain per exercise")
+    cost_share: Share = Field(
+        0.005, description="share of each participant's military spending an exercise costs"
+    )
+    readiness_gain: NonNegative = Field(
+        0.01, description="capability gain per exercise, as a share of the participant's stock"
+    )
+    rival_irritation: NonNegative = Field(
+        0.005, description="affinity fall with the common rival per exercise"
+    )
+
+
+class Affinity(Strict):
+    """Affinity dynamics (docs/model.md#affinity)."""
+
+    reversion: Share = Field(0.1, description="yearly pull back toward the anchor (assumption)")
+    noise: NonNegative = Field(0.01, description="s.d. of yearly random affinity shocks")
+
+
+class Military(Strict):
+    """Military capability (docs/model.md#military)."""
+
+    depreciation: Share = Field(
+        0.1, description="yearly depreciation of the capability stock (assumption)"
+    )
+
+
+class PowerWeights(Strict):
+    """Weights of the power index components; normalised to sum 1."""
+
+    military: NonNegative = Field(1 / 3, description="capability stock (CINC: military third)")
+    economy: NonNegative = Field(1 / 6, description="GDP (industrial proxy, CINC: industry)")
+    energy: NonNegative = Field(1 / 6, description="primary energy consumption (CINC: pec)")
+    population: NonNegative = Field(1 / 3, description="population (CINC: demographic third)")
+
+    @model_validator(mode="after")
+    def _positive_total(self) -> PowerWeights:
+        if self.military + self.economy + self.energy + self.population <= 0:
+            raise ValueError("at least one weight must be positive")
+        return self
+
+
+class Power(Strict):
+    """Power index and polarity classification (docs/model.md#power-and-polarity)."""
+
+    weights: PowerWeights = Field(default_factory=PowerWeights)
+    pole_share: Share = Field(
+        0.1, description="world power share a state needs to count as a pole"
+    )
+    unipolar_ratio: float = Field(
+        2.0, ge=1.0, allow_inf_nan=False,
+        description="leader/runner-up share ratio at or above which the system is unipolar",
+    )
+    bloc_affinity: Share = Field(
+        0.8, description="average affinity that holds a bloc together (allied pairs count as 1)"
+    )
+
+
+class Parameters(Strict):
+    """All behavioural parameters, grouped by mechanism."""
+
+    economy: Economy = Field(default_factory=Economy)
+    trade: Trade = Field(default_factory=Trade)
+    sanctions: Sanctions = Field(default_factory=Sanctions)
+    arms: Arms = Field(default_factory=Arms)
+    pipelines: Pipelines = Field(default_factory=Pipelines)
+    alliances: Alliances = Field(default_factory=Alliances)
+    exercises: Exercises = Field(default_factory=Exercises)
+    affinity: Affinity = Field(default_factory=Affinity)
+    military: Military = Field(default_factory=Military)
+    power: Power = Field(default_factory=Power)
+
+
+# ----------------------------------------------------------------------- events
+
+SECTORS = ("trade", "finance", "energy", "technology", "arms")
+
+
+class Sectors(Strict):
+    """Sanction intensity per sector, 0 (none) to 1 (total)."""
+
+    trade: Share = 0.0
+    finance: Share = 0.0
+    energy: Share = 0.0
+    technology: Share = 0.0
+    arms: Share = 0.0
+
+
+class Event(Strict):
+    """Fields every dated event has."""
+
+    year: Year = Field(description="year the event takes effect")
+    source: str = Field("", description="citation for the event's facts")
+
+
+class SanctionEvent(Event):
+    """Senders impose sanctions on a target (or change them: later events replace earlier)."""
+
+    kind: Literal["sanction"]
+    senders: list[StateId] = Field(min_length=1)
+    target: StateId
+    sectors: Sectors
+    end: Year | None = Field(None, description="first year without the sanction (none: open)")
+
+    @model_validator(mode="after")
+    def _check(self) -> SanctionEvent:
+        if self.target in self.senders:
+            raise ValueError(f"{self.target} cannot sanction itself")
+        if self.end is not None and self.end <= self.year:
+            raise ValueError(f"end ({self.end}) must be after year ({self.year})")
+        return self
+
+
+class ArmsDealEvent(Event):
+    """A signed arms contract delivered evenly over its delivery years."""
+
+    kind: Literal["arms_deal"]
+    seller: StateId
+    buyer: StateId
+    value_usd_bn: NonNegative
+    delivery_years: int = Field(ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _check(self) -> ArmsDealEvent:
+        if self.seller == self.buyer:
+            raise ValueError("seller and buyer must differ")
+        return self
+
+
+class PipelineEvent(Event):
+    """A gas pipeline contract (year = signing; flows start at first_gas)."""
+
+    kind: Literal["pipeline"]
+    exporter: StateId
+    importer: StateId
+    capacity_bcm: NonNegative = Field(description="contracted volume at full ramp, bcm/year")
+    first_gas: Year
+    ramp_years: int = Field(0, ge=0, le=30)
+    duration_years: int = Field(30, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _check(self) -> PipelineEvent:
+        if self.exporter == self.importer:
+            raise ValueError("exporter and importer must differ")
+        if self.first_gas < self.year:
+            raise ValueError(f"first_gas ({self.first_gas}) is before signing ({self.year})")
+        return self
+
+
+class AllianceEvent(Event):
+    """Members form (or break) mutual defence pledges with each other."""
+
+    kind: Literal["alliance"]
+    members: list[StateId] = Field(min_length=2)
+    action: Literal["form", "break"] = "form"
+
+
+class ExerciseEvent(Event):
+    """A joint military exercise among participants."""
+
+    kind: Literal["exercise"]
+    participants: list[StateId] = Field(min_length=2)
+
+
+class PriceEvent(Event):
+    """The energy price index (1 = 2014 level) from this year on."""
+
+    kind: Literal["energy_price"]
+    index: NonNegative
+
+
+AnyEvent = Annotated[
+    SanctionEvent | ArmsDealEvent | PipelineEvent | AllianceEvent | ExerciseEvent | PriceEvent,
+    Field(discriminator="kind"),
+]
+
+# ---------------------------------------------------------------------- scenario
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class Scenario(Strict):
+    """A whole scenario: the starting world, parameters, events and run settings."""
+
+    name: str = Field(description="short name; results go under results/<name>/")
+    description: str = Field("", description="what the scenario asks, in a sentence or two")
+    world: World
+    start_year: Year = Field(2014, description="the data year of the starting world")
+    years: int = Field(26, ge=1, le=200, description="number of yearly steps to simulate")
+    runs: int = Field(20, ge=1, le=1_000_000, description="replicates per invocation")
+    seed: int = Field(0, ge=0, description="master seed; replicate seeds are spawned from it")
+    major_states: list[StateId] = Field(
+        default_factory=list,
+        description="states shown in tables and plots (default: all acting states)",
+    )
+    parameters: Parameters = Field(default_factory=Parameters)
+    events: dict[str, AnyEvent | None] = Field(
+        default_factory=dict, description="named dated events; null removes an inherited one"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _NAME.match(name):
+            raise ValueError(
+                "a name of letters, digits, '_', '-' or '.' (not starting with '.'), "
+                f"at most 64 characters, got {name!r}"
+            )
+        return name
+
+    @property
+    def end_year(self) -> int:
+        """The last simulated year."""
+        return self.start_year + self.years
+
+    def active_events(self) -> dict[str, AnyEvent]:
+        """The events that were not removed by a null override."""
+        return {key: event for key, event in self.events.items() if event is not None}
