@@ -24,11 +24,18 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--runs", type=int, help="replicates (default: the scenario's runs)")
     p.add_argument("--seed", type=int, help="master seed (default: the scenario's seed)")
     p.add_argument("--years", type=int, help="years to simulate (default: the scenario's)")
-    p.add_argument("--jobs", type=int, default=1,
-                   help="worker processes; 0 = every core (default 1)")
+    p.add_argument(
+        "--jobs", type=int, default=1, help="worker processes; 0 = every core (default 1)"
+    )
     p.add_argument("--out", type=Path, help="results folder (default results/NAME/TIMESTAMP)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
-                   help="override a scenario field, e.g. parameters.trade.diversion_share=0.3")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario field, e.g. parameters.trade.diversion_share=0.3",
+    )
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--quiet", action="store_true", help="no progress bar or table")
 
@@ -82,8 +89,10 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         results = run(config, jobs=args.jobs, progress=not args.quiet)
         write_results(results, out, plots=not args.no_plots, argv=["sim", *argv])
     except KeyboardInterrupt:
-        print(f"\ninterrupted: nothing was written to {out}; run the command again to redo it",
-              file=sys.stderr)
+        print(
+            f"\ninterrupted: nothing was written to {out}; run the command again to redo it",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     if not args.quiet:
         print(format_table(results.summary, major_states(config)))

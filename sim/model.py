@@ -1,9 +1,11 @@
 """The world as a Mesa model: states as agents, dyadic quantities as n×n arrays.
 
-One step is one year. A step applies the scenario's events dated in the year it
-starts from, lets every acting state decide (in random order), then advances
-the vectorised dynamics: trade, gas, economy, military, affinity. The state at
-the end of the step is recorded as the next year.
+One step is one year. The row recorded for year Y is the world at the end of Y:
+the step that produces it applies the scenario's events dated Y, lets every
+acting state decide (in random order), then advances the vectorised dynamics:
+gas, trade, economy, arms, military, affinity. Events dated in the start year
+are applied before the start row is recorded; their effects show from the
+next year on.
 """
 
 from __future__ import annotations
@@ -42,8 +44,12 @@ class WorldModel(mesa.Model):
         super().__init__(rng=rng)
         self.config = config
         self.params = config.parameters
-        start = build_world(config.world.states, self.params.military.depreciation,
-                            config.world.capability_history_start, config.start_year)
+        start = build_world(
+            config.world.states,
+            self.params.military.depreciation,
+            config.world.capability_history_start,
+            config.start_year,
+        )
         self.ids = start.ids
         self.index = {state: i for i, state in enumerate(self.ids)}
         self.n = len(self.ids)
@@ -59,6 +65,7 @@ class WorldModel(mesa.Model):
         self.gas_flow0 = pipelines.flows(self)
         self.gas_flow = self.gas_flow0.copy()
         self.schedule = events.Schedule(config)
+        self.schedule.apply(self, self.year)  # the start row already holds start-year events
         self.recorder = Recorder(self)
         self.recorder.record()
 
@@ -71,8 +78,9 @@ class WorldModel(mesa.Model):
         self.growth_sd = a["growth_sd_pct"] / 100.0
         self.growth = np.zeros(n)
         self.population = a["population_m"].copy()
-        self.milex_share = np.divide(a["milex_usd_bn"], self.gdp0, out=np.zeros(n),
-                                     where=self.gdp0 > 0)
+        self.milex_share = np.divide(
+            a["milex_usd_bn"], self.gdp0, out=np.zeros(n), where=self.gdp0 > 0
+        )
         self.milex = a["milex_usd_bn"].copy()
         self.capability = start.capability.copy()
         self.energy_consumption0 = a["energy_consumption_ej"].copy()
@@ -125,10 +133,18 @@ class WorldModel(mesa.Model):
         """This year's CINC-style power index of every row (sums to 1)."""
         w = self.params.power.weights
         return metrics.power_index(
-            {"military": self.capability, "economy": self.gdp,
-             "energy": self.energy_consumption, "population": self.population},
-            {"military": w.military, "economy": w.economy, "energy": w.energy,
-             "population": w.population},
+            {
+                "military": self.capability,
+                "economy": self.gdp,
+                "energy": self.energy_consumption,
+                "population": self.population,
+            },
+            {
+                "military": w.military,
+                "economy": w.economy,
+                "energy": w.energy,
+                "population": w.population,
+            },
         )
 
     def log(self, kind: str, source: str, target: str, magnitude: float, origin: str) -> None:
@@ -139,6 +155,7 @@ class WorldModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one year."""
+        self.year += 1
         self.exercised.clear()
         self.schedule.apply(self, self.year)
         threat.update(self)
@@ -150,7 +167,6 @@ class WorldModel(mesa.Model):
         arms.update(self)
         military.update(self)
         affinity.update(self)
-        self.year += 1
         self.recorder.record()
 
     def run(self) -> None:

@@ -25,8 +25,19 @@ from sim.runner import Results
 from sim.scenario.schema import Scenario
 
 RESULTS_ROOT = Path("results")
-PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "pydantic", "pyyaml",
-            "matplotlib", "networkx", "tqdm")
+PACKAGES = (
+    "sim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "pydantic",
+    "pyyaml",
+    "matplotlib",
+    "networkx",
+    "tqdm",
+)
 
 
 def default_out(config: Scenario, now: datetime | None = None) -> Path:
@@ -77,8 +88,9 @@ def manifest(results: Results, scenario_text: str, argv: list[str] | None) -> di
     }
 
 
-def write_results(results: Results, out: Path, plots: bool = True,
-                  argv: list[str] | None = None) -> Path:
+def write_results(
+    results: Results, out: Path, plots: bool = True, argv: list[str] | None = None
+) -> Path:
     """Write every output of ``results`` into ``out`` atomically and return ``out``."""
     check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +110,8 @@ def write_results(results: Results, out: Path, plots: bool = True,
             plot_run(results.tables(), results.summary, results.scenario, partial / "plots")
         results.timings["write_seconds"] = time.perf_counter() - started
         (partial / "manifest.json").write_text(
-            json.dumps(manifest(results, text, argv), indent=2) + "\n")
+            json.dumps(manifest(results, text, argv), indent=2) + "\n"
+        )
         if out.exists():
             out.rmdir()
         partial.rename(out)

@@ -30,8 +30,15 @@ def fan_chart(states: pd.DataFrame, shown: list[str], path: Path) -> None:
         color = colors(k % 20)
         ax.fill_between(q.index, q[0.05], q[0.95], color=color, alpha=0.2, linewidth=0)
         ax.plot(q.index, q[0.5], color=color, label=state)
-        ax.annotate(state, (q.index[-1], q[0.5].iloc[-1]), xytext=(3, 0),
-                    textcoords="offset points", fontsize=8, color=color, va="center")
+        ax.annotate(
+            state,
+            (q.index[-1], q[0.5].iloc[-1]),
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=8,
+            color=color,
+            va="center",
+        )
     ax.set_xlabel("year")
     ax.set_ylabel("share of world power (median, 5-95% band)")
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -75,24 +82,31 @@ def leader_share_hist(system: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
-def alignment_network(states: pd.DataFrame, dyads: pd.DataFrame, threshold: float,
-                      path: Path) -> None:
+def alignment_network(
+    states: pd.DataFrame, dyads: pd.DataFrame, threshold: float, path: Path
+) -> None:
     """Final-year network: edges where pairs are allied in most runs or highly aligned."""
     last = states["year"].max()
     final = states[(states["year"] == last) & (states["state"] != "ROW")]
     size = final.groupby("state")["power_share"].median()
     bloc = final.groupby("state")["bloc"].agg(lambda s: s.mode().iloc[0])
-    pairs = dyads[(dyads["year"] == last) & (dyads["a"] < dyads["b"])
-                  & (dyads["a"] != "ROW") & (dyads["b"] != "ROW")]
+    pairs = dyads[
+        (dyads["year"] == last)
+        & (dyads["a"] < dyads["b"])
+        & (dyads["a"] != "ROW")
+        & (dyads["b"] != "ROW")
+    ]
     runs = states["run"].nunique()
     mean = pairs.groupby(["a", "b"]).agg(affinity=("affinity", "sum"), allied=("allied", "sum"))
     mean = mean / runs
-    graph = nx.Graph()
+    graph, everyone = nx.Graph(), nx.Graph()
     graph.add_nodes_from(size.index)
     for (a, b), row in mean.iterrows():
+        everyone.add_edge(a, b, weight=row["affinity"] ** 4 + row["allied"])
         if row["allied"] >= 0.5 or row["affinity"] >= threshold:
             graph.add_edge(a, b, allied=row["allied"] >= 0.5, weight=row["affinity"])
-    layout = nx.spring_layout(graph, seed=0, weight="weight")
+    # every pair pulls by its alignment, so that blocs sit apart but on one page
+    layout = nx.spring_layout(everyone, seed=0, weight="weight")
     blocs = sorted(set(bloc))
     palette = plt.get_cmap("tab10")
     colors = [palette(blocs.index(bloc[s]) % 10) for s in graph.nodes]
@@ -101,19 +115,28 @@ def alignment_network(states: pd.DataFrame, dyads: pd.DataFrame, threshold: floa
     aligned = [e for e in graph.edges if not graph.edges[e]["allied"]]
     nx.draw_networkx_edges(graph, layout, edgelist=aligned, style="dotted", alpha=0.4, ax=ax)
     nx.draw_networkx_edges(graph, layout, edgelist=allied, width=2.0, ax=ax)
-    nx.draw_networkx_nodes(graph, layout, node_color=colors, ax=ax,
-                           node_size=[200 + 6000 * size[s] for s in graph.nodes])
+    nx.draw_networkx_nodes(
+        graph,
+        layout,
+        node_color=colors,
+        ax=ax,
+        node_size=[200 + 6000 * size[s] for s in graph.nodes],
+    )
     nx.draw_networkx_labels(graph, layout, font_size=8, ax=ax)
-    ax.set_title(f"Alignment in {last}: solid = allied in most runs, dotted = mean affinity "
-                 f"≥ {threshold:.2f}; colour = bloc; size = power share", fontsize=9)
+    ax.set_title(
+        f"Alignment in {last}: solid = allied in most runs, dotted = mean affinity "
+        f"≥ {threshold:.2f}; colour = bloc; size = power share",
+        fontsize=9,
+    )
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def plot_run(tables: dict[str, pd.DataFrame], summary: dict, config: Scenario,
-             folder: Path) -> list[Path]:
+def plot_run(
+    tables: dict[str, pd.DataFrame], summary: dict, config: Scenario, folder: Path
+) -> list[Path]:
     """Draw every plot of a run folder into ``folder`` and return the files."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -121,7 +144,8 @@ def plot_run(tables: dict[str, pd.DataFrame], summary: dict, config: Scenario,
         "polarity_final.png": lambda p: polarity_bars(tables["system"], p),
         "leader_share_final.png": lambda p: leader_share_hist(tables["system"], p),
         "alignment_network.png": lambda p: alignment_network(
-            tables["states"], tables["dyads"], config.parameters.power.bloc_affinity, p),
+            tables["states"], tables["dyads"], config.parameters.power.bloc_affinity, p
+        ),
     }
     for name, draw in paths.items():
         draw(folder / name)

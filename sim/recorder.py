@@ -26,8 +26,14 @@ STATE_COLUMNS = {  # output column -> model attribute
     "population_m": "population",
     "level_loss": "level_loss",
 }
-DYAD_COLUMNS = ("trade_usd_bn", "affinity", "allied", "sanction_intensity",
-                "arms_transfer_usd_bn", "gas_flow_bcm")
+DYAD_COLUMNS = (
+    "trade_usd_bn",
+    "affinity",
+    "allied",
+    "sanction_intensity",
+    "arms_transfer_usd_bn",
+    "gas_flow_bcm",
+)
 EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
 
 
@@ -38,8 +44,12 @@ class Recorder:
         self.model = model
         years, n = model.config.years + 1, model.n
         self.states = {col: np.zeros((years, n)) for col in STATE_COLUMNS}
-        self.states.update({col: np.zeros((years, n)) for col in (
-            "trade_usd_bn", "arms_imports_usd_bn", "gas_exports_bcm", "power_index")})
+        self.states.update(
+            {
+                col: np.zeros((years, n))
+                for col in ("trade_usd_bn", "arms_imports_usd_bn", "gas_exports_bcm", "power_index")
+            }
+        )
         self.bloc: list[list[str]] = []
         self.dyads = {col: np.zeros((years, n, n)) for col in DYAD_COLUMNS}
         self.system: list[tuple] = []
@@ -71,15 +81,22 @@ class Recorder:
         acting = power[m.acts]
         ids = [s for s, a in zip(m.ids, m.acts, strict=True) if a]
         leader = int(np.argmax(acting))
-        labels = metrics.blocs(m.affinity[np.ix_(m.acts, m.acts)],
-                               m.allied[np.ix_(m.acts, m.acts)], p.bloc_affinity)
+        labels = metrics.blocs(
+            m.affinity[np.ix_(m.acts, m.acts)], m.allied[np.ix_(m.acts, m.acts)], p.bloc_affinity
+        )
         self.bloc.append([*metrics.bloc_names(labels, ids, acting), ""])
-        self.system.append((
-            m.year, ids[leader], float(acting[leader]), metrics.concentration(acting),
-            metrics.effective_poles(acting),
-            metrics.polarity(acting, p.pole_share, p.unipolar_ratio),
-            int((acting >= p.pole_share).sum()), int(len(set(labels))),
-        ))
+        self.system.append(
+            (
+                m.year,
+                ids[leader],
+                float(acting[leader]),
+                metrics.concentration(acting),
+                metrics.effective_poles(acting),
+                metrics.polarity(acting, p.pole_share, p.unipolar_ratio),
+                int((acting >= p.pole_share).sum()),
+                int(len(set(labels))),
+            )
+        )
 
     # ------------------------------------------------------------------ tables
 
@@ -88,31 +105,46 @@ class Recorder:
         m = self.model
         years = np.arange(m.config.start_year, m.config.start_year + self.row)
         n = m.n
-        states = pd.DataFrame({
-            "run": np.int32(run),
-            "year": np.repeat(years, n).astype(np.int32),
-            "state": np.tile(np.array(m.ids), len(years)),
-            **{col: values[: self.row].ravel() for col, values in self.states.items()},
-        })
+        states = pd.DataFrame(
+            {
+                "run": np.int32(run),
+                "year": np.repeat(years, n).astype(np.int32),
+                "state": np.tile(np.array(m.ids), len(years)),
+                **{col: values[: self.row].ravel() for col, values in self.states.items()},
+            }
+        )
         states["power_share"] = states["power_index"] / states.groupby("year")[
-            "power_index"].transform("sum")
+            "power_index"
+        ].transform("sum")
         states["bloc"] = np.array(self.bloc, dtype=object).ravel()
         a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
         off = a != b
         frames = {col: values[: self.row][:, off].ravel() for col, values in self.dyads.items()}
-        dyads = pd.DataFrame({
-            "run": np.int32(run),
-            "year": np.repeat(years, off.sum()).astype(np.int32),
-            "a": np.tile(np.array(m.ids)[a[off]], len(years)),
-            "b": np.tile(np.array(m.ids)[b[off]], len(years)),
-            **frames,
-        })
+        dyads = pd.DataFrame(
+            {
+                "run": np.int32(run),
+                "year": np.repeat(years, off.sum()).astype(np.int32),
+                "a": np.tile(np.array(m.ids)[a[off]], len(years)),
+                "b": np.tile(np.array(m.ids)[b[off]], len(years)),
+                **frames,
+            }
+        )
         dyads["allied"] = dyads["allied"].astype(bool)
         values = dyads[list(DYAD_COLUMNS)].to_numpy()
         dyads = dyads[(values != 0).any(axis=1)].reset_index(drop=True)
-        system = pd.DataFrame(self.system, columns=[
-            "year", "leader", "leader_share", "con", "effective_poles", "polarity", "poles",
-            "blocs"])
+        system = pd.DataFrame(
+            self.system,
+            columns=[
+                "year",
+                "leader",
+                "leader_share",
+                "con",
+                "effective_poles",
+                "polarity",
+                "poles",
+                "blocs",
+            ],
+        )
         system.insert(0, "run", np.int32(run))
         system["year"] = system["year"].astype(np.int32)
         events = pd.DataFrame(m.events_log, columns=list(EVENT_COLUMNS))

@@ -33,8 +33,10 @@ def _final_blocs(final: pd.DataFrame) -> dict[str, Any]:
         partitions[tuple(sorted(g for g in groups if len(g) > 1))] += 1
     runs = sum(partitions.values())
     partition, count = partitions.most_common(1)[0] if partitions else ((), 0)
-    return {"most_common": [list(g) for g in partition],
-            "share_of_runs": count / runs if runs else 0.0}
+    return {
+        "most_common": [list(g) for g in partition],
+        "share_of_runs": count / runs if runs else 0.0,
+    }
 
 
 def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
@@ -62,8 +64,9 @@ def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, An
         "polarity_final": {kind: float(polarity.get(kind, 0.0)) for kind in POLARITIES},
         "power_share_final": shares,
         "gdp_usd_bn_final": gdp,
-        "leader_final": {k: float(v) for k, v in
-                         final_system["leader"].value_counts(normalize=True).items()},
+        "leader_final": {
+            k: float(v) for k, v in final_system["leader"].value_counts(normalize=True).items()
+        },
         "leader_share_final": quantiles(final_system["leader_share"]),
         "con_final": quantiles(final_system["con"]),
         "effective_poles_final": quantiles(final_system["effective_poles"]),
@@ -85,8 +88,11 @@ def format_table(summary: dict[str, Any], states: list[str]) -> str:
         q = shares[state]
         lines.append(f"  {state:<18} {q['p50']:6.1%}   {q['p05']:6.1%} - {q['p95']:6.1%}")
     polarity = summary["polarity_final"]
-    lines += ["", f"Polarity in {last}: " + ", ".join(
-        f"{kind} {share:.0%}" for kind, share in polarity.items())]
+    lines += [
+        "",
+        f"Polarity in {last}: "
+        + ", ".join(f"{kind} {share:.0%}" for kind, share in polarity.items()),
+    ]
     leaders = ", ".join(f"{k} {v:.0%}" for k, v in summary["leader_final"].items())
     lines.append(f"Leader in {last}: {leaders}")
     blocs = summary["blocs_final"]

@@ -66,13 +66,19 @@ def resolve_jobs(jobs: int | None) -> int:
 
 def _executor(jobs: int) -> Executor:
     # forkserver: safe with threads (tqdm's monitor) and cheap after the first worker.
-    return ProcessPoolExecutor(max_workers=jobs,
-                               mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")
+    )
 
 
-def run_replicates(config: Scenario, runs: int, seed: int, jobs: int = 1,
-                   progress: bool = False,
-                   on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+def run_replicates(
+    config: Scenario,
+    runs: int,
+    seed: int,
+    jobs: int = 1,
+    progress: bool = False,
+    on_done: Callable[[int], None] | None = None,
+) -> list[dict[str, Any]]:
     """Run every replicate, in this process or a pool, and return them in run order."""
     seeds = replicate_seeds(seed, runs)
     bar = tqdm(total=runs, desc=config.name, unit="run", disable=not progress, leave=False)
@@ -84,8 +90,10 @@ def run_replicates(config: Scenario, runs: int, seed: int, jobs: int = 1,
                 bar.update()
         else:
             with _executor(min(jobs, runs)) as pool:
-                futures = {pool.submit(run_replicate, config, run, child): run
-                           for run, child in enumerate(seeds)}
+                futures = {
+                    pool.submit(run_replicate, config, run, child): run
+                    for run, child in enumerate(seeds)
+                }
                 try:
                     for future in as_completed(futures):
                         done[futures[future]] = future.result()
@@ -104,9 +112,15 @@ def combine(parts: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in TABLES}
 
 
-def run(scenario: str | Path | dict | Scenario, runs: int | None = None,
-        seed: int | None = None, years: int | None = None, jobs: int | None = 1,
-        overrides: list[str] | None = None, progress: bool = False) -> Results:
+def run(
+    scenario: str | Path | dict | Scenario,
+    runs: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+    jobs: int | None = 1,
+    overrides: list[str] | None = None,
+    progress: bool = False,
+) -> Results:
     """Run a scenario's replicates and return their tables and summary.
 
     Args:
@@ -131,15 +145,29 @@ def run(scenario: str | Path | dict | Scenario, runs: int | None = None,
     parts = run_replicates(config, config.runs, config.seed, resolve_jobs(jobs), progress)
     elapsed = time.perf_counter() - started
     tables = combine(parts)
-    return Results(config, config.seed, config.runs, **tables,
-                   summary=summarize(config, tables), timings={"runs_seconds": elapsed})
+    return Results(
+        config,
+        config.seed,
+        config.runs,
+        **tables,
+        summary=summarize(config, tables),
+        timings={"runs_seconds": elapsed},
+    )
 
 
-def load(scenario: str | Path | dict | Scenario, overrides: list[str] | None = None,
-         runs: int | None = None, seed: int | None = None, years: int | None = None) -> Scenario:
+def load(
+    scenario: str | Path | dict | Scenario,
+    overrides: list[str] | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+) -> Scenario:
     """Load a scenario and apply overrides and the run settings given explicitly."""
-    settings = [f"{key}={value}" for key, value in
-                (("runs", runs), ("seed", seed), ("years", years)) if value is not None]
+    settings = [
+        f"{key}={value}"
+        for key, value in (("runs", runs), ("seed", seed), ("years", years))
+        if value is not None
+    ]
     if isinstance(scenario, Scenario):
         scenario = scenario.model_dump(mode="json")
     return load_scenario(scenario, [*(overrides or []), *settings])

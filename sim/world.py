@@ -142,19 +142,27 @@ def _weighted_pair_mean(weights: np.ndarray, values: np.ndarray, known: np.ndarr
         return np.where(mass > 0, total / mass, np.nan)
 
 
-def capability_stock(history: pd.DataFrame, iso3: tuple[str, ...], start_year: int,
-                     first_year: int, depreciation: float) -> np.ndarray:
+def capability_stock(
+    history: pd.DataFrame,
+    iso3: tuple[str, ...],
+    start_year: int,
+    first_year: int,
+    depreciation: float,
+) -> np.ndarray:
     """Perpetual-inventory stock of military spending: Σ_t milex_t (1-δ)^(T-t)."""
     recent = history[(history["year"] >= first_year) & (history["year"] <= start_year)]
     weight = (1.0 - depreciation) ** (start_year - recent["year"].to_numpy())
-    stock = pd.Series(recent["milex_usd_bn"].to_numpy() * weight).groupby(
-        recent["iso3"].to_numpy()
-    ).sum()
+    stock = (
+        pd.Series(recent["milex_usd_bn"].to_numpy() * weight)
+        .groupby(recent["iso3"].to_numpy())
+        .sum()
+    )
     return stock.reindex(list(iso3), fill_value=0.0).to_numpy()
 
 
-def build_world(states: list[str], depreciation: float, history_start: int = 1990,
-                start_year: int = 2014) -> StartingWorld:
+def build_world(
+    states: list[str], depreciation: float, history_start: int = 1990, start_year: int = 2014
+) -> StartingWorld:
     """Aggregate the packaged countries into the scenario's rows.
 
     Args:
@@ -182,9 +190,10 @@ def build_world(states: list[str], depreciation: float, history_start: int = 199
     arms = m @ data.arms @ m.T
     np.fill_diagonal(trade, 0.0)
     np.fill_diagonal(arms, 0.0)
-    affinity = np.clip(np.nan_to_num(_weighted_pair_mean(share, data.affinity,
-                                                         data.affinity_known), nan=0.5), 0, 1)
-    allied = (_weighted_pair_mean(share, data.allied, np.ones_like(data.allied, bool)) >= 0.5)
+    affinity = np.clip(
+        np.nan_to_num(_weighted_pair_mean(share, data.affinity, data.affinity_known), nan=0.5), 0, 1
+    )
+    allied = _weighted_pair_mean(share, data.allied, np.ones_like(data.allied, bool)) >= 0.5
     distance = _weighted_pair_mean(share, np.nan_to_num(data.distance), ~np.isnan(data.distance))
     np.fill_diagonal(affinity, 1.0)
     np.fill_diagonal(distance, 0.0)
@@ -192,8 +201,9 @@ def build_world(states: list[str], depreciation: float, history_start: int = 199
     allied[-1, :] = allied[:, -1] = 0.0  # the remainder is not an actor
     np.fill_diagonal(allied, 0.0)
 
-    stock = m @ capability_stock(data.milex_history, data.iso3, start_year, history_start,
-                                 depreciation)
+    stock = m @ capability_stock(
+        data.milex_history, data.iso3, start_year, history_start, depreciation
+    )
     names = [
         table.loc[table["iso3"] == s, "name"].iloc[0] if s not in GROUPS else "European Union"
         for s in states

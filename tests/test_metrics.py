@@ -40,8 +40,8 @@ def test_effective_poles(shares, expected):
 @pytest.mark.parametrize(
     ("shares", "expected"),
     [
-        ([0.40, 0.15, 0.05], "unipolar"),   # leader ≥ 2 × runner-up
-        ([0.30, 0.05, 0.05], "unipolar"),   # the only pole
+        ([0.40, 0.15, 0.05], "unipolar"),  # leader ≥ 2 × runner-up
+        ([0.30, 0.05, 0.05], "unipolar"),  # the only pole
         ([0.25, 0.20, 0.05], "bipolar"),
         ([0.20, 0.15, 0.12], "multipolar"),
         ([0.05, 0.04, 0.03], "multipolar"),  # no pole: diffuse
@@ -58,12 +58,14 @@ def test_polarity_thresholds_are_parameters():
 
 
 def test_blocs_split_two_cliques_and_allies_count_as_aligned():
-    affinity = np.array([
-        [1.0, 0.9, 0.2, 0.2],
-        [0.9, 1.0, 0.2, 0.2],
-        [0.2, 0.2, 1.0, 0.3],
-        [0.2, 0.2, 0.3, 1.0],
-    ])
+    affinity = np.array(
+        [
+            [1.0, 0.9, 0.2, 0.2],
+            [0.9, 1.0, 0.2, 0.2],
+            [0.2, 0.2, 1.0, 0.3],
+            [0.2, 0.2, 0.3, 1.0],
+        ]
+    )
     allied = np.zeros((4, 4))
     labels = metrics.blocs(affinity, allied, threshold=0.8)
     assert labels[0] == labels[1] and len({labels[0], labels[2], labels[3]}) == 3

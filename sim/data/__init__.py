@@ -1,1 +1,1 @@
-"""Packaged data: the 2014 starting world (see README.md here) and its build script."""
+"""Packaged data for the 2014 starting world; provenance in README.md, built by build.py."""

@@ -35,8 +35,12 @@ def target_drift(sanctions: np.ndarray, rate: float) -> np.ndarray:
 
 def lockin(gas_flow: np.ndarray, gas_consumption: np.ndarray, rate: float) -> np.ndarray:
     """κ_ij: rate × the importer's share of its gas consumption from the pair (symmetric)."""
-    share = np.divide(gas_flow, gas_consumption[None, :], out=np.zeros_like(gas_flow),
-                      where=gas_consumption[None, :] > 0)
+    share = np.divide(
+        gas_flow,
+        gas_consumption[None, :],
+        out=np.zeros_like(gas_flow),
+        where=gas_consumption[None, :] > 0,
+    )
     share = np.clip(share, 0.0, 1.0)
     return rate * (share + share.T)
 
@@ -48,10 +52,12 @@ def update(model: WorldModel) -> None:
     between = pair_intensity(model.sanctions).max(axis=0)
     noise = model.rng.normal(size=(model.n, model.n))
     noise = p.affinity.noise * (noise + noise.T) / np.sqrt(2.0)
-    change = (p.affinity.reversion * (anchor - model.affinity)
-              - p.sanctions.affinity_loss * between
-              + target_drift(model.sanctions, p.sanctions.target_drift)
-              + lockin(model.gas_flow, model.gas_consumption, p.pipelines.lockin)
-              + noise)
+    change = (
+        p.affinity.reversion * (anchor - model.affinity)
+        - p.sanctions.affinity_loss * between
+        + target_drift(model.sanctions, p.sanctions.target_drift)
+        + lockin(model.gas_flow, model.gas_consumption, p.pipelines.lockin)
+        + noise
+    )
     model.affinity = np.clip(model.affinity + change, 0.0, 1.0)
     np.fill_diagonal(model.affinity, 1.0)

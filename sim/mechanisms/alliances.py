@@ -38,12 +38,17 @@ def review_alliances(agent: State) -> None:
     i = agent.index
     draws = model.rng.random(model.n)
     allied = model.allied[i] > 0
-    for k in np.nonzero(allied & (model.affinity[i] < p.break_affinity)
-                        & (draws < p.break_rate))[0]:
+    for k in np.nonzero(allied & (model.affinity[i] < p.break_affinity) & (draws < p.break_rate))[
+        0
+    ]:
         set_pledge(model, i, int(k), False, "decision")
     shared = common_threat(model.threat, i)
-    candidates = (~allied & model.acts & (model.affinity[i] >= p.form_affinity)
-                  & (shared >= p.min_common_threat))
+    candidates = (
+        ~allied
+        & model.acts
+        & (model.affinity[i] >= p.form_affinity)
+        & (shared >= p.min_common_threat)
+    )
     candidates[i] = False
     draws = model.rng.random(model.n)
     for k in np.nonzero(candidates & (draws < p.form_rate))[0]:

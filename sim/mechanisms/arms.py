@@ -40,8 +40,7 @@ class Delivery:
     years_left: int
 
 
-def sign(model: WorldModel, seller: int, buyer: int, value: float, years: int,
-         origin: str) -> None:
+def sign(model: WorldModel, seller: int, buyer: int, value: float, years: int, origin: str) -> None:
     """Record a deal: deliveries start this year, affinity moves, the buyer's rival is irritated."""
     p = model.params.arms
     model.deliveries.append(Delivery(seller, buyer, value / years, years))
@@ -73,8 +72,7 @@ def offer_arms(agent: State) -> None:
     threat = model.threat.max(axis=1)
     rival = model.threat.argmax(axis=1)
     embargo = pair_intensity(model.sanctions)[SECTOR_INDEX["arms"]][s]
-    eligible = (model.acts & (model.affinity[s] >= p.min_affinity) & (embargo == 0)
-                & (rival != s))
+    eligible = model.acts & (model.affinity[s] >= p.min_affinity) & (embargo == 0) & (rival != s)
     eligible[s] = False
     chance = p.offer_rate * threat * model.affinity[s] * eligible
     draws = model.rng.random(model.n)

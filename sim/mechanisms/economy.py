@@ -2,11 +2,12 @@
 
 g_i = g*_i - β ln(Y_i/Y⁰_i) + s σ_i ε + η Δgap_i + ΔR_i / Y_i - ΔC_i / Y_i - Δℓ_i,
 where g* is the 2005-14 mean real growth, slowing by ``convergence`` (β) as the
-economy grows, σ the 1995-2014 s.d. of growth (scaled by ``growth_shock_scale``), gap the trade/GDP gap to the gravity path (η =
-``trade_gdp_elasticity``), R net energy export revenue at the price index, C the
-premium paid to replace lost pipeline gas, ℓ the sanctions' level loss, closing
-``loss_adjustment`` of its gap each year. GDP never falls by more than half in a
-year (a floor that keeps every stock positive under extreme settings).
+economy grows; σ the 1995-2014 s.d. of growth, scaled by ``growth_shock_scale``;
+gap the trade/GDP gap to the gravity path, η = ``trade_gdp_elasticity``; R the
+net energy export revenue at the price index; C the premium paid to replace
+lost pipeline gas; ℓ the sanctions' level loss, closing ``loss_adjustment`` of
+its gap each year. GDP never falls by more than half in a year (a floor that
+keeps every stock positive under extreme settings).
 
 References:
     Frankel & Romer (1999) (trade and income); IMF (2015) Russia Article IV and
@@ -35,8 +36,9 @@ def energy_revenue(model: WorldModel) -> np.ndarray:
     """
     value = model.params.economy.energy_value_usd_bn_per_ej * model.price_index
     pipeline_change = model.gas_flow.sum(axis=1) - model.gas_flow0.sum(axis=1)
-    return (value * (model.energy_production_base - model.energy_consumption0)
-            + pipelines.gas_value_usd_bn(model, pipeline_change))
+    return value * (
+        model.energy_production_base - model.energy_consumption0
+    ) + pipelines.gas_value_usd_bn(model, pipeline_change)
 
 
 def gas_replacement_cost(model: WorldModel) -> np.ndarray:

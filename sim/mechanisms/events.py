@@ -24,25 +24,37 @@ ORIGIN = "scenario"
 
 def _sanction(model: WorldModel, event: SanctionEvent) -> None:
     senders = [model.index[s] for s in event.senders]
-    sanctions.impose(model, senders, model.index[event.target], event.sectors.model_dump(),
-                     ORIGIN)
+    sanctions.impose(model, senders, model.index[event.target], event.sectors.model_dump(), ORIGIN)
 
 
 def _arms_deal(model: WorldModel, event: ArmsDealEvent) -> None:
-    arms.sign(model, model.index[event.seller], model.index[event.buyer], event.value_usd_bn,
-              event.delivery_years, ORIGIN)
+    arms.sign(
+        model,
+        model.index[event.seller],
+        model.index[event.buyer],
+        event.value_usd_bn,
+        event.delivery_years,
+        ORIGIN,
+    )
 
 
 def _pipeline(model: WorldModel, event: PipelineEvent) -> None:
-    pipelines.sign(model, model.index[event.exporter], model.index[event.importer],
-                   event.capacity_bcm, event.first_gas, event.ramp_years, event.duration_years,
-                   ORIGIN)
+    pipelines.sign(
+        model,
+        model.index[event.exporter],
+        model.index[event.importer],
+        event.capacity_bcm,
+        event.first_gas,
+        event.ramp_years,
+        event.duration_years,
+        ORIGIN,
+    )
 
 
 def _alliance(model: WorldModel, event: AllianceEvent) -> None:
     members = [model.index[s] for s in event.members]
     for pos, a in enumerate(members):
-        for b in members[pos + 1:]:
+        for b in members[pos + 1 :]:
             alliances.set_pledge(model, a, b, event.action == "form", ORIGIN)
 
 
@@ -80,7 +92,8 @@ class Schedule:
     def apply(self, model: WorldModel, year: int) -> None:
         """Lift sanctions ending this year, then apply the events dated this year."""
         for event in self.ends.get(year, []):
-            sanctions.lift(model, [model.index[s] for s in event.senders],
-                           model.index[event.target], ORIGIN)
+            sanctions.lift(
+                model, [model.index[s] for s in event.senders], model.index[event.target], ORIGIN
+            )
         for event in self.starts.get(year, []):
             _HANDLERS[event.kind](model, event)

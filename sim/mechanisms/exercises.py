@@ -27,14 +27,15 @@ def hold(model: WorldModel, participants: list[int], origin: str) -> None:
     """Every pair of participants exercises together once this year."""
     p = model.params.exercises
     for a_pos, a in enumerate(participants):
-        for b in participants[a_pos + 1:]:
+        for b in participants[a_pos + 1 :]:
             pair = (min(a, b), max(a, b))
             if pair in model.exercised:
                 continue
             model.exercised.add(pair)
             for x in pair:
-                model.capability[x] += (p.readiness_gain * model.capability[x]
-                                        - p.cost_share * model.milex[x])
+                model.capability[x] += (
+                    p.readiness_gain * model.capability[x] - p.cost_share * model.milex[x]
+                )
             model.shift_affinity(a, b, p.affinity_gain)
             shared = np.minimum(model.threat[a], model.threat[b])
             rival = int(np.argmax(shared))
@@ -50,9 +51,11 @@ def propose_exercises(agent: State) -> None:
     p = model.params.exercises
     i = agent.index
     shared = common_threat(model.threat, i)
-    partners = (model.acts & (model.affinity[i] >= p.min_affinity)
-                & ((model.allied[i] > 0)
-                   | (shared >= model.params.alliances.min_common_threat)))
+    partners = (
+        model.acts
+        & (model.affinity[i] >= p.min_affinity)
+        & ((model.allied[i] > 0) | (shared >= model.params.alliances.min_common_threat))
+    )
     partners[i] = False
     draws = model.rng.random(model.n)
     for k in np.nonzero(partners & (draws < p.rate))[0]:

@@ -22,5 +22,8 @@ def update(model: WorldModel) -> None:
     p = model.params
     model.milex = model.milex_share * model.gdp
     imports = model.arms_flow.sum(axis=0)
-    model.capability = ((1.0 - p.military.depreciation) * model.capability + model.milex
-                        + p.arms.capability_factor * imports)
+    model.capability = (
+        (1.0 - p.military.depreciation) * model.capability
+        + model.milex
+        + p.arms.capability_factor * imports
+    )

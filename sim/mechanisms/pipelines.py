@@ -59,15 +59,24 @@ def existing_contracts(model: WorldModel) -> list[Contract]:
     """Contracts for the pipelines the scenario says already deliver in the start year."""
     year = model.config.start_year
     return [
-        Contract(model.index[p.exporter], model.index[p.importer], p.capacity_bcm, year, 0,
-                 year + 1000)
+        Contract(
+            model.index[p.exporter], model.index[p.importer], p.capacity_bcm, year, 0, year + 1000
+        )
         for p in model.config.world.pipelines.values()
         if p is not None
     ]
 
 
-def sign(model: WorldModel, exporter: int, importer: int, capacity: float, first_gas: int,
-         ramp_years: int, duration: int, origin: str) -> None:
+def sign(
+    model: WorldModel,
+    exporter: int,
+    importer: int,
+    capacity: float,
+    first_gas: int,
+    ramp_years: int,
+    duration: int,
+    origin: str,
+) -> None:
     """Add a contract and the affinity gain that comes with signing it."""
     model.contracts.append(
         Contract(exporter, importer, capacity, first_gas, ramp_years, first_gas + duration)
@@ -102,9 +111,7 @@ def update(model: WorldModel) -> None:
     change = model.gas_flow.sum(axis=1) - model.gas_flow0.sum(axis=1)
     tech = model.params.sanctions.technology_energy_loss * model.tech_exposure
     model.energy_production_base = model.energy_production0 * (1.0 - tech)
-    model.energy_production = np.clip(
-        model.energy_production_base + EJ_PER_BCM * change, 0.0, None
-    )
+    model.energy_production = np.clip(model.energy_production_base + EJ_PER_BCM * change, 0.0, None)
     model.gas_production = np.clip(model.gas_production0 + change, 0.0, None)
 
 
@@ -134,5 +141,6 @@ def seek_pipeline(agent: State) -> None:
     if score[k] <= 0 or model.affinity[k, e] < p.min_affinity:
         return
     volume = min(p.deal_share * lost, unmet[k])
-    sign(model, e, k, volume, model.year + p.build_years, p.ramp_years, p.duration_years,
-         "decision")
+    sign(
+        model, e, k, volume, model.year + p.build_years, p.ramp_years, p.duration_years, "decision"
+    )

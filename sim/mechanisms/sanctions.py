@@ -57,15 +57,21 @@ def level_loss_target(model: WorldModel) -> np.ndarray:
     )
 
 
-def impose(model: WorldModel, senders: list[int], target: int, intensities: dict[str, float],
-           origin: str) -> None:
+def impose(
+    model: WorldModel, senders: list[int], target: int, intensities: dict[str, float], origin: str
+) -> None:
     """Set the senders' sanctions on the target (replacing any earlier package)."""
     for sender in senders:
         for sector, value in intensities.items():
             model.sanctions[SECTOR_INDEX[sector], sender, target] = value
         kind = "sanction" if max(intensities.values(), default=0) > 0 else "sanction_lifted"
-        model.log(kind, model.ids[sender], model.ids[target],
-                  max(intensities.values(), default=0.0), origin)
+        model.log(
+            kind,
+            model.ids[sender],
+            model.ids[target],
+            max(intensities.values(), default=0.0),
+            origin,
+        )
 
 
 def lift(model: WorldModel, senders: list[int], target: int, origin: str) -> None:
@@ -82,7 +88,8 @@ def answer_sanctions(agent: State) -> None:
     model = agent.model
     p = model.params.sanctions
     i = agent.index
-    incoming = model.sanctions[:, :, i].max(axis=0)  # per sender
+    # per sender; counter-sanctions are not answered, so answers never escalate in a loop
+    incoming = model.sanctions[:, :, i].max(axis=0) * ~model.countering[:, i]
     trade_k = SECTOR_INDEX["trade"]
     current = model.sanctions[trade_k, i, :]
     wanted = p.counter_ratio * incoming

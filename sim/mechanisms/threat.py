@@ -21,12 +21,21 @@ if TYPE_CHECKING:
     from sim.model import WorldModel
 
 
-def threat_matrix(capability: np.ndarray, affinity: np.ndarray, distance: np.ndarray,
-                  half_distance_km: float, acts: np.ndarray) -> np.ndarray:
+def threat_matrix(
+    capability: np.ndarray,
+    affinity: np.ndarray,
+    distance: np.ndarray,
+    half_distance_km: float,
+    acts: np.ndarray,
+) -> np.ndarray:
     """θ[i, j], the threat j poses to i, in [0, 1]; zero on the diagonal and for non-actors."""
     total = capability[:, None] + capability[None, :]
-    relative = np.divide(np.broadcast_to(capability[None, :], total.shape), total,
-                         out=np.zeros_like(total), where=total > 0)
+    relative = np.divide(
+        np.broadcast_to(capability[None, :], total.shape),
+        total,
+        out=np.zeros_like(total),
+        where=total > 0,
+    )
     proximity = 1.0 / (1.0 + distance / max(half_distance_km, 1e-9))
     theta = relative * (1.0 - affinity) * proximity
     np.fill_diagonal(theta, 0.0)
@@ -45,5 +54,10 @@ def common_threat(theta: np.ndarray, i: int) -> np.ndarray:
 
 def update(model: WorldModel) -> None:
     """Refresh the threat matrix the year's decisions read."""
-    model.threat = threat_matrix(model.capability, model.affinity, model.distance,
-                                 model.params.alliances.proximity_km, model.acts)
+    model.threat = threat_matrix(
+        model.capability,
+        model.affinity,
+        model.distance,
+        model.params.alliances.proximity_km,
+        model.acts,
+    )

@@ -30,15 +30,17 @@ def gravity_path(trade0: np.ndarray, gdp: np.ndarray, gdp0: np.ndarray) -> np.nd
     return trade0 * np.sqrt(np.outer(growth, growth))
 
 
-def diversion(gravity: np.ndarray, cut: np.ndarray, affinity: np.ndarray,
-              share: float) -> np.ndarray:
+def diversion(
+    gravity: np.ndarray, cut: np.ndarray, affinity: np.ndarray, share: float
+) -> np.ndarray:
     """Trade re-routed to unsanctioned partners: D_ik ∝ a_ik · T̄_ik (1 - cut_ik)."""
     lost = (gravity * cut).sum(axis=1)
     weight = affinity * gravity * (1.0 - cut)
     np.fill_diagonal(weight, 0.0)
     total = weight.sum(axis=1, keepdims=True)
-    return share * lost[:, None] * np.divide(weight, total, out=np.zeros_like(weight),
-                                             where=total > 0)
+    return (
+        share * lost[:, None] * np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    )
 
 
 def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
@@ -47,8 +49,9 @@ def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
     gravity = gravity_path(model.trade0, model.gdp, model.gdp0)
     weights = np.array([getattr(p.sanctions.trade_cut, s) for s in sanctions.SECTOR_INDEX])
     cut = sanctions.trade_cut(model.sanctions, weights)
-    policy = np.clip(1.0 + p.trade.affinity_elasticity * (model.affinity - model.affinity0),
-                     0.0, None) * (1.0 + p.trade.alliance_bonus * (model.allied - model.allied0))
+    policy = np.clip(
+        1.0 + p.trade.affinity_elasticity * (model.affinity - model.affinity0), 0.0, None
+    ) * (1.0 + p.trade.alliance_bonus * (model.allied - model.allied0))
     diverted = diversion(gravity, cut, model.affinity, p.trade.diversion_share)
     gas = pipelines.gas_value_usd_bn(model, model.gas_flow - model.gas_flow0)
     target = gravity * (1.0 - cut) * policy + diverted + diverted.T + gas + gas.T

@@ -7,10 +7,18 @@ import difflib
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import Located
 from sim.scenario.schema import Scenario
-from sim.world import GROUPS, known_ids, members
+from sim.world import known_ids, members
 
-_STATE_FIELDS = ("senders", "target", "seller", "buyer", "exporter", "importer", "members",
-                 "participants")
+_STATE_FIELDS = (
+    "senders",
+    "target",
+    "seller",
+    "buyer",
+    "exporter",
+    "importer",
+    "members",
+    "participants",
+)
 
 
 def _unknown(state: str, known: set[str]) -> str:
@@ -29,31 +37,43 @@ def _world_problems(scenario: Scenario, located: Located) -> list[Problem]:
             continue
         for country in members(state):
             if country in covered:
-                problems.append(located.problem(
-                    path, f"{state} overlaps {covered[country]} (both include {country})"))
+                problems.append(
+                    located.problem(
+                        path, f"{state} overlaps {covered[country]} (both include {country})"
+                    )
+                )
             covered[country] = state
+    return problems
+
+
+def _reference_problems(base: tuple[str, ...], item, acting: set[str], located: Located):
+    """Problems with the state ids an event or pipeline names."""
+    problems = []
+    for field in _STATE_FIELDS:
+        value = getattr(item, field, None)
+        if value is None:
+            continue
+        for i, state in enumerate([value] if isinstance(value, str) else value):
+            path = (*base, field) if isinstance(value, str) else (*base, field, str(i))
+            if state not in acting:
+                message = f"{state!r} is not an acting state of this scenario"
+                problems.append(located.problem(path, f"{message} ({', '.join(sorted(acting))})"))
     return problems
 
 
 def _event_problems(scenario: Scenario, located: Located) -> list[Problem]:
     acting = set(scenario.world.states)
+    first, last = scenario.start_year, scenario.end_year
     problems = []
     for key, event in scenario.active_events().items():
         base = ("events", key)
-        if not scenario.start_year <= event.year <= scenario.end_year:
-            problems.append(located.problem((*base, "year"), (
-                f"expected a year within the run {scenario.start_year}-{scenario.end_year}, "
-                f"got {event.year}")))
-        for field in _STATE_FIELDS:
-            value = getattr(event, field, None)
-            if value is None:
-                continue
-            for i, state in enumerate([value] if isinstance(value, str) else value):
-                path = (*base, field) if isinstance(value, str) else (*base, field, str(i))
-                if state not in acting:
-                    problems.append(located.problem(path, (
-                        f"{state!r} is not an acting state of this scenario "
-                        f"(world.states: {', '.join(scenario.world.states)})")))
+        if not first <= event.year <= last:
+            message = f"expected a year within the run {first}-{last}, got {event.year}"
+            problems.append(located.problem((*base, "year"), message))
+        problems += _reference_problems(base, event, acting, located)
+    for key, pipeline in scenario.world.pipelines.items():
+        if pipeline is not None:
+            problems += _reference_problems(("world", "pipelines", key), pipeline, acting, located)
     return problems
 
 
@@ -63,10 +83,8 @@ def check_against_world(scenario: Scenario, located: Located) -> None:
     acting = set(scenario.world.states)
     for i, state in enumerate(scenario.major_states):
         if state not in acting:
-            problems.append(located.problem(("major_states", str(i)),
-                                            f"{state!r} is not in world.states"))
+            problems.append(
+                located.problem(("major_states", str(i)), f"{state!r} is not in world.states")
+            )
     if problems:
         raise ScenarioError(problems)
-
-
-__all__ = ["check_against_world", "GROUPS"]

@@ -18,8 +18,12 @@ from sim.errors import Problem, ScenarioError
 from sim.scenario.schema import Scenario
 
 Path_ = tuple[str, ...]
+SAFE_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null")
+}
 Origin = tuple[str, int, int]  # file, line, column
 
+KEY = "<key>"  # origins[(*path, KEY)] is where the key of ``path`` is written
 MAX_FILE_BYTES = 1_000_000
 MAX_EXTENDS_DEPTH = 16
 MAX_NODES = 100_000  # refuses alias bombs ("billion laughs") long before memory suffers
@@ -42,9 +46,10 @@ class Located:
         return (self.file, 0, 0)
 
     def problem(self, path: Path_, message: str) -> Problem:
-        """A problem located at ``path``."""
+        """A problem located at ``path`` (at its key when ``path`` ends with ``KEY``)."""
         file, line, column = self.origin(path)
-        return Problem(file, line, column, ".".join(path), message)
+        shown = path[:-1] if path and path[-1] == KEY else path
+        return Problem(file, line, column, ".".join(shown), message)
 
 
 # ------------------------------------------------------------------ YAML reading
@@ -82,19 +87,45 @@ def _to_python(node: yaml.Node, file: str, path: Path_, origins: dict[Path_, Ori
     if len(path) > MAX_DEPTH:
         _raise(Problem(*where, ".".join(path), f"nested more than {MAX_DEPTH} levels deep"))
     origins[path] = where
+    if node.tag not in SAFE_TAGS:
+        _raise(
+            Problem(
+                *where,
+                ".".join(path),
+                f"unsupported YAML tag {node.tag!r}: scenario files hold data only",
+            )
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node, file)
             if not isinstance(key, (str, int, float, bool)) or key is None:
-                _raise(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                               ".".join(path), f"keys must be plain names, got {key!r}"))
+                _raise(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        ".".join(path),
+                        f"keys must be plain names, got {key!r}",
+                    )
+                )
             key = str(key)
             if key in out:
-                _raise(Problem(file, key_node.start_mark.line + 1,
-                               key_node.start_mark.column + 1, ".".join((*path, key)),
-                               "key appears twice in the same mapping"))
+                _raise(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        ".".join((*path, key)),
+                        "key appears twice in the same mapping",
+                    )
+                )
             out[key] = _to_python(value_node, file, (*path, key), origins)
+            origins[(*path, key, KEY)] = (
+                file,
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -106,16 +137,30 @@ def _to_python(node: yaml.Node, file: str, path: Path_, origins: dict[Path_, Ori
 
 def _scalar(node: yaml.Node, file: str) -> Any:
     if not isinstance(node, yaml.ScalarNode):
-        _raise(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, "",
-                       "expected a plain value here"))
+        _raise(
+            Problem(
+                file,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "",
+                "expected a plain value here",
+            )
+        )
     try:
         return yaml.SafeLoader(  # resolve the scalar exactly as safe_load would
             ""
         ).construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as err:
         mark = err.problem_mark or node.start_mark
-        return _raise(Problem(file, mark.line + 1, mark.column + 1, "",
-                              f"unsupported YAML tag {node.tag!r}: scenario files hold data only"))
+        return _raise(
+            Problem(
+                file,
+                mark.line + 1,
+                mark.column + 1,
+                "",
+                f"unsupported YAML tag {node.tag!r}: scenario files hold data only",
+            )
+        )
 
 
 def read_yaml(path: Path) -> Located:
@@ -214,8 +259,15 @@ def apply_overrides(located: Located, overrides: list[str]) -> Located:
                 child = {}
                 node[part] = child
             if not isinstance(child, dict):
-                raise ScenarioError(Problem("--set", 0, 0, ".".join(path[: depth + 1]),
-                                            "is not a mapping, cannot set a field inside it"))
+                raise ScenarioError(
+                    Problem(
+                        "--set",
+                        0,
+                        0,
+                        ".".join(path[: depth + 1]),
+                        "is not a mapping, cannot set a field inside it",
+                    )
+                )
             node = child
         node[path[-1]] = value
         located.origins[path] = ("--set", 0, 0)
@@ -294,6 +346,7 @@ def validate(located: Located) -> Scenario:
             path = _data_path(located.data, loc)
             kind = error["type"]
             if kind == "extra_forbidden":
+                path = (*path, KEY)
                 known = _fields_at(Scenario, loc[:-1])
                 hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
                 message = "unknown field"

@@ -291,11 +291,11 @@ class Power(Strict):
     """Power index and polarity classification (docs/model.md#power-and-polarity)."""
 
     weights: PowerWeights = Field(default_factory=PowerWeights)
-    pole_share: Share = Field(
-        0.1, description="world power share a state needs to count as a pole"
-    )
+    pole_share: Share = Field(0.1, description="world power share a state needs to count as a pole")
     unipolar_ratio: float = Field(
-        2.0, ge=1.0, allow_inf_nan=False,
+        2.0,
+        ge=1.0,
+        allow_inf_nan=False,
         description="leader/runner-up share ratio at or above which the system is unipolar",
     )
     bloc_affinity: Share = Field(

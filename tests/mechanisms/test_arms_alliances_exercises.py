@@ -1,0 +1,86 @@
+import numpy as np
+
+from sim.mechanisms.threat import common_threat, threat_matrix
+
+from .conftest import run
+
+KILO = {
+    "kind": "arms_deal",
+    "year": 2014,
+    "seller": "RUS",
+    "buyer": "VNM",
+    "value_usd_bn": 2.0,
+    "delivery_years": 3,
+}
+NO_DECISIONS = {
+    "arms": {"offer_rate": 0},
+    "alliances": {"form_rate": 0, "break_rate": 0},
+    "exercises": {"rate": 0},
+}
+
+
+def test_threat_grows_with_power_hostility_and_proximity():
+    capability = np.array([1.0, 1.0, 3.0])
+    affinity = np.array([[1, 0.5, 0.5], [0.5, 1, 0.5], [0.5, 0.5, 1]])
+    distance = np.array([[0, 1000, 1000], [1000, 0, 9000], [1000, 9000, 0]], float)
+    theta = threat_matrix(capability, affinity, distance, 3000.0, np.ones(3, bool))
+    assert theta[0, 2] > theta[0, 1]  # stronger
+    assert theta[0, 2] > theta[1, 2]  # closer
+    assert np.all(np.diag(theta) == 0)
+    assert common_threat(theta, 0)[1] == min(theta[0, 2], theta[1, 2])
+
+
+def test_arms_deal_delivers_capability_and_irritates_the_buyers_rival(make_model):
+    base = run(make_model(parameters=NO_DECISIONS, years=4))
+    sold = run(make_model({"kilo": KILO}, parameters=NO_DECISIONS, years=4))
+    v, r = base.index["VNM"], base.index["RUS"]
+    assert sold.capability[v] > base.capability[v] + 1.0
+    assert sold.affinity[r, v] > base.affinity[r, v]
+    rival = int(np.argmax(sold.threat[v]))
+    assert sold.affinity[r, rival] < base.affinity[r, rival]
+    delivered = [e for e in sold.events_log if e[1] == "arms_sale"]
+    assert delivered[0][2:5] == ("RUS", "VNM", 2.0)
+
+
+def test_sellers_offer_arms_of_their_own_accord(make_model):
+    model = run(make_model(years=15, quiet=False))
+    offers = [e for e in model.events_log if e[1] == "arms_sale" and e[5] == "decision"]
+    assert offers
+    assert {e[2] for e in offers} <= {model.ids[i] for i in np.nonzero(model.is_seller)[0]}
+
+
+def test_alliance_event_forms_pledges_that_raise_affinity_and_trade(make_model):
+    pact = {"pact": {"kind": "alliance", "year": 2014, "members": ["CHN", "RUS"]}}
+    base = run(make_model(parameters=NO_DECISIONS))
+    allied = run(make_model(pact, parameters=NO_DECISIONS))
+    c, r = base.index["CHN"], base.index["RUS"]
+    assert allied.allied[c, r] == 1 and base.allied[c, r] == 0
+    assert allied.affinity[c, r] > base.affinity[c, r]
+    assert allied.trade[c, r] > base.trade[c, r]
+
+
+def test_states_form_and_break_alliances_themselves(make_model):
+    model = make_model(
+        parameters={
+            "alliances": {
+                "form_rate": 1.0,
+                "min_common_threat": 0.0,
+                "form_affinity": 0.8,
+                "break_affinity": 0.99,
+                "break_rate": 1.0,
+            }
+        },
+        years=1,
+    )
+    model.step()
+    kinds = {e[1] for e in model.events_log}
+    assert {"alliance_formed", "alliance_broken"} <= kinds
+
+
+def test_exercises_raise_affinity_and_readiness(make_model):
+    sea = {"joint_sea": {"kind": "exercise", "year": 2014, "participants": ["CHN", "RUS"]}}
+    base = run(make_model(parameters=NO_DECISIONS, years=1))
+    drill = run(make_model(sea, parameters=NO_DECISIONS, years=1))
+    c, r = base.index["CHN"], base.index["RUS"]
+    assert drill.affinity[c, r] > base.affinity[c, r]
+    assert drill.capability[r] > base.capability[r]

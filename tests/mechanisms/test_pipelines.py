@@ -1,0 +1,56 @@
+import pytest
+
+from sim.mechanisms.pipelines import EJ_PER_BCM, Contract
+
+from .conftest import run
+
+EUROPE = {"ru_eu": {"exporter": "RUS", "importer": "EUU", "capacity_bcm": 164.0}}
+
+
+def test_contract_ramps_linearly_and_ends():
+    contract = Contract(0, 1, 38.0, first_gas=2019, ramp_years=6, end=2049)
+    assert contract.volume(2018) == 0
+    assert contract.volume(2019) == pytest.approx(38 / 6)
+    assert contract.volume(2024) == pytest.approx(38.0)
+    assert contract.volume(2049) == 0
+
+
+def test_new_pipeline_raises_exporter_revenue_trade_and_affinity(make_model):
+    deal = {
+        "pos": {
+            "kind": "pipeline",
+            "year": 2014,
+            "exporter": "RUS",
+            "importer": "CHN",
+            "capacity_bcm": 38.0,
+            "first_gas": 2016,
+            "ramp_years": 0,
+        }
+    }
+    base = run(make_model(pipelines=EUROPE))
+    piped = run(make_model(deal, pipelines=EUROPE))
+    r, c = base.index["RUS"], base.index["CHN"]
+    assert piped.gas_flow[r, c] == pytest.approx(38.0)
+    assert piped.energy_production[r] == pytest.approx(base.energy_production[r] + 38 * EJ_PER_BCM)
+    assert piped.gdp[r] > base.gdp[r]
+    assert piped.trade[r, c] > base.trade[r, c]
+    assert piped.affinity[r, c] > base.affinity[r, c]
+
+
+def test_energy_embargo_cuts_gas_and_exporter_seeks_new_market(make_model):
+    embargo = {
+        "e": {
+            "kind": "sanction",
+            "year": 2014,
+            "senders": ["EUU"],
+            "target": "RUS",
+            "sectors": {"energy": 1.0},
+        }
+    }
+    model = run(make_model(embargo, pipelines=EUROPE, years=12))
+    r, eu = model.index["RUS"], model.index["EUU"]
+    assert model.gas_flow[r, eu] == 0
+    deals = [e for e in model.events_log if e[1] == "pipeline" and e[5] == "decision"]
+    assert deals and all(e[2] == "RUS" for e in deals)
+    assert model.gas_flow[r].sum() > 0  # some of the lost market replaced
+    assert model.gas_import_cost[eu] > 0  # the importer pays to replace its gas

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from .conftest import run
+
+SANCTION = {"kind": "sanction", "year": 2014, "senders": ["USA", "EUU"], "target": "RUS"}
+
+
+def sanction(**sectors):
+    return {"s": {**SANCTION, "sectors": sectors}}
+
+
+def test_sanctions_cut_trade_with_senders_and_divert_it(make_model):
+    base = run(make_model())
+    hit = run(make_model(sanction(trade=0.5)))
+    i = {s: k for k, s in enumerate(base.ids)}
+    assert hit.trade[i["RUS"], i["EUU"]] < 0.7 * base.trade[i["RUS"], i["EUU"]]
+    assert hit.trade[i["RUS"], i["CHN"]] > base.trade[i["RUS"], i["CHN"]]
+    assert hit.gdp[i["RUS"]] < base.gdp[i["RUS"]]
+    assert hit.gdp[i["EUU"]] < base.gdp[i["EUU"]]  # senders pay too
+
+
+def test_stronger_sanctions_cost_more(make_model):
+    r = make_model().index["RUS"]
+    gdp = [run(make_model(sanction(finance=x, trade=x))).gdp[r] for x in (0.0, 0.3, 0.6)]
+    assert gdp[0] > gdp[1] > gdp[2]
+
+
+def test_finance_level_loss_matches_its_parameter(make_model):
+    # with finance sanctions only from senders holding share w of Russia's trade,
+    # the long-run level loss is finance_loss × intensity × w
+    model = run(
+        make_model(sanction(finance=1.0), {"sanctions": {"counter_probability": 0}}, years=30)
+    )
+    r, senders = model.index["RUS"], [model.index["USA"], model.index["EUU"]]
+    w = model.exposure[r, senders].sum()
+    assert model.level_loss[r] == pytest.approx(0.15 * w, rel=1e-4)
+
+
+def test_target_answers_with_counter_sanctions(make_model):
+    model = run(
+        make_model(sanction(finance=0.5), {"sanctions": {"counter_probability": 1.0}}, years=2)
+    )
+    r, eu = model.index["RUS"], model.index["EUU"]
+    assert model.sanctions[0, r, eu] == pytest.approx(0.3 * 0.5)
+    kinds = [e[1] for e in model.events_log]
+    assert "counter_sanction" in kinds
+
+
+def test_lifting_restores_and_counters_are_dropped(make_model):
+    events = sanction(finance=0.5)
+    events["s"]["end"] = 2016
+    model = run(make_model(events, {"sanctions": {"counter_probability": 1.0}}, years=4))
+    assert model.sanctions.sum() == 0
+    assert [e[1] for e in model.events_log].count("sanction_lifted") >= 3
+
+
+def test_sanctions_push_affinity_apart_and_target_toward_others(make_model):
+    base = run(make_model())
+    hit = run(make_model(sanction(finance=0.5)))
+    r, eu, chn = (base.index[s] for s in ("RUS", "EUU", "CHN"))
+    assert hit.affinity[r, eu] < base.affinity[r, eu] - 0.05
+    assert hit.affinity[r, chn] > base.affinity[r, chn]
+    assert np.allclose(hit.affinity, hit.affinity.T)
