@@ -4,6 +4,7 @@ References:
     Singer, Bremer & Stuckey (1972) (CINC: a state's mean share of world capabilities).
     Ray & Singer (1973), "Measuring the Concentration of Power" (CON).
     Laakso & Taagepera (1979) (effective number, 1/Σs²).
+    Organski & Kugler (1980), *The War Ledger* (power transition).
 """
 
 from __future__ import annotations
@@ -94,3 +95,29 @@ def bloc_names(labels: np.ndarray, ids: list[str], power: np.ndarray) -> list[st
         members = np.nonzero(labels == label)[0]
         names[label] = ids[members[np.argmax(power[members])]]
     return [names[label] for label in labels]
+
+
+def bloc_shares(labels: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each bloc's summed share of world power, and the bloc label of each entry."""
+    blocs_found = np.unique(labels)
+    totals = np.array([shares[labels == b].sum() for b in blocs_found])
+    return totals, blocs_found
+
+
+def power_transition(
+    shares: np.ndarray, affinity: np.ndarray, parity: float, dissatisfied_below: float
+) -> bool:
+    """Organski & Kugler: the runner-up is within ``parity`` of the leader and dissatisfied.
+
+    Args:
+        shares: Actors' power shares.
+        affinity: Actors' pairwise affinity (dissatisfaction = low affinity with the leader).
+        parity: Runner-up share / leader share at or above which the two are at parity.
+        dissatisfied_below: Affinity with the leader below which the runner-up is dissatisfied.
+    """
+    order = np.argsort(shares)[::-1]
+    if len(order) < 2 or shares[order[0]] <= 0:
+        return False
+    leader, challenger = order[0], order[1]
+    at_parity = shares[challenger] >= parity * shares[leader]
+    return bool(at_parity and affinity[leader, challenger] < dissatisfied_below)

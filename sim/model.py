@@ -42,6 +42,10 @@ class WorldModel(mesa.Model):
 
     def __init__(self, config: Scenario, rng: np.random.Generator | int | None = None):
         super().__init__(rng=rng)
+        # Exogenous shocks (growth, affinity noise) draw from their own stream, split off
+        # before anything else, so that scenarios compared on the same seed share them
+        # whatever their decisions draw (common random numbers).
+        self.shock_rng = np.random.default_rng(self.rng.integers(2**63))
         self.config = config
         self.params = config.parameters
         start = build_world(
@@ -64,6 +68,7 @@ class WorldModel(mesa.Model):
         self.contracts.extend(pipelines.existing_contracts(self))
         self.gas_flow0 = pipelines.flows(self)
         self.gas_flow = self.gas_flow0.copy()
+        self.gas_dependence0 = affinity.dependence(self.gas_flow0, self.gas_consumption)
         self.schedule = events.Schedule(config)
         self.schedule.apply(self, self.year)  # the start row already holds start-year events
         self.recorder = Recorder(self)
@@ -85,6 +90,10 @@ class WorldModel(mesa.Model):
         self.capability = start.capability.copy()
         self.energy_consumption0 = a["energy_consumption_ej"].copy()
         self.energy_consumption = self.energy_consumption0.copy()
+        self.energy_consumption_ratio = np.ones(n)
+        self.cinc_base = {
+            k: a[k].copy() for k in ("milper_k", "irst_kt", "pec_kt_coal", "tpop_k", "upop_k")
+        }
         self.energy_production0 = a["energy_production_ej"].copy()
         self.energy_production = self.energy_production0.copy()
         self.energy_production_base = self.energy_production0.copy()
@@ -93,6 +102,8 @@ class WorldModel(mesa.Model):
         self.gas_production = self.gas_production0.copy()
         self.arms_exports_tiv = a["arms_exports_tiv_m"].copy()
         self.level_loss = np.zeros(n)
+        self.growth_shock = np.zeros(n)
+        self.arms_exports = np.zeros(n)
         self.trade_gap = np.zeros(n)
         self.trade_gap_previous = np.zeros(n)
         self.price_index = 1.0
@@ -121,6 +132,10 @@ class WorldModel(mesa.Model):
         self.energy_revenue = economy.energy_revenue(self)
         self.gas_import_cost = np.zeros(n)
         threat.update(self)
+        self.threat0 = self.threat.max(axis=1)
+        self.milex_share0 = self.milex_share.copy()
+        self.arms_exports = self.arms_flow.sum(axis=1)
+        self.arms_dependence0 = affinity.dependence(self.arms_flow, self.arms_flow.sum(axis=0))
 
     # ------------------------------------------------------------------ helpers
 
@@ -129,23 +144,44 @@ class WorldModel(mesa.Model):
         value = min(max(self.affinity[i, j] + amount, 0.0), 1.0)
         self.affinity[i, j] = self.affinity[j, i] = value
 
-    def power_index(self) -> np.ndarray:
-        """This year's CINC-style power index of every row (sums to 1)."""
+    def power_indices(self) -> dict[str, np.ndarray]:
+        """This year's power indices of every row, each summing to 1.
+
+        ``composite`` weighs capability, GDP, energy and population
+        (``power.weights``); ``cinc`` is CINC's six components with equal weights —
+        military spending, military personnel (held at 2014), iron and steel (2014
+        output grown with GDP, an industrial proxy), primary energy (2014 grown as
+        energy consumption), total and urban population (held at 2014); ``gdp`` and
+        ``capability`` are single shares.
+        """
         w = self.params.power.weights
-        return metrics.power_index(
-            {
-                "military": self.capability,
-                "economy": self.gdp,
-                "energy": self.energy_consumption,
-                "population": self.population,
-            },
-            {
-                "military": w.military,
-                "economy": w.economy,
-                "energy": w.energy,
-                "population": w.population,
-            },
-        )
+        growth = self.energy_consumption_ratio
+        cinc = {
+            "milex": self.milex,
+            "milper": self.cinc_base["milper_k"],
+            "irst": self.cinc_base["irst_kt"] * self.gdp / self.gdp0,
+            "pec": self.cinc_base["pec_kt_coal"] * growth,
+            "tpop": self.cinc_base["tpop_k"],
+            "upop": self.cinc_base["upop_k"],
+        }
+        composite = {
+            "military": self.capability,
+            "economy": self.gdp,
+            "energy": self.energy_consumption,
+            "population": self.population,
+        }
+        weights = {
+            "military": w.military,
+            "economy": w.economy,
+            "energy": w.energy,
+            "population": w.population,
+        }
+        return {
+            "composite": metrics.power_index(composite, weights),
+            "cinc": metrics.power_index(cinc, dict.fromkeys(cinc, 1.0)),
+            "gdp": self.gdp / self.gdp.sum(),
+            "capability": self.capability / self.capability.sum(),
+        }
 
     def log(self, kind: str, source: str, target: str, magnitude: float, origin: str) -> None:
         """Record something that happened this year (exogenous or chosen)."""
@@ -157,14 +193,15 @@ class WorldModel(mesa.Model):
         """Advance one year."""
         self.year += 1
         self.exercised.clear()
+        self.growth_shock[:] = 0.0
         self.schedule.apply(self, self.year)
         threat.update(self)
         self.states.shuffle_do("decide")
         self.tech_exposure = sanctions.exposure(self, "technology")
         pipelines.update(self)
+        arms.update(self)
         trade.update(self)
         economy.update(self)
-        arms.update(self)
         military.update(self)
         affinity.update(self)
         self.recorder.record()

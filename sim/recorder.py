@@ -34,6 +34,21 @@ DYAD_COLUMNS = (
     "arms_transfer_usd_bn",
     "gas_flow_bcm",
 )
+SYSTEM_COLUMNS = (
+    "year",
+    "leader",
+    "leader_share",
+    "con",
+    "effective_poles",
+    "polarity",
+    "poles",
+    "power_transition",
+    "blocs",
+    "bloc_leader",
+    "bloc_leader_share",
+    "bloc_effective_poles",
+    "bloc_polarity",
+)
 EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
 
 
@@ -47,7 +62,15 @@ class Recorder:
         self.states.update(
             {
                 col: np.zeros((years, n))
-                for col in ("trade_usd_bn", "arms_imports_usd_bn", "gas_exports_bcm", "power_index")
+                for col in (
+                    "trade_usd_bn",
+                    "arms_imports_usd_bn",
+                    "gas_exports_bcm",
+                    "power_index",
+                    "cinc_share",
+                    "gdp_share",
+                    "capability_share",
+                )
             }
         )
         self.bloc: list[list[str]] = []
@@ -63,8 +86,11 @@ class Recorder:
         self.states["trade_usd_bn"][t] = m.trade.sum(axis=1)
         self.states["arms_imports_usd_bn"][t] = m.arms_flow.sum(axis=0)
         self.states["gas_exports_bcm"][t] = m.gas_flow.sum(axis=1)
-        power = m.power_index()
+        indices = m.power_indices()
+        power = indices[m.params.power.index]
         self.states["power_index"][t] = power
+        for name in ("cinc", "gdp", "capability"):
+            self.states[f"{name}_share"][t] = indices[name]
         d = self.dyads
         d["trade_usd_bn"][t] = m.trade
         d["affinity"][t] = m.affinity
@@ -78,23 +104,33 @@ class Recorder:
     def _record_system(self, power: np.ndarray) -> None:
         m = self.model
         p = m.params.power
-        acting = power[m.acts]
-        ids = [s for s, a in zip(m.ids, m.acts, strict=True) if a]
-        leader = int(np.argmax(acting))
-        labels = metrics.blocs(
-            m.affinity[np.ix_(m.acts, m.acts)], m.allied[np.ix_(m.acts, m.acts)], p.bloc_affinity
-        )
-        self.bloc.append([*metrics.bloc_names(labels, ids, acting), ""])
+        acts = m.acts
+        shares = power[acts] / power.sum()
+        ids = [s for s, a in zip(m.ids, acts, strict=True) if a]
+        affinity = m.affinity[np.ix_(acts, acts)]
+        labels = metrics.blocs(affinity, m.allied[np.ix_(acts, acts)], p.bloc_affinity)
+        names = metrics.bloc_names(labels, ids, shares)
+        self.bloc.append([*names, ""])
+        totals, found = metrics.bloc_shares(labels, shares)
+        top = int(np.argmax(totals))
+        leader = int(np.argmax(shares))
         self.system.append(
             (
                 m.year,
                 ids[leader],
-                float(acting[leader]),
-                metrics.concentration(acting),
-                metrics.effective_poles(acting),
-                metrics.polarity(acting, p.pole_share, p.unipolar_ratio),
-                int((acting >= p.pole_share).sum()),
-                int(len(set(labels))),
+                float(shares[leader]),
+                metrics.concentration(shares),
+                metrics.effective_poles(shares),
+                metrics.polarity(shares, p.pole_share, p.unipolar_ratio),
+                int((shares >= p.pole_share).sum()),
+                metrics.power_transition(
+                    shares, affinity, p.transition_parity, p.dissatisfied_affinity
+                ),
+                int(len(found)),
+                names[int(np.nonzero(labels == found[top])[0][0])],
+                float(totals[top]),
+                metrics.effective_poles(totals),
+                metrics.polarity(totals, p.pole_share, p.unipolar_ratio),
             )
         )
 
@@ -134,16 +170,7 @@ class Recorder:
         dyads = dyads[(values != 0).any(axis=1)].reset_index(drop=True)
         system = pd.DataFrame(
             self.system,
-            columns=[
-                "year",
-                "leader",
-                "leader_share",
-                "con",
-                "effective_poles",
-                "polarity",
-                "poles",
-                "blocs",
-            ],
+            columns=list(SYSTEM_COLUMNS),
         )
         system.insert(0, "run", np.int32(run))
         system["year"] = system["year"].astype(np.int32)

@@ -47,6 +47,8 @@ def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, An
     final_system = system[system["year"] == last]
     runs = int(system["run"].nunique())
     polarity = final_system["polarity"].value_counts(normalize=True)
+    bloc_polarity = final_system["bloc_polarity"].value_counts(normalize=True)
+    transition = system.groupby("run")["power_transition"].any()
     shares = {
         state: quantiles(group["power_share"])
         for state, group in final_states.groupby("state", sort=False)
@@ -62,6 +64,8 @@ def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, An
         "seed": config.seed,
         "years": [config.start_year, last],
         "polarity_final": {kind: float(polarity.get(kind, 0.0)) for kind in POLARITIES},
+        "bloc_polarity_final": {kind: float(bloc_polarity.get(kind, 0.0)) for kind in POLARITIES},
+        "power_transition_runs": float(transition.mean()),
         "power_share_final": shares,
         "gdp_usd_bn_final": gdp,
         "leader_final": {
@@ -93,6 +97,15 @@ def format_table(summary: dict[str, Any], states: list[str]) -> str:
         f"Polarity in {last}: "
         + ", ".join(f"{kind} {share:.0%}" for kind, share in polarity.items()),
     ]
+    bloc_polarity = summary["bloc_polarity_final"]
+    lines.append(
+        f"Bloc polarity in {last}: "
+        + ", ".join(f"{kind} {share:.0%}" for kind, share in bloc_polarity.items())
+    )
+    lines.append(
+        f"Runs with a power transition (challenger ≥ parity, dissatisfied): "
+        f"{summary['power_transition_runs']:.0%}"
+    )
     leaders = ", ".join(f"{k} {v:.0%}" for k, v in summary["leader_final"].items())
     lines.append(f"Leader in {last}: {leaders}")
     blocs = summary["blocs_final"]

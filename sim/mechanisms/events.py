@@ -10,6 +10,7 @@ from sim.scenario.schema import (
     AllianceEvent,
     ArmsDealEvent,
     ExerciseEvent,
+    GrowthShockEvent,
     PipelineEvent,
     PriceEvent,
     SanctionEvent,
@@ -67,7 +68,15 @@ def _price(model: WorldModel, event: PriceEvent) -> None:
     model.log("energy_price", "", "", event.index, ORIGIN)
 
 
+def _growth_shock(model: WorldModel, event: GrowthShockEvent) -> None:
+    rows = [model.index[s] for s in event.states] or list(range(model.n))
+    model.growth_shock[rows] += event.change_pct / 100.0
+    for row in rows:
+        model.log("growth_shock", model.ids[row], "", event.change_pct, ORIGIN)
+
+
 _HANDLERS = {
+    "growth_shock": _growth_shock,
     "sanction": _sanction,
     "arms_deal": _arms_deal,
     "pipeline": _pipeline,

@@ -79,6 +79,34 @@ def lift(model: WorldModel, senders: list[int], target: int, origin: str) -> Non
     impose(model, senders, target, dict.fromkeys(SECTORS, 0.0), origin)
 
 
+def concession_chance(cost: float, hazard: float, half_cost: float) -> float:
+    """Yearly chance a target concedes: hazard × cost / (cost + half_cost)."""
+    return hazard * cost / (cost + half_cost) if cost > 0 else 0.0
+
+
+def consider_conceding(agent: State) -> bool:
+    """A target weighs its costs (level loss and trade shortfall) and may concede.
+
+    On concession every sender lifts its sanctions on the target. About a third
+    of sanction episodes succeed in Hufbauer, Schott & Elliott's data; the chance
+    grows with the cost the target bears, and diverted trade that replaces what
+    it lost lowers that cost.
+    """
+    model = agent.model
+    p = model.params.sanctions
+    i = agent.index
+    senders = np.nonzero((model.sanctions[:, :, i].max(axis=0) > 0) & ~model.countering[:, i])[0]
+    if len(senders) == 0:
+        return False
+    cost = model.level_loss[i] + max(0.0, -model.trade_gap[i])
+    if model.rng.random() >= concession_chance(cost, p.success_hazard, p.success_half_cost):
+        return False
+    for j in senders:
+        model.log("sanction_success", model.ids[j], agent.iso3, cost, "decision")
+    lift(model, [int(j) for j in senders], i, "decision")
+    return True
+
+
 def answer_sanctions(agent: State) -> None:
     """A sanctioned state answers each sender with trade counter-sanctions (or drops them).
 
@@ -88,6 +116,7 @@ def answer_sanctions(agent: State) -> None:
     model = agent.model
     p = model.params.sanctions
     i = agent.index
+    consider_conceding(agent)
     # per sender; counter-sanctions are not answered, so answers never escalate in a loop
     incoming = model.sanctions[:, :, i].max(axis=0) * ~model.countering[:, i]
     trade_k = SECTOR_INDEX["trade"]

@@ -18,6 +18,7 @@ _STATE_FIELDS = (
     "importer",
     "members",
     "participants",
+    "states",
 )
 
 

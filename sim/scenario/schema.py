@@ -173,6 +173,18 @@ class Sanctions(Strict):
     affinity_loss: NonNegative = Field(
         0.05, description="yearly sender-target affinity fall per unit intensity (assumption)"
     )
+    success_hazard: Share = Field(
+        0.1,
+        description="yearly chance a target under maximal pressure concedes (anchored to "
+        "Hufbauer, Schott & Elliott: about a third of episodes succeed)",
+    )
+    success_half_cost: float = Field(
+        0.03,
+        gt=0,
+        allow_inf_nan=False,
+        description="cost (share of GDP) at which the concession chance is half its maximum "
+        "(assumption)",
+    )
     target_drift: NonNegative = Field(
         0.01,
         description="yearly affinity gain of a target with non-senders per unit intensity "
@@ -197,6 +209,11 @@ class Arms(Strict):
     affinity_gain: NonNegative = Field(0.02, description="seller-buyer affinity gain per deal")
     rival_irritation: NonNegative = Field(
         0.01, description="affinity fall between seller and the buyer's main rival per deal"
+    )
+    dependence: NonNegative = Field(
+        0.02,
+        description="yearly affinity gain per unit share of the buyer's arms imports from the "
+        "seller (assumption)",
     )
 
 
@@ -235,6 +252,18 @@ class Alliances(Strict):
     affinity_bonus: NonNegative = Field(
         0.1, description="rise of the affinity anchor for allied pairs"
     )
+    bandwagon_below: Share = Field(
+        0.05,
+        description="relative capability K_i/(K_i+K_j) below which a state may ally with its "
+        "main threat instead of balancing it (assumption)",
+    )
+    bandwagon_affinity: Share = Field(
+        0.6, description="affinity a weak state needs with its threat to bandwagon"
+    )
+    mode: Literal["threat", "landscape"] = Field(
+        "threat",
+        description="alignment rule: balance of threat, or Axelrod-Bennett landscape sides",
+    )
     proximity_km: NonNegative = Field(
         3000.0, description="distance at which threat is halved (loss-of-strength gradient)"
     )
@@ -265,7 +294,13 @@ class Affinity(Strict):
 
 
 class Military(Strict):
-    """Military capability (docs/model.md#military)."""
+    """Military spending and capability (docs/model.md#military)."""
+
+    threat_response: NonNegative = Field(
+        0.0,
+        description="rise of the military share of GDP, as a share of its 2014 level, per unit "
+        "rise of the largest threat a state faces (calibrated: docs/calibration.md)",
+    )
 
     depreciation: Share = Field(
         0.1, description="yearly depreciation of the capability stock (assumption)"
@@ -290,6 +325,11 @@ class PowerWeights(Strict):
 class Power(Strict):
     """Power index and polarity classification (docs/model.md#power-and-polarity)."""
 
+    index: Literal["composite", "cinc", "gdp", "capability"] = Field(
+        "composite",
+        description="which index gives power_share: composite (weights below), cinc (CINC's "
+        "six components), gdp, or capability (military stock)",
+    )
     weights: PowerWeights = Field(default_factory=PowerWeights)
     pole_share: Share = Field(0.1, description="world power share a state needs to count as a pole")
     unipolar_ratio: float = Field(
@@ -297,6 +337,14 @@ class Power(Strict):
         ge=1.0,
         allow_inf_nan=False,
         description="leader/runner-up share ratio at or above which the system is unipolar",
+    )
+    transition_parity: Share = Field(
+        0.8,
+        description="runner-up/leader share ratio at which a power transition is possible "
+        "(Organski & Kugler 1980: 80%)",
+    )
+    dissatisfied_affinity: Share = Field(
+        0.5, description="runner-up's affinity with the leader below which it is dissatisfied"
     )
     bloc_affinity: Share = Field(
         0.8, description="average affinity that holds a bloc together (allied pairs count as 1)"
@@ -416,8 +464,24 @@ class PriceEvent(Event):
     index: NonNegative
 
 
+class GrowthShockEvent(Event):
+    """A one-year change in real growth (a recession, a pandemic) for some or all rows."""
+
+    kind: Literal["growth_shock"]
+    states: list[StateId] = Field(
+        default_factory=list, description="rows hit (empty: every row, the remainder included)"
+    )
+    change_pct: float = Field(ge=-50, le=50, allow_inf_nan=False, description="percentage points")
+
+
 AnyEvent = Annotated[
-    SanctionEvent | ArmsDealEvent | PipelineEvent | AllianceEvent | ExerciseEvent | PriceEvent,
+    SanctionEvent
+    | ArmsDealEvent
+    | PipelineEvent
+    | AllianceEvent
+    | ExerciseEvent
+    | PriceEvent
+    | GrowthShockEvent,
     Field(discriminator="kind"),
 ]
 

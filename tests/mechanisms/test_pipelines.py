@@ -47,7 +47,8 @@ def test_energy_embargo_cuts_gas_and_exporter_seeks_new_market(make_model):
             "sectors": {"energy": 1.0},
         }
     }
-    model = run(make_model(embargo, pipelines=EUROPE, years=12))
+    no_concession = {"sanctions": {"success_hazard": 0.0}}
+    model = run(make_model(embargo, no_concession, pipelines=EUROPE, years=12))
     r, eu = model.index["RUS"], model.index["EUU"]
     assert model.gas_flow[r, eu] == 0
     deals = [e for e in model.events_log if e[1] == "pipeline" and e[5] == "decision"]

@@ -3,6 +3,7 @@ import pytest
 
 from .conftest import run
 
+NO_CONCESSION = {"sanctions": {"success_hazard": 0.0}}
 SANCTION = {"kind": "sanction", "year": 2014, "senders": ["USA", "EUU"], "target": "RUS"}
 
 
@@ -12,7 +13,7 @@ def sanction(**sectors):
 
 def test_sanctions_cut_trade_with_senders_and_divert_it(make_model):
     base = run(make_model())
-    hit = run(make_model(sanction(trade=0.5)))
+    hit = run(make_model(sanction(trade=0.5), NO_CONCESSION))
     i = {s: k for k, s in enumerate(base.ids)}
     assert hit.trade[i["RUS"], i["EUU"]] < 0.7 * base.trade[i["RUS"], i["EUU"]]
     assert hit.trade[i["RUS"], i["CHN"]] > base.trade[i["RUS"], i["CHN"]]
@@ -22,7 +23,9 @@ def test_sanctions_cut_trade_with_senders_and_divert_it(make_model):
 
 def test_stronger_sanctions_cost_more(make_model):
     r = make_model().index["RUS"]
-    gdp = [run(make_model(sanction(finance=x, trade=x))).gdp[r] for x in (0.0, 0.3, 0.6)]
+    gdp = [
+        run(make_model(sanction(finance=x, trade=x), NO_CONCESSION)).gdp[r] for x in (0.0, 0.3, 0.6)
+    ]
     assert gdp[0] > gdp[1] > gdp[2]
 
 
@@ -30,7 +33,11 @@ def test_finance_level_loss_matches_its_parameter(make_model):
     # with finance sanctions only from senders holding share w of Russia's trade,
     # the long-run level loss is finance_loss × intensity × w
     model = run(
-        make_model(sanction(finance=1.0), {"sanctions": {"counter_probability": 0}}, years=30)
+        make_model(
+            sanction(finance=1.0),
+            {"sanctions": {"counter_probability": 0, "success_hazard": 0}},
+            years=30,
+        )
     )
     r, senders = model.index["RUS"], [model.index["USA"], model.index["EUU"]]
     w = model.exposure[r, senders].sum()
@@ -57,8 +64,25 @@ def test_lifting_restores_and_counters_are_dropped(make_model):
 
 def test_sanctions_push_affinity_apart_and_target_toward_others(make_model):
     base = run(make_model())
-    hit = run(make_model(sanction(finance=0.5)))
+    hit = run(make_model(sanction(finance=0.5), NO_CONCESSION))
     r, eu, chn = (base.index[s] for s in ("RUS", "EUU", "CHN"))
     assert hit.affinity[r, eu] < base.affinity[r, eu] - 0.05
     assert hit.affinity[r, chn] > base.affinity[r, chn]
     assert np.allclose(hit.affinity, hit.affinity.T)
+
+
+def test_a_costly_sanction_can_succeed(make_model):
+    certain = {"sanctions": {"success_hazard": 1.0, "success_half_cost": 1e-9}}
+    model = make_model(sanction(finance=1.0, trade=1.0), certain, years=3)
+    run(model)
+    kinds = [e[1] for e in model.events_log]
+    assert "sanction_success" in kinds
+    r = model.index["RUS"]
+    assert model.sanctions[:, :, r].sum() == 0  # every sender lifted
+
+
+def test_concession_chance_grows_with_cost():
+    from sim.mechanisms.sanctions import concession_chance
+
+    chances = [concession_chance(c, 0.1, 0.03) for c in (0.0, 0.03, 0.3)]
+    assert chances[0] == 0 and chances[1] == pytest.approx(0.05) and chances[2] > 0.09
