@@ -96,6 +96,10 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         return EXIT_INTERRUPTED
     if not args.quiet:
         print(format_table(results.summary, major_states(config)))
+        if results.backtest is not None:
+            from sim.backtest import format_report
+
+            print("\n" + format_report(results.backtest))
         seconds = results.timings.get("runs_seconds", 0.0)
         print(f"\n{results.runs} runs in {seconds:.1f} s; results written to {out}")
     return 0

@@ -87,7 +87,7 @@ def all_energies(sizes, propensity) -> tuple[np.ndarray, np.ndarray]:
     energies = np.empty(len(configs))
     for start in range(0, len(configs), _CHUNK):
         x = configs[start : start + _CHUNK].astype(float)
-        energies[start : start + _CHUNK] = ((x @ j) * (1 - x)).sum(axis=1) + 0.0
+        energies[start : start + _CHUNK] = np.einsum("ij,ij->i", x @ j, 1 - x) + 0.0
     return configs, energies
 
 
@@ -103,7 +103,9 @@ def local_minima(sizes, propensity) -> list[np.ndarray]:
     return list(np.concatenate(found))
 
 
-def descend(sizes, propensity, sides, rng: np.random.Generator, path: list | None = None):
+def descend(
+    sizes, propensity, sides, rng: np.random.Generator, path: list | None = None
+) -> np.ndarray:
     """Let a random actor that can lower its frustration switch, until none can.
 
     Args:

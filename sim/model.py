@@ -111,6 +111,7 @@ class WorldModel(mesa.Model):
         self.trade0 = start.trade.copy()
         self.trade = start.trade.copy()
         self.trade_deviation = np.zeros((n, n))
+        self.trade_bonus = np.zeros((n, n))  # from trade agreements
         self.exposure = sanctions.exposure_shares(self.trade0)
         self.affinity0 = start.affinity.copy()
         self.affinity = start.affinity.copy()

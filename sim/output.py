@@ -104,6 +104,13 @@ def write_results(
         text = resolved_yaml(results.scenario)
         (partial / "scenario.yaml").write_text(text, encoding="utf-8")
         (partial / "summary.json").write_text(json.dumps(results.summary, indent=2) + "\n")
+        if results.backtest is not None:
+            from sim.backtest import format_report
+
+            (partial / "backtest.json").write_text(json.dumps(results.backtest, indent=2) + "\n")
+            (partial / "backtest.md").write_text(
+                "```\n" + format_report(results.backtest) + "\n```\n", encoding="utf-8"
+            )
         if plots:
             from sim.plots import plot_run
 

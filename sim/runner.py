@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from sim import backtest
 from sim.model import WorldModel
 from sim.report import summarize
 from sim.scenario.loader import load_scenario
@@ -53,6 +54,7 @@ class Results:
     events: pd.DataFrame
     summary: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    backtest: dict[str, Any] | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The four tables by name."""
@@ -145,6 +147,7 @@ def run(
     parts = run_replicates(config, config.runs, config.seed, resolve_jobs(jobs), progress)
     elapsed = time.perf_counter() - started
     tables = combine(parts)
+    checked = backtest.report(tables, list(config.world.states)) if config.backtest else None
     return Results(
         config,
         config.seed,
@@ -152,6 +155,7 @@ def run(
         **tables,
         summary=summarize(config, tables),
         timings={"runs_seconds": elapsed},
+        backtest=checked,
     )
 
 

@@ -15,6 +15,7 @@ from sim.scenario.schema import (
     PriceEvent,
     SanctionEvent,
     Scenario,
+    TradeAgreementEvent,
 )
 
 if TYPE_CHECKING:
@@ -75,7 +76,16 @@ def _growth_shock(model: WorldModel, event: GrowthShockEvent) -> None:
         model.log("growth_shock", model.ids[row], "", event.change_pct, ORIGIN)
 
 
+def _trade_agreement(model: WorldModel, event: TradeAgreementEvent) -> None:
+    members = [model.index[s] for s in event.members]
+    for pos, a in enumerate(members):
+        for b in members[pos + 1 :]:
+            model.trade_bonus[a, b] = model.trade_bonus[b, a] = event.trade_bonus
+            model.log("trade_agreement", model.ids[a], model.ids[b], event.trade_bonus, ORIGIN)
+
+
 _HANDLERS = {
+    "trade_agreement": _trade_agreement,
     "growth_shock": _growth_shock,
     "sanction": _sanction,
     "arms_deal": _arms_deal,

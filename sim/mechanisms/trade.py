@@ -4,8 +4,8 @@ Without policy, each pair's trade grows with the geometric mean of the two
 economies (trade/GDP stays at its 2014 level): T̄_ij = T⁰_ij √(Y_i Y_j / Y⁰_i Y⁰_j).
 Sanctions cut a share of it; a share of what a state loses is diverted to its
 unsanctioned partners in proportion to affinity × size (the gravity-model
-intuition); new alliances and affinity changes scale it; pipeline gas adds its
-value. Trade moves part of the way to that target each year.
+intuition); new alliances, trade agreements and affinity changes scale it;
+pipeline gas adds its value. Trade moves part of the way to that target each year.
 
 References:
     Tinbergen (1962); Anderson & van Wincoop (2003) (gravity).
@@ -49,9 +49,11 @@ def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
     gravity = gravity_path(model.trade0, model.gdp, model.gdp0)
     weights = np.array([getattr(p.sanctions.trade_cut, s) for s in sanctions.SECTOR_INDEX])
     cut = sanctions.trade_cut(model.sanctions, weights)
-    policy = np.clip(
-        1.0 + p.trade.affinity_elasticity * (model.affinity - model.affinity0), 0.0, None
-    ) * (1.0 + p.trade.alliance_bonus * (model.allied - model.allied0))
+    policy = (
+        (1.0 + model.trade_bonus)
+        * np.clip(1.0 + p.trade.affinity_elasticity * (model.affinity - model.affinity0), 0.0, None)
+        * (1.0 + p.trade.alliance_bonus * (model.allied - model.allied0))
+    )
     diverted = diversion(gravity, cut, model.affinity, p.trade.diversion_share)
     gas = pipelines.gas_value_usd_bn(model, model.gas_flow - model.gas_flow0)
     target = gravity * (1.0 - cut) * policy + diverted + diverted.T + gas + gas.T

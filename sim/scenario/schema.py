@@ -464,6 +464,16 @@ class PriceEvent(Event):
     index: NonNegative
 
 
+class TradeAgreementEvent(Event):
+    """Members lower barriers among themselves: their mutual trade target rises."""
+
+    kind: Literal["trade_agreement"]
+    members: list[StateId] = Field(min_length=2)
+    trade_bonus: NonNegative = Field(
+        description="proportional rise of each member pair's trade target (0.1 = +10%)"
+    )
+
+
 class GrowthShockEvent(Event):
     """A one-year change in real growth (a recession, a pandemic) for some or all rows."""
 
@@ -481,6 +491,7 @@ AnyEvent = Annotated[
     | AllianceEvent
     | ExerciseEvent
     | PriceEvent
+    | TradeAgreementEvent
     | GrowthShockEvent,
     Field(discriminator="kind"),
 ]
@@ -503,6 +514,11 @@ class Scenario(Strict):
     major_states: list[StateId] = Field(
         default_factory=list,
         description="states shown in tables and plots (default: all acting states)",
+    )
+    backtest: bool = Field(
+        False,
+        description="compare simulated GDP and military spending with the actual 2019 and "
+        "2024 figures (sim/data/actual_2015_2024.csv) in the run report",
     )
     parameters: Parameters = Field(default_factory=Parameters)
     events: dict[str, AnyEvent | None] = Field(
