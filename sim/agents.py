@@ -53,7 +53,8 @@ class State(mesa.Agent):
         sanctions.answer_sanctions(self)
         arms.offer_arms(self)
         pipelines.seek_pipeline(self)
-        alliances.review_alliances(self)
+        if self.model.params.alliances.mode == "threat":
+            alliances.review_alliances(self)
         exercises.propose_exercises(self)
 
     def __repr__(self) -> str:

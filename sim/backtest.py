@@ -66,6 +66,49 @@ def errors(states_table: pd.DataFrame, states: list[str]) -> pd.DataFrame:
     return table[["variable", "state", "year", "simulated", "actual", "log_error"]]
 
 
+def growth_errors(states_table: pd.DataFrame, states: list[str]) -> pd.DataFrame:
+    """Mean real growth 2015-2024, simulated (median over runs) against actual, in pp.
+
+    Real growth is free of the inflation and exchange-rate moves in dollar GDP, so it
+    is what trend growth and convergence are fitted on.
+    """
+    table = pd.read_csv(DATA / "actual_2015_2024.csv")
+    actual_growth = {}
+    for state in states:
+        own = table[table["iso3"] == state]
+        if own.empty:  # a group without its own aggregate: GDP-weighted members
+            part = table[table["iso3"].isin(members(state))].dropna(subset=["growth_pct"])
+            weights = part["gdp_usd_bn"].fillna(0)
+            value = (part["growth_pct"] * weights).sum() / max(weights.sum(), 1e-12)
+        else:
+            value = own["growth_pct"].mean()
+        actual_growth[state] = value
+    years = states_table["year"].between(2015, 2024)
+    simulated = (
+        states_table[years & states_table["state"].isin(states)]
+        .groupby(["state", "run"])["growth"]
+        .mean()
+        .groupby("state")
+        .median()
+        * 100
+    )
+    out = pd.DataFrame({"simulated": simulated, "actual": pd.Series(actual_growth)})
+    out["error_pp"] = out["simulated"] - out["actual"]
+    return out.reindex(states).rename_axis("state").reset_index()
+
+
+def share_errors(table: pd.DataFrame) -> pd.Series:
+    """ln(simulated / actual) of military spending as a share of GDP, free of FX moves."""
+    wide = table.pivot_table(
+        index=["state", "year"], columns="variable", values=["simulated", "actual"]
+    )
+    simulated = wide[("simulated", "milex_usd_bn")] / wide[("simulated", "gdp_usd_bn")]
+    actual_share = wide[("actual", "milex_usd_bn")] / wide[("actual", "gdp_usd_bn")]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.log(simulated / actual_share)
+    return ratio.replace([np.inf, -np.inf], np.nan)
+
+
 def rms(table: pd.DataFrame) -> float:
     """Root mean square log error over every row with an actual value."""
     values = table["log_error"].dropna().to_numpy()

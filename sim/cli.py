@@ -15,7 +15,7 @@ from sim.errors import ScenarioError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-COMMANDS = ("run", "validate")
+COMMANDS = ("run", "validate", "landscape", "calibrate")
 
 
 def _run_parser(sub: argparse._SubParsersAction) -> None:
@@ -46,6 +46,49 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
 
 
+def _landscape_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("landscape", help="stable two-bloc configurations of a landscape block")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+
+
+def _calibrate_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("calibrate", help="fit convergence and threat response on 2015-2024")
+    p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/backtest_2014.yaml"))
+    p.add_argument("--out", type=Path, default=Path("docs/calibration.md"))
+    p.add_argument("--runs", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+
+
+def _landscape(args: argparse.Namespace) -> int:
+    import json
+
+    from sim import landscape
+    from sim.scenario.loader import load_landscape
+
+    spec = load_landscape(args.file, args.overrides).landscape
+    result = landscape.analyse(
+        spec.sizes, [tuple(p) for p in spec.propensities], starts=spec.starts, seed=spec.seed
+    )
+    print(json.dumps(result, indent=2) if args.json else landscape.format_table(result))
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import PARAMETERS, write
+
+    best = write(args.scenario, args.out, args.runs, args.seed)
+    print(f"{PARAMETERS[0]} = {best['convergence']:g}")
+    print(f"{PARAMETERS[1]} = {best['threat_response']:g}")
+    print(
+        f"real growth RMS error {best['growth_rms_pp']:.2f} pp; military share RMS log error "
+        f"{best['milex_share_rms_log']:.3f}"
+    )
+    print(f"written to {args.out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (``sim SCENARIO`` is short for ``sim run SCENARIO``)."""
     top = argparse.ArgumentParser(
@@ -56,6 +99,8 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     _run_parser(sub)
     _validate_parser(sub)
+    _landscape_parser(sub)
+    _calibrate_parser(sub)
     return top
 
 
@@ -120,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "landscape":
+            return _landscape(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
         return _run(args, argv)
     except ScenarioError as err:
         print(err, file=sys.stderr)

@@ -17,6 +17,7 @@ from sim import metrics
 from sim.agents import State
 from sim.mechanisms import (
     affinity,
+    alliances,
     arms,
     economy,
     events,
@@ -129,6 +130,9 @@ class WorldModel(mesa.Model):
         self.gas_flow0 = np.zeros((n, n))
         self.events_log: list[tuple] = []
         self.exercised: set[tuple[int, int]] = set()
+        self.sides: np.ndarray | None = None  # landscape sides of the acting states
+        acting = self.affinity0[np.ix_(self.acts, self.acts)]
+        self.landscape_center = float(acting[~np.eye(len(acting), dtype=bool)].mean())
         self.is_seller = arms.sellers(self)
         self.energy_revenue = economy.energy_revenue(self)
         self.gas_import_cost = np.zeros(n)
@@ -198,6 +202,8 @@ class WorldModel(mesa.Model):
         self.schedule.apply(self, self.year)
         threat.update(self)
         self.states.shuffle_do("decide")
+        if self.params.alliances.mode == "landscape":
+            alliances.align_by_landscape(self)
         self.tech_exposure = sanctions.exposure(self, "technology")
         pipelines.update(self)
         arms.update(self)

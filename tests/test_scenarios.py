@@ -16,7 +16,7 @@ RUNS, SEED = 6, 2024
 def test_scenario_runs(path):
     config = sim.load(path)
     assert config.description, "every scenario says what it asks"
-    result = sim.run(config, runs=2, years=4)
+    result = sim.run(config, runs=2)
     assert np.allclose(result.states.groupby(["run", "year"])["power_share"].sum(), 1.0)
 
 

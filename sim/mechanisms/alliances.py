@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import landscape
 from sim.mechanisms.threat import common_threat
 
 if TYPE_CHECKING:
@@ -73,3 +74,32 @@ def bandwagon(agent: State) -> None:
     if relative < p.bandwagon_below and model.affinity[i, j] >= p.bandwagon_affinity:
         if model.rng.random() < p.form_rate:
             set_pledge(model, i, j, True, "decision")
+
+
+def align_by_landscape(model: WorldModel) -> None:
+    """Landscape mode: states take sides to lower their frustration, pledges follow sides.
+
+    Axelrod & Bennett (1993): sizes are power shares, propensities p_ij = a_ij − ā,
+    the pair's affinity minus the 2014 mean affinity among acting states. From last
+    year's sides, states switch one at a time while that lowers their frustration
+    (so the energy only falls). Then same-side pairs with affinity ≥ ``form_affinity``
+    form pledges and pledges across sides break.
+    """
+    p = model.params.alliances
+    acting = np.nonzero(model.acts)[0]
+    power = model.power_indices()[model.params.power.index][acting]
+    affinity = model.affinity[np.ix_(acting, acting)]
+    propensity = (affinity + affinity.T) / 2.0 - model.landscape_center
+    np.fill_diagonal(propensity, 0.0)
+    if model.sides is None:
+        model.sides = model.rng.integers(0, 2, len(acting))
+    model.sides = landscape.descend(power / power.sum(), propensity, model.sides, model.rng)
+    same = model.sides[:, None] == model.sides[None, :]
+    for a_pos, a in enumerate(acting):
+        for b_pos in range(a_pos + 1, len(acting)):
+            b = acting[b_pos]
+            allied = model.allied[a, b] > 0
+            if same[a_pos, b_pos] and not allied and model.affinity[a, b] >= p.form_affinity:
+                set_pledge(model, int(a), int(b), True, "decision")
+            elif not same[a_pos, b_pos] and allied:
+                set_pledge(model, int(a), int(b), False, "decision")

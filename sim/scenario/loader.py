@@ -335,10 +335,10 @@ def _data_path(data: Any, loc: tuple) -> Path_:
     return tuple(path)
 
 
-def validate(located: Located) -> Scenario:
+def validate(located: Located, schema: type[BaseModel] = Scenario):
     """Validate a composed tree against the schema, reporting every problem with its place."""
     try:
-        return Scenario.model_validate(located.data)
+        return schema.model_validate(located.data)
     except ValidationError as err:
         problems = []
         for error in err.errors():
@@ -347,7 +347,7 @@ def validate(located: Located) -> Scenario:
             kind = error["type"]
             if kind == "extra_forbidden":
                 path = (*path, KEY)
-                known = _fields_at(Scenario, loc[:-1])
+                known = _fields_at(schema, loc[:-1])
                 hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
                 message = "unknown field"
                 message += f"; did you mean {hint[0]!r}?" if hint else ""
@@ -404,3 +404,10 @@ def load_scenario(source: str | Path | dict, overrides: list[str] | None = None)
     scenario = validate(located)
     check_against_world(scenario, located)
     return scenario
+
+
+def load_landscape(source: str | Path | dict, overrides: list[str] | None = None):
+    """Load and validate a landscape file (``sim landscape``)."""
+    from sim.scenario.schema import LandscapeFile
+
+    return validate(load_located(source, overrides), LandscapeFile)

@@ -86,9 +86,9 @@ class Economy(Strict):
         1.0, description="multiplier on each state's 1995-2014 s.d. of real growth (1 = historical)"
     )
     convergence: NonNegative = Field(
-        0.02,
+        0.08,
         description="fall of trend growth per unit of log GDP growth since the start "
-        "(Barro & Sala-i-Martin 1992: about 2% a year)",
+        "(calibrated on 2015-2024 real growth: docs/calibration.md)",
     )
     trade_gdp_elasticity: NonNegative = Field(
         0.5,
@@ -297,7 +297,7 @@ class Military(Strict):
     """Military spending and capability (docs/model.md#military)."""
 
     threat_response: NonNegative = Field(
-        0.0,
+        4.0,
         description="rise of the military share of GDP, as a share of its 2014 level, per unit "
         "rise of the largest threat a state faces (calibrated: docs/calibration.md)",
     )
@@ -543,3 +543,45 @@ class Scenario(Strict):
     def active_events(self) -> dict[str, AnyEvent]:
         """The events that were not removed by a null override."""
         return {key: event for key, event in self.events.items() if event is not None}
+
+
+# --------------------------------------------------------------------- landscape
+
+
+class Landscape(Strict):
+    """Axelrod-Bennett landscape: actor sizes and symmetric pairwise propensities."""
+
+    sizes: dict[str, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
+        min_length=2, max_length=24, description="actor -> size (e.g. power), > 0"
+    )
+    propensities: list[tuple[str, str, float]] = Field(
+        default_factory=list,
+        description="[a, b, p] triples, symmetric; pairs not listed are 0",
+    )
+    starts: int = Field(1000, ge=1, le=1_000_000, description="random starts for basin sizes")
+    seed: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Landscape:
+        seen: dict[frozenset, float] = {}
+        for a, b, value in self.propensities:
+            for actor in (a, b):
+                if actor not in self.sizes:
+                    raise ValueError(f"propensity names {actor!r}, which has no size")
+            if a == b:
+                raise ValueError(f"propensity of {a} with itself")
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(f"propensity {a}-{b} must be finite")
+            pair = frozenset((a, b))
+            if pair in seen and seen[pair] != value:
+                raise ValueError(f"propensity {a}-{b} given twice with different values")
+            seen[pair] = value
+        return self
+
+
+class LandscapeFile(Strict):
+    """A file for ``sim landscape``: a name, a description and a landscape block."""
+
+    name: str
+    description: str = ""
+    landscape: Landscape

@@ -1,0 +1,143 @@
+"""Each scenario's main effect, against baseline.yaml (or its rival future) on the same seeds."""
+
+import json
+
+import numpy as np
+import pytest
+
+import sim
+from sim.cli import main
+from tests.conftest import SCENARIOS
+
+KW = {"runs": 6, "seed": 77}
+CENTRAL_ASIA = ["KAZ", "UZB", "TKM"]
+
+
+@pytest.fixture(scope="module")
+def results():
+    names = [
+        "baseline",
+        "sanctions",
+        "pipeline",
+        "arms_sales",
+        "silk_road",
+        "unipolar",
+        "multipolar",
+    ]
+    return {name: sim.run(SCENARIOS / f"{name}.yaml", **KW) for name in names}
+
+
+def state(result, iso3, column, year):
+    s = result.states
+    return s[(s["state"] == iso3) & (s["year"] == year)].set_index("run")[column]
+
+
+def pair(result, a, partners, column, year):
+    d = result.dyads
+    rows = d[(d["a"] == a) & d["b"].isin(partners) & (d["year"] == year)]
+    return rows.groupby("run")[column].sum()
+
+
+def bloc_share(result, member, year):
+    """Share of world power of the bloc that ``member`` belongs to, per run."""
+    s = result.states[result.states["year"] == year]
+    own = s[s["state"] == member].set_index("run")["bloc"]
+    s = s.assign(own=s["run"].map(own))
+    return s[s["bloc"] == s["own"]].groupby("run")["power_share"].sum()
+
+
+def test_pipeline_raises_russian_income_and_sino_russian_ties(results):
+    base, piped = results["baseline"], results["pipeline"]
+    assert np.allclose(pair(piped, "RUS", ["CHN"], "gas_flow_bcm", 2030), 38.0)
+    assert (state(piped, "RUS", "gdp_usd_bn", 2030) > state(base, "RUS", "gdp_usd_bn", 2030)).all()
+    assert (
+        pair(piped, "RUS", ["CHN"], "affinity", 2030) > pair(base, "RUS", ["CHN"], "affinity", 2030)
+    ).all()
+    assert (
+        pair(piped, "RUS", ["CHN"], "trade_usd_bn", 2030)
+        > pair(base, "RUS", ["CHN"], "trade_usd_bn", 2030)
+    ).all()
+
+
+def test_arms_sales_arm_vietnam_and_tie_it_to_russia(results):
+    base, armed = results["baseline"], results["arms_sales"]
+    gain = state(armed, "VNM", "capability", 2034) / state(base, "VNM", "capability", 2034)
+    assert (gain > 1.01).all()
+    assert (
+        pair(armed, "RUS", ["VNM"], "affinity", 2031) > pair(base, "RUS", ["VNM"], "affinity", 2031)
+    ).all()
+    arms = pair(armed, "RUS", ["VNM"], "arms_transfer_usd_bn", 2019)
+    assert (arms > pair(base, "RUS", ["VNM"], "arms_transfer_usd_bn", 2019) + 0.5).all()
+
+
+def test_silk_road_pulls_central_asia_toward_china_faster_than_russia(results):
+    base, silk = results["baseline"], results["silk_road"]
+    china = pair(silk, "CHN", CENTRAL_ASIA, "trade_usd_bn", 2030) / pair(
+        base, "CHN", CENTRAL_ASIA, "trade_usd_bn", 2030
+    )
+    russia = pair(silk, "RUS", CENTRAL_ASIA, "trade_usd_bn", 2030) / pair(
+        base, "RUS", CENTRAL_ASIA, "trade_usd_bn", 2030
+    )
+    assert (china > 1.1).all() and (china > russia).all()
+
+
+def test_unipolar_future_holds_the_west_together(results):
+    base, uni = results["baseline"], results["unipolar"]
+    assert (pair(uni, "USA", ["JPN", "KOR", "EUU", "GBR"], "allied", 2030) == 4).all()
+    assert (
+        pair(uni, "JPN", ["EUU"], "affinity", 2030) > pair(base, "JPN", ["EUU"], "affinity", 2030)
+    ).all()
+    assert np.median(bloc_share(uni, "USA", 2040)) > np.median(bloc_share(base, "USA", 2040))
+
+
+def test_multipolar_future_builds_a_pole_around_china(results):
+    uni, multi = results["unipolar"], results["multipolar"]
+    assert (pair(multi, "CHN", ["RUS"], "allied", 2030) == 1).all()
+    assert (
+        pair(multi, "CHN", ["RUS"], "affinity", 2030) > pair(uni, "CHN", ["RUS"], "affinity", 2030)
+    ).all()
+    assert np.median(bloc_share(multi, "CHN", 2040)) >= np.median(bloc_share(uni, "CHN", 2040))
+    assert (bloc_share(multi, "CHN", 2040) > 0.3).all()
+
+
+def test_backtest_reports_errors_and_stated_flows():
+    result = sim.run(SCENARIOS / "backtest_2014.yaml", runs=4, seed=1)
+    report = result.backtest
+    rows = {(r["variable"], r["state"], r["year"]) for r in report["errors"]}
+    for iso3 in result.scenario.world.states:
+        for year in (2019, 2024):
+            assert ("gdp_usd_bn", iso3, year) in rows and ("milex_usd_bn", iso3, year) in rows
+    assert 0 < report["rms_log_error"]["gdp_usd_bn"] < 1
+    flows = report["stated_flows"]
+    assert flows["china_russia_trade_usd_bn_2023"]["p50"] > 0
+    # the 2022 decisions cut Russian pipeline gas to the EU below its 2014 164 bcm
+    assert flows["russia_pipeline_gas_to_eu_bcm_2023"]["p05"] < 164.0
+
+
+def test_landscape_command_matches_the_hand_solution(capsys):
+    assert main(["landscape", str(SCENARIOS / "landscapes" / "example.yaml"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result == {
+        "minima": [{"energy": -100.0, "blocs": [["USA"], ["CHN", "RUS"]], "basin": 1.0}]
+    }
+
+
+def test_landscape_command_locates_bad_input(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nlandscape:\n  sizes: {A: 1, B: -2}\n")
+    assert main(["landscape", str(bad)]) == 2
+    assert (
+        f"{bad}:3:20: landscape.sizes.B: input should be greater than 0" in capsys.readouterr().err
+    )
+
+
+def test_landscape_alignment_mode_runs_and_forms_blocs():
+    result = sim.run(
+        SCENARIOS / "sanctions.yaml",
+        runs=2,
+        years=6,
+        overrides=["parameters.alliances.mode=landscape"],
+    )
+    kinds = set(result.events["kind"])
+    assert {"alliance_formed"} <= kinds
+    assert np.allclose(result.states.groupby(["run", "year"])["power_share"].sum(), 1)
