@@ -128,6 +128,7 @@ class WorldModel(mesa.Model):
         self.contracts: list[pipelines.Contract] = []
         self.gas_flow = np.zeros((n, n))
         self.gas_flow0 = np.zeros((n, n))
+        self.gas_price = np.full((n, n), self.params.pipelines.gas_price_usd_mmbtu)
         self.events_log: list[tuple] = []
         self.exercised: set[tuple[int, int]] = set()
         self.sides: np.ndarray | None = None  # landscape sides of the acting states

@@ -36,16 +36,16 @@ def energy_revenue(model: WorldModel) -> np.ndarray:
     ``energy_value_usd_bn_per_ej``; the pipeline change at the contract gas price.
     """
     value = model.params.economy.energy_value_usd_bn_per_ej * model.price_index
-    pipeline_change = model.gas_flow.sum(axis=1) - model.gas_flow0.sum(axis=1)
-    return value * (
-        model.energy_production_base - model.energy_consumption0
-    ) + pipelines.gas_value_usd_bn(model, pipeline_change)
+    pipeline_change = pipelines.gas_value_usd_bn(model, model.gas_flow - model.gas_flow0)
+    return value * (model.energy_production_base - model.energy_consumption0) + (
+        pipeline_change.sum(axis=1)
+    )
 
 
 def gas_replacement_cost(model: WorldModel) -> np.ndarray:
     """Premium (US$ bn) importers pay to replace pipeline gas lost since the start year."""
-    lost = np.clip(model.gas_flow0.sum(axis=0) - model.gas_flow.sum(axis=0), 0.0, None)
-    return model.params.economy.lng_premium * pipelines.gas_value_usd_bn(model, lost)
+    change = pipelines.gas_value_usd_bn(model, model.gas_flow0 - model.gas_flow).sum(axis=0)
+    return model.params.economy.lng_premium * np.clip(change, 0.0, None)
 
 
 def update(model: WorldModel) -> None:

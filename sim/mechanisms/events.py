@@ -50,6 +50,7 @@ def _pipeline(model: WorldModel, event: PipelineEvent) -> None:
         event.ramp_years,
         event.duration_years,
         ORIGIN,
+        event.price_usd_mmbtu,
     )
 
 

@@ -50,9 +50,12 @@ class Contract:
 
 
 def gas_value_usd_bn(model: WorldModel, bcm: np.ndarray) -> np.ndarray:
-    """Value of gas volumes at the contract price and this year's energy price index."""
-    price = model.params.pipelines.gas_price_usd_mmbtu * model.price_index
-    return bcm * MMBTU_PER_BCM * price / 1e9
+    """Value (US$ bn) of pairwise gas volumes (exporter × importer, bcm).
+
+    Each pair is valued at its contract price (``model.gas_price``, US$/MMBtu) times
+    this year's energy price index.
+    """
+    return bcm * MMBTU_PER_BCM * model.gas_price * model.price_index / 1e9
 
 
 def existing_contracts(model: WorldModel) -> list[Contract]:
@@ -76,8 +79,15 @@ def sign(
     ramp_years: int,
     duration: int,
     origin: str,
+    price: float | None = None,
 ) -> None:
-    """Add a contract and the affinity gain that comes with signing it."""
+    """Add a contract and the affinity gain that comes with signing it.
+
+    A contract price (US$/MMBtu at energy price index 1) replaces the pair's default,
+    ``pipelines.gas_price_usd_mmbtu``.
+    """
+    if price is not None:
+        model.gas_price[exporter, importer] = price
     model.contracts.append(
         Contract(exporter, importer, capacity, first_gas, ramp_years, first_gas + duration)
     )

@@ -432,6 +432,11 @@ class PipelineEvent(Event):
     first_gas: Year
     ramp_years: int = Field(0, ge=0, le=30)
     duration_years: int = Field(30, ge=1, le=100)
+    price_usd_mmbtu: NonNegative | None = Field(
+        None,
+        description="contract price at energy price index 1 (default: "
+        "parameters.pipelines.gas_price_usd_mmbtu)",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> PipelineEvent:

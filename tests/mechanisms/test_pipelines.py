@@ -55,3 +55,26 @@ def test_energy_embargo_cuts_gas_and_exporter_seeks_new_market(make_model):
     assert deals and all(e[2] == "RUS" for e in deals)
     assert model.gas_flow[r].sum() > 0  # some of the lost market replaced
     assert model.gas_import_cost[eu] > 0  # the importer pays to replace its gas
+
+
+def test_contract_price_sets_the_pairs_revenue(make_model):
+    def deal(price):
+        return {
+            "pos": {
+                "kind": "pipeline",
+                "year": 2014,
+                "exporter": "RUS",
+                "importer": "CHN",
+                "capacity_bcm": 38.0,
+                "first_gas": 2015,
+                "price_usd_mmbtu": price,
+            }
+        }
+
+    cheap, dear = (run(make_model(deal(p), years=3)) for p in (4.0, 12.0))
+    r = cheap.index["RUS"]
+    assert dear.gas_price[r, cheap.index["CHN"]] == 12.0
+    assert dear.energy_revenue[r] - cheap.energy_revenue[r] == pytest.approx(
+        38 * 37.91e6 * 8.0 / 1e9, rel=1e-6
+    )
+    assert dear.gdp[r] > cheap.gdp[r]
