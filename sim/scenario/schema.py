@@ -174,7 +174,7 @@ class Sanctions(Strict):
         0.05, description="yearly sender-target affinity fall per unit intensity (assumption)"
     )
     success_hazard: Share = Field(
-        0.1,
+        0.05,
         description="yearly chance a target under maximal pressure concedes (anchored to "
         "Hufbauer, Schott & Elliott: about a third of episodes succeed)",
     )
