@@ -2,7 +2,12 @@
 
 import sys
 
-from sim.cli import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        from sim.cli import main
+
+        status = main()
+    except KeyboardInterrupt:  # Ctrl-C while starting up: nothing was written yet
+        print("\ninterrupted before anything was written", file=sys.stderr)
+        status = 130
+    sys.exit(status)

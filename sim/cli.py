@@ -15,7 +15,7 @@ from sim.errors import ScenarioError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-COMMANDS = ("run", "validate", "landscape", "calibrate")
+COMMANDS = ("run", "validate", "sweep", "sensitivity", "compare", "plot", "landscape", "calibrate")
 
 
 def _run_parser(sub: argparse._SubParsersAction) -> None:
@@ -99,6 +99,22 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     _run_parser(sub)
     _validate_parser(sub)
+    from sim import comparison, sweep_command
+
+    sweep_command.add_sweep_arguments(
+        sub.add_parser(
+            "sweep",
+            help="run a design (grid, lhs, sobol, morris) x replicates into a resumable folder",
+        )
+    )
+    sweep_command.add_sensitivity_arguments(
+        sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of outcomes")
+    )
+    comparison.add_arguments(
+        sub.add_parser("compare", help="compare scenarios on common seeds, with statistics")
+    )
+    plot = sub.add_parser("plot", help="(re)draw every plot of a run, sweep or comparison folder")
+    plot.add_argument("folder", type=Path)
     _landscape_parser(sub)
     _calibrate_parser(sub)
     return top
@@ -169,6 +185,25 @@ def main(argv: list[str] | None = None) -> int:
             return _landscape(args)
         if args.command == "calibrate":
             return _calibrate(args)
+        if args.command in ("sweep", "sensitivity"):
+            from sim import sweep_command
+
+            main = (
+                sweep_command.sweep_main
+                if args.command == "sweep"
+                else (sweep_command.sensitivity_main)
+            )
+            return main(args, argv)
+        if args.command == "compare":
+            from sim import comparison
+
+            return comparison.execute(args, argv)
+        if args.command == "plot":
+            from sim.plots import plot_folder
+
+            for path in plot_folder(args.folder):
+                print(path)
+            return 0
         return _run(args, argv)
     except ScenarioError as err:
         print(err, file=sys.stderr)

@@ -37,6 +37,9 @@ PACKAGES = (
     "matplotlib",
     "networkx",
     "tqdm",
+    "salib",
+    "dask",
+    "distributed",
 )
 
 
@@ -59,6 +62,8 @@ def resolved_yaml(config: Scenario) -> str:
     data["world"]["pipelines"] = {
         k: v for k, v in data["world"]["pipelines"].items() if v is not None
     }
+    if data.get("sweep") is None:
+        data.pop("sweep", None)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -72,18 +77,27 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def manifest(results: Results, scenario_text: str, argv: list[str] | None) -> dict[str, Any]:
-    """Provenance of a run: versions, seed, command line, scenario hash, timings."""
+def run_provenance(argv: list[str] | None) -> dict[str, Any]:
+    """Command line, date, Python, platform and package versions."""
     return {
-        "scenario": results.scenario.name,
-        "scenario_sha256": hashlib.sha256(scenario_text.encode()).hexdigest(),
-        "seed": results.seed,
-        "runs": results.runs,
         "command": argv if argv is not None else sys.argv,
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "versions": _versions(),
+    }
+
+
+def manifest(results: Results, scenario_text: str, argv: list[str] | None) -> dict[str, Any]:
+    """Provenance of a run: versions, seed, command line, scenario hash, timings."""
+    return {
+        "kind": "run",
+        "status": "complete",
+        "scenario": results.scenario.name,
+        "scenario_sha256": hashlib.sha256(scenario_text.encode()).hexdigest(),
+        "seed": results.seed,
+        "runs": results.runs,
+        **run_provenance(argv),
         "timings": results.timings,
     }
 

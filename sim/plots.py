@@ -150,3 +150,43 @@ def plot_run(
     for name, draw in paths.items():
         draw(folder / name)
     return [folder / name for name in paths]
+
+
+def plot_folder(folder: Path) -> list[Path]:
+    """(Re)draw every plot of a run, sweep or comparison folder; return the files drawn."""
+    import json
+
+    from sim.errors import Problem, ScenarioError
+
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        raise ScenarioError(
+            Problem(str(folder), 0, 0, "", "not a results folder (no readable manifest.json)")
+        ) from None
+    kind = manifest.get("kind", "run")
+    if manifest.get("status", "complete") != "complete":
+        raise ScenarioError(
+            Problem(
+                str(folder),
+                0,
+                0,
+                "",
+                f"this {kind} is incomplete ({manifest.get('runs_done', 0)} of "
+                f"{manifest.get('tasks', '?')} runs); finish it with "
+                f"`sim sweep --resume --out {folder}` first",
+            )
+        )
+    if kind == "sweep":
+        from sim.sweep_plots import plot_sweep
+
+        return plot_sweep(folder)
+    if kind == "comparison":
+        from sim.compare_plots import plot_comparison
+
+        return plot_comparison(folder)
+    from sim.runner import load_folder
+
+    results = load_folder(folder)
+    return plot_run(results.tables(), results.summary, results.scenario, folder / "plots")

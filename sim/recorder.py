@@ -50,6 +50,15 @@ SYSTEM_COLUMNS = (
     "bloc_polarity",
 )
 EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
+# fixed so that a run without events has the same table schema as one with them
+EVENT_TYPES = {
+    "year": np.int32,
+    "kind": "str",
+    "source": "str",
+    "target": "str",
+    "magnitude": np.float64,
+    "origin": "str",
+}
 
 
 class Recorder:
@@ -174,7 +183,6 @@ class Recorder:
         )
         system.insert(0, "run", np.int32(run))
         system["year"] = system["year"].astype(np.int32)
-        events = pd.DataFrame(m.events_log, columns=list(EVENT_COLUMNS))
+        events = pd.DataFrame(m.events_log, columns=list(EVENT_COLUMNS)).astype(EVENT_TYPES)
         events.insert(0, "run", np.int32(run))
-        events["year"] = events["year"].astype(np.int32)
         return {"states": states, "dyads": dyads, "system": system, "events": events}

@@ -7,11 +7,9 @@ order, so the tables are identical whatever the number of worker processes.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import backtest
+from sim.executors import process_pool, resolve_jobs
 from sim.model import WorldModel
 from sim.report import summarize
 from sim.scenario.loader import load_scenario
@@ -61,18 +60,6 @@ class Results:
         return {name: getattr(self, name) for name in TABLES}
 
 
-def resolve_jobs(jobs: int | None) -> int:
-    """Worker count: ``None``/0 means every core."""
-    return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-
-
-def _executor(jobs: int) -> Executor:
-    # forkserver: safe with threads (tqdm's monitor) and cheap after the first worker.
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")
-    )
-
-
 def run_replicates(
     config: Scenario,
     runs: int,
@@ -91,7 +78,7 @@ def run_replicates(
                 done[run] = run_replicate(config, run, child)
                 bar.update()
         else:
-            with _executor(min(jobs, runs)) as pool:
+            with process_pool(min(jobs, runs)) as pool:
                 futures = {
                     pool.submit(run_replicate, config, run, child): run
                     for run, child in enumerate(seeds)
@@ -175,3 +162,31 @@ def load(
     if isinstance(scenario, Scenario):
         scenario = scenario.model_dump(mode="json")
     return load_scenario(scenario, [*(overrides or []), *settings])
+
+
+def load_folder(folder: str | Path) -> Results:
+    """Read a run folder written by ``sim run`` back into Results."""
+    import json
+
+    from sim.errors import Problem, ScenarioError
+
+    folder = Path(folder)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise ScenarioError(
+            Problem(str(folder), 0, 0, "", "not a finished run folder (no manifest.json)")
+        )
+    manifest = json.loads(manifest_path.read_text())
+    config = load(folder / "scenario.yaml")
+    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+    summary = json.loads((folder / "summary.json").read_text())
+    checked = folder / "backtest.json"
+    return Results(
+        config,
+        manifest["seed"],
+        manifest["runs"],
+        **tables,
+        summary=summary,
+        timings=manifest.get("timings", {}),
+        backtest=json.loads(checked.read_text()) if checked.is_file() else None,
+    )

@@ -8,7 +8,7 @@ copies it. Parameters that have no data behind them say so in their description
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -501,6 +501,85 @@ AnyEvent = Annotated[
     Field(discriminator="kind"),
 ]
 
+# ------------------------------------------------------------------------ sweep
+
+ParameterPath = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$",
+        description="dotted path of a scenario field, e.g. parameters.trade.diversion_share",
+    ),
+]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Bounds(Strict):
+    """A closed interval a sampled parameter is drawn from."""
+
+    low: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _check(self) -> Bounds:
+        if not self.low < self.high:
+            raise ValueError(f"low must be below high, got low={self.low:g}, high={self.high:g}")
+        return self
+
+
+class Steps(Bounds):
+    """Evenly spaced values from low to high inclusive (numpy.linspace)."""
+
+    n: int = Field(ge=2, le=10_000, description="number of values, ends included")
+
+
+class Sample(Strict):
+    """A sampled design: Latin hypercube, Sobol (Saltelli) or Morris trajectories (SALib)."""
+
+    method: Literal["lhs", "sobol", "morris"]
+    n: int = Field(
+        ge=1,
+        le=1_000_000,
+        description="lhs: points; sobol: base samples (a power of 2), N*(D+2) points; "
+        "morris: trajectories, N*(D+1) points",
+    )
+    vary: dict[ParameterPath, Bounds] = Field(min_length=1)
+    levels: int = Field(4, ge=2, le=100, description="morris: grid levels per parameter")
+
+    @model_validator(mode="after")
+    def _check(self) -> Sample:
+        if self.method == "sobol" and self.n & (self.n - 1):
+            power = 1 << max(self.n - 1, 1).bit_length()
+            raise ValueError(f"sobol needs n a power of 2 (got {self.n}; try {power})")
+        if self.method == "morris" and self.levels % 2:
+            raise ValueError(f"morris needs an even number of levels, got {self.levels}")
+        return self
+
+
+class Sweep(Strict):
+    """A parameter sweep: a full factorial grid, a sampled design, or the grid x the sample."""
+
+    runs: int | None = Field(
+        None, ge=1, le=1_000_000, description="replicates per design point (default: runs)"
+    )
+    grid: dict[ParameterPath, Annotated[list[Any], Field(min_length=1)] | Steps] = Field(
+        default_factory=dict, description="path -> list of values, or {low, high, n}"
+    )
+    sample: Sample | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Sweep:
+        if not self.grid and self.sample is None:
+            raise ValueError("a sweep needs a grid or a sample (or both)")
+        varied = [*self.grid, *(self.sample.vary if self.sample else ())]
+        for path in varied:
+            if path.split(".")[0] in ("name", "runs", "seed", "sweep", "extends"):
+                raise ValueError(f"{path} cannot be swept: it sets how the sweep itself runs")
+        both = set(self.grid) & set(self.sample.vary if self.sample else ())
+        if both:
+            raise ValueError(f"{sorted(both)[0]} is both on the grid and sampled")
+        return self
+
+
 # ---------------------------------------------------------------------- scenario
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -529,6 +608,7 @@ class Scenario(Strict):
     events: dict[str, AnyEvent | None] = Field(
         default_factory=dict, description="named dated events; null removes an inherited one"
     )
+    sweep: Sweep | None = Field(None, description="the design `sim sweep` runs by default")
 
     @field_validator("name")
     @classmethod

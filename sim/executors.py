@@ -1,0 +1,118 @@
+"""Where runs execute: this process, a local process pool, or a Dask cluster.
+
+Every backend is a ``concurrent.futures.Executor``, so the code that submits runs
+and collects results is the same for all of them. Results never depend on the
+backend: each run's seed is fixed before it is submitted.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from sim.errors import Problem, ScenarioError
+
+BACKENDS = ("process", "dask")
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker count: ``None``/0 means every core."""
+    return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+
+
+class InlineExecutor(Executor):
+    """Runs each call at once in this process (``--jobs 1``): no pickling, plain tracebacks."""
+
+    def submit(self, fn, /, *args: Any, **kwargs: Any) -> Future:
+        """Call ``fn`` now and return a finished future holding its result or exception."""
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:
+            if isinstance(err, KeyboardInterrupt | SystemExit):
+                raise
+            future.set_exception(err)
+        return future
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides what to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes (forkserver: safe beside threads, quick to start)."""
+    context = multiprocessing.get_context("forkserver")
+    # the server imports the model once; every worker forked from it starts warm
+    context.set_forkserver_preload(["sim.sweep"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts)
+
+
+def _dask_missing() -> ScenarioError:
+    return ScenarioError(
+        Problem(
+            "command line",
+            0,
+            0,
+            "--backend",
+            "dask needs the optional extra: pip install 'sim[dask]' (or uv sync --extra dask)",
+        )
+    )
+
+
+@contextmanager
+def open_executor(backend: str, jobs: int, address: str | None = None) -> Iterator[Executor]:
+    """An executor for ``backend``; closed (and a local Dask cluster stopped) on exit.
+
+    Args:
+        backend: ``process`` (in-process when ``jobs`` is 1) or ``dask``.
+        jobs: Worker processes for a local pool or LocalCluster.
+        address: A Dask scheduler, e.g. ``tcp://10.0.0.5:8786``; without it a
+            LocalCluster of ``jobs`` single-threaded worker processes is started on
+            the loopback interface.
+    """
+    if backend == "process":
+        executor = InlineExecutor() if jobs <= 1 else process_pool(jobs)
+        try:
+            yield executor
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return
+    if backend != "dask":
+        raise ScenarioError(
+            Problem(
+                "command line", 0, 0, "--backend", f"expected one of {BACKENDS}, got {backend!r}"
+            )
+        )
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise _dask_missing() from None
+    cluster = None
+    if address:
+        try:
+            client = Client(address, timeout="10s")
+        except OSError as err:
+            raise ScenarioError(
+                Problem("command line", 0, 0, "--address", f"cannot reach {address}: {err}")
+            ) from None
+    else:
+        cluster = LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

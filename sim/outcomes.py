@@ -1,0 +1,80 @@
+"""Outcomes: one row per run of the quantities people compare across runs and scenarios.
+
+A run's tables hold every year; comparisons, sweeps and sensitivity analyses need
+only where each run ended. ``final_outcomes`` reduces the states and system tables
+to one row per run (per design point in a sweep), with these columns:
+
+- ``leader``, ``leader_share``: the strongest state and its share of world power;
+- ``con``, ``effective_poles``, ``poles``, ``polarity``: concentration and polarity;
+- ``bloc_leader_share``, ``bloc_effective_poles``, ``bloc_polarity``: the same over blocs;
+- ``power_transition``: whether a power transition was flagged in any year of the run;
+- ``share_<ID>``: each row's final share of world power (``ROW`` included);
+- ``bloc_share_<ID>``: the final power share of the bloc that row belongs to;
+- ``gdp_<ID>``: each row's final GDP, US$ bn at 2014 prices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+KEYS = ("point", "run")
+SYSTEM = (
+    "leader",
+    "leader_share",
+    "con",
+    "effective_poles",
+    "poles",
+    "polarity",
+    "bloc_leader_share",
+    "bloc_effective_poles",
+    "bloc_polarity",
+)
+PER_STATE = {"share": "power_share", "bloc_share": "bloc_power_share", "gdp": "gdp_usd_bn"}
+
+
+def final_outcomes(states: pd.DataFrame, system: pd.DataFrame) -> pd.DataFrame:
+    """One row per run (and design point, when present) describing where it ended.
+
+    Args:
+        states: The states table of one or more runs.
+        system: The system table of the same runs.
+
+    Returns:
+        The outcomes, sorted by the keys (``point`` if present, then ``run``).
+    """
+    keys = [k for k in KEYS if k in system.columns]
+    last = system["year"].max()
+    final = system[system["year"] == last].set_index(keys)[list(SYSTEM)]
+    final["power_transition"] = system.groupby(keys)["power_transition"].any()
+    rows = states[states["year"] == last].copy()
+    bloc_keys = [*keys, "bloc"]
+    in_bloc = rows["bloc"] != ""
+    bloc_total = rows[in_bloc].groupby(bloc_keys)["power_share"].transform("sum")
+    rows["bloc_power_share"] = rows["power_share"]
+    rows.loc[in_bloc, "bloc_power_share"] = bloc_total
+    wide = rows.pivot(index=keys, columns="state", values=list(PER_STATE.values()))
+    order = list(dict.fromkeys(rows["state"]))
+    columns = {}
+    for prefix, source in PER_STATE.items():
+        for state in order:
+            columns[f"{prefix}_{state}"] = wide[(source, state)]
+    out = final.join(pd.DataFrame(columns, index=wide.index)).reset_index()
+    for key in keys:
+        out[key] = out[key].astype(np.int32)
+    return out.sort_values(keys, ignore_index=True)
+
+
+def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
+    """The numeric outcome columns (everything but keys, labels and flags)."""
+    skip = {*KEYS, "scenario", "leader", "polarity", "bloc_polarity", "power_transition"}
+    return [
+        c for c in outcomes.columns if c not in skip and pd.api.types.is_numeric_dtype(outcomes[c])
+    ]
+
+
+def outcome_names(states: list[str]) -> list[str]:
+    """Every outcome column for a world whose rows are ``states`` (ROW included)."""
+    numeric = [c for c in SYSTEM if c not in ("leader", "polarity", "bloc_polarity")]
+    per_state = [f"{prefix}_{state}" for prefix in PER_STATE for state in states]
+    return [*numeric, *per_state]

@@ -1,0 +1,465 @@
+"""Global sensitivity of a sweep's outcomes to its parameters (Sobol' or Morris).
+
+A sweep folder holds the design (one row per design point, in the order the SALib
+sampler produced them) and the outcomes (one row per finished run). The analysis
+averages each outcome over a point's replicates, so that the indices describe how
+the parameters move the *expected* outcome rather than one noisy draw, and hands
+the averages to SALib in design order. Besides the numeric outcome columns,
+``p_unipolar``, ``p_bipolar`` and ``p_multipolar`` are the share of a point's runs
+ending in that polarity, and ``power_transition`` the share flagging a transition.
+
+References:
+    Sobol', I. M. (2001). Global sensitivity indices for nonlinear mathematical
+    models and their Monte Carlo estimates. Mathematics and Computers in
+    Simulation 55(1-3):271-280.
+    Saltelli, A. et al. (2010). Variance based sensitivity analysis of model
+    output. Computer Physics Communications 181(2):259-270.
+    Morris, M. D. (1991). Factorial sampling plans for preliminary computational
+    experiments. Technometrics 33(2):161-174.
+    Campolongo, F., Cariboni, J. and Saltelli, A. (2007). An effective screening
+    design for sensitivity analysis of large models. Environmental Modelling &
+    Software 22(10):1509-1518.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display is needed or wanted
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from SALib.analyze import morris, sobol  # noqa: E402
+
+from sim.errors import Problem, ScenarioError  # noqa: E402
+from sim.metrics import POLARITIES  # noqa: E402
+from sim.outcomes import outcome_columns  # noqa: E402
+
+METHODS = ("sobol", "morris")
+DEFAULT_OUTCOMES = ("leader_share", "effective_poles", "con", "p_multipolar")
+POLARITY_OUTCOMES = {f"p_{kind}": kind for kind in POLARITIES}
+INDICES = {
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+    "morris": ("mu", "mu_star", "mu_star_conf", "sigma"),
+}
+RANK_BY = {"sobol": "ST", "morris": "mu_star"}
+EXPLAIN = {
+    "sobol": (
+        "S1: share of the outcome's variance due to the parameter alone; ST: share "
+        "including its interactions with the others (ST well above S1 means interactions "
+        "matter; ST near 0 means the parameter can be fixed)."
+    ),
+    "morris": (
+        "mu*: mean absolute elementary effect, the outcome's change over the parameter's "
+        "whole range (overall influence); mu: the signed mean; sigma: the effects' spread "
+        "(large sigma means non-linearity or interactions)."
+    ),
+}
+SHOWN_MISSING = 10
+
+
+def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """The manifest, design and outcomes of a sweep folder.
+
+    Args:
+        folder: The sweep folder.
+
+    Returns:
+        The manifest, the design sorted by ``point`` and the outcomes.
+
+    Raises:
+        ScenarioError: If the folder lacks a sweep's files.
+    """
+    folder = Path(folder)
+    names = ("manifest.json", "design.parquet", "outcomes.parquet")
+    missing = [name for name in names if not (folder / name).exists()]
+    if missing:
+        raise ScenarioError(
+            Problem(
+                str(folder),
+                0,
+                0,
+                "",
+                f"not a sweep folder: {', '.join(missing)} missing (`sim sweep` writes them)",
+            )
+        )
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("kind") != "sweep":
+        raise ScenarioError(
+            Problem(
+                str(folder / "manifest.json"),
+                0,
+                0,
+                "kind",
+                f"expected a sweep folder, got kind {manifest.get('kind')!r}",
+            )
+        )
+    design = pd.read_parquet(folder / "design.parquet").sort_values("point", ignore_index=True)
+    return manifest, design, pd.read_parquet(folder / "outcomes.parquet")
+
+
+def available_outcomes(outcomes: pd.DataFrame) -> list[str]:
+    """Outcome names the analysis and the sweep plots accept for these outcomes."""
+    names = outcome_columns(outcomes)
+    if "power_transition" in outcomes.columns:
+        names.append("power_transition")
+    if "polarity" in outcomes.columns:
+        names.extend(POLARITY_OUTCOMES)
+    return names
+
+
+def run_values(outcomes: pd.DataFrame, name: str, file: str = "<sweep>") -> pd.Series:
+    """One float per run of the outcome ``name``; 0/1 for ``p_<polarity>`` and flags.
+
+    Args:
+        outcomes: The outcomes table (one row per run).
+        name: An outcome column, ``power_transition`` or ``p_<polarity>``.
+        file: Where the outcomes came from, for the error message.
+
+    Raises:
+        ScenarioError: If ``name`` is not an outcome, listing close matches.
+    """
+    known = available_outcomes(outcomes)
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}?" if close else f"choose from {', '.join(known)}"
+        raise ScenarioError(Problem(file, 0, 0, "outcomes", f"unknown outcome {name!r}; {hint}"))
+    if name in POLARITY_OUTCOMES:
+        return (outcomes["polarity"] == POLARITY_OUTCOMES[name]).astype(float)
+    return outcomes[name].astype(float)
+
+
+def _listed(points: list[int]) -> str:
+    """Up to ``SHOWN_MISSING`` point numbers, then how many more."""
+    shown = ", ".join(str(p) for p in points[:SHOWN_MISSING])
+    more = len(points) - SHOWN_MISSING
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def point_means(
+    outcomes: pd.DataFrame, columns: list[str], points: int, file: str = "<sweep>"
+) -> pd.DataFrame:
+    """Each outcome averaged over the replicates of each design point.
+
+    Args:
+        outcomes: The outcomes table (one row per finished run).
+        columns: Outcome names, as accepted by ``run_values``.
+        points: The number of design points; the result has one row for each.
+        file: The sweep folder, for error messages.
+
+    Returns:
+        A frame indexed by ``point`` (0 to ``points - 1``) with one column per outcome.
+
+    Raises:
+        ScenarioError: If a point has no finished run, or an outcome is unknown or
+            undefined at some point.
+    """
+    finished = set(outcomes["point"].astype(int))
+    missing = [p for p in range(points) if p not in finished]
+    if missing:
+        raise ScenarioError(
+            Problem(
+                file,
+                0,
+                0,
+                "outcomes",
+                f"{len(missing)} of {points} design points have no finished run "
+                f"(points {_listed(missing)}); `sim sweep --resume` completes them",
+            )
+        )
+    means = pd.DataFrame(
+        {
+            name: run_values(outcomes, name, file).groupby(outcomes["point"]).mean()
+            for name in columns
+        }
+    ).reindex(range(points))
+    for name in columns:
+        undefined = means.index[means[name].isna()].tolist()
+        if undefined:
+            raise ScenarioError(
+                Problem(
+                    file,
+                    0,
+                    0,
+                    "outcomes",
+                    f"{name} is undefined (NaN) at points {_listed(undefined)}",
+                )
+            )
+    return means.rename_axis("point")
+
+
+def _salib_seed(seed: int) -> int:
+    """A non-zero seed derived from ``seed``: SALib's Sobol' analysis ignores a seed of 0."""
+    return int(np.random.SeedSequence(seed).generate_state(1)[0]) | 1
+
+
+def _check_design(design_meta: dict, design: pd.DataFrame, file: str) -> tuple[str, dict]:
+    """The method and SALib problem of a design, or a located error saying what is wrong."""
+    method = design_meta.get("method")
+    if method not in METHODS:
+        raise ScenarioError(
+            Problem(
+                file,
+                0,
+                0,
+                "design.method",
+                f"sensitivity needs a sobol or morris design, got {method!r}; run "
+                "`sim sweep` with one (a grid or lhs design gives the sweep plots only)",
+            )
+        )
+    problem = design_meta["problem"]
+    names = list(problem["names"])
+    absent = [n for n in names if n not in design.columns]
+    if absent:
+        raise ScenarioError(Problem(file, 0, 0, "design", f"missing columns {', '.join(absent)}"))
+    k = len(names)
+    block = {"sobol": 2 * k + 2 if design_meta.get("calc_second_order") else k + 2, "morris": k + 1}
+    if len(design) % block[method]:
+        raise ScenarioError(
+            Problem(
+                file,
+                0,
+                0,
+                "design",
+                f"a {method} design over {k} parameters needs a multiple of {block[method]} "
+                f"points, got {len(design)}",
+            )
+        )
+    return method, {"num_vars": k, "names": names, "bounds": [list(b) for b in problem["bounds"]]}
+
+
+def analyse(
+    design_meta: dict,
+    design: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    columns: list[str],
+    conf_level: float = 0.95,
+    seed: int = 0,
+    *,
+    folder: Path | str = "<sweep>",
+) -> pd.DataFrame:
+    """Sobol' or Morris indices of each outcome with respect to each parameter.
+
+    An outcome that is constant over the design gets zero indices: there is no
+    variance to apportion and no effect to measure.
+
+    Args:
+        design_meta: The manifest's ``design`` (method, SALib problem, Morris levels).
+        design: One row per design point: ``point`` and one column per parameter path.
+        outcomes: One row per finished run: ``point``, ``run`` and the outcomes.
+        columns: Outcome names, as accepted by ``run_values``.
+        conf_level: Confidence level of the bootstrap intervals.
+        seed: Seed of the bootstrap resampling.
+        folder: The sweep folder, named in error messages.
+
+    Returns:
+        Tidy rows: ``outcome``, ``parameter`` and ``S1``, ``S1_conf``, ``ST``,
+        ``ST_conf`` (Sobol') or ``mu``, ``mu_star``, ``mu_star_conf``, ``sigma``
+        (Morris), in the order of ``columns`` then of the parameters. The confidence
+        level is kept in ``attrs["conf_level"]``.
+
+    Raises:
+        ScenarioError: For a design that is not Sobol' or Morris, a point without
+            finished runs, or an unknown outcome.
+    """
+    file = str(folder)
+    method, problem = _check_design(design_meta, design, file)
+    design = design.sort_values("point", ignore_index=True)
+    means = point_means(outcomes, columns, len(design), file)
+    x = design[problem["names"]].to_numpy(dtype=float)
+    rows = []
+    for name in columns:
+        y = means[name].to_numpy(dtype=float)
+        if np.ptp(y) == 0.0:
+            found = dict.fromkeys(INDICES[method], np.zeros(problem["num_vars"]))
+        elif method == "sobol":
+            found = sobol.analyze(
+                dict(problem),
+                y,
+                calc_second_order=bool(design_meta.get("calc_second_order", False)),
+                conf_level=conf_level,
+                seed=_salib_seed(seed),
+            )
+        else:
+            found = morris.analyze(
+                dict(problem),
+                x,
+                y,
+                conf_level=conf_level,
+                num_levels=int(design_meta.get("num_levels", 4)),
+                seed=_salib_seed(seed),
+            )
+        for j, parameter in enumerate(problem["names"]):
+            row = {key: float(found[key][j]) for key in INDICES[method]}
+            rows.append({"outcome": name, "parameter": parameter, **row})
+    result = pd.DataFrame(rows, columns=["outcome", "parameter", *INDICES[method]])
+    result.attrs["conf_level"] = conf_level
+    return result
+
+
+def analyse_sweep(
+    folder: Path, columns: list[str] | None = None, conf_level: float = 0.95, seed: int = 0
+) -> tuple[pd.DataFrame, str]:
+    """``analyse`` applied to a sweep folder; returns the indices and the method."""
+    manifest, design, outcomes = read_sweep(folder)
+    chosen = list(columns or DEFAULT_OUTCOMES)
+    result = analyse(manifest["design"], design, outcomes, chosen, conf_level, seed, folder=folder)
+    return result, manifest["design"]["method"]
+
+
+def _ranked(result: pd.DataFrame, method: str) -> list[tuple[str, pd.DataFrame]]:
+    """Each outcome's rows, most influential parameter first, outcomes in given order."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    return [
+        (name, rows.sort_values(RANK_BY[method], ascending=False, kind="stable"))
+        for name, rows in result.groupby("outcome", sort=False)
+    ]
+
+
+def _confidence_note(result: pd.DataFrame) -> str:
+    """What the ± columns are, with the level when known."""
+    level = result.attrs.get("conf_level")
+    return f"± is the {level:.0%} bootstrap confidence half-width." if level else ""
+
+
+def format_table(result: pd.DataFrame, method: str) -> str:
+    """The indices as terminal text: one block per outcome, most influential first."""
+    width = max([len("parameter"), *result["parameter"].str.len()])
+    if method == "sobol":
+        head = f"  {'parameter':<{width}}  {'S1':>6} {'±':>6}  {'ST':>6} {'±':>6}"
+
+        def line(r: pd.Series) -> str:
+            return (
+                f"  {r['parameter']:<{width}}  {r['S1']:6.3f} {r['S1_conf']:6.3f}  "
+                f"{r['ST']:6.3f} {r['ST_conf']:6.3f}"
+            )
+    else:
+        head = f"  {'parameter':<{width}}  {'mu*':>9} {'±':>9}  {'mu':>9}  {'sigma':>9}"
+
+        def line(r: pd.Series) -> str:
+            return (
+                f"  {r['parameter']:<{width}}  {r['mu_star']:9.3g} {r['mu_star_conf']:9.3g}  "
+                f"{r['mu']:9.3g}  {r['sigma']:9.3g}"
+            )
+
+    explain = " ".join(filter(None, [EXPLAIN[method], _confidence_note(result)]))
+    blocks = [textwrap.fill(explain, width=88)]
+    for name, rows in _ranked(result, method):
+        blocks.append("\n".join([name, head, *(line(r) for _, r in rows.iterrows())]))
+    return "\n\n".join(blocks)
+
+
+def _markdown(result: pd.DataFrame, method: str) -> str:
+    """sensitivity.md: the explanation and one table per outcome."""
+    title = {"sobol": "Sobol' indices", "morris": "Morris elementary effects"}[method]
+    lines = [f"# Sensitivity: {title}", "", EXPLAIN[method], ""]
+    note = _confidence_note(result)
+    if note:
+        lines += [note, ""]
+    labels = {
+        "sobol": ["S1", "± S1", "ST", "± ST"],
+        "morris": ["mu*", "± mu*", "mu", "sigma"],
+    }[method]
+    keys = {
+        "sobol": ["S1", "S1_conf", "ST", "ST_conf"],
+        "morris": ["mu_star", "mu_star_conf", "mu", "sigma"],
+    }[method]
+    for name, rows in _ranked(result, method):
+        lines += [f"## {name}", "", "| parameter | " + " | ".join(labels) + " |"]
+        lines.append("|---|" + "---:|" * len(labels))
+        for _, r in rows.iterrows():
+            cells = " | ".join(f"{r[k]:.3g}" for k in keys)
+            lines.append(f"| `{r['parameter']}` | {cells} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def sensitivity_chart(result: pd.DataFrame, method: str, path: Path) -> None:
+    """Bars of S1 and ST (or mu* and sigma) per parameter, one panel per outcome."""
+    ranked = _ranked(result, method)
+    ncols = min(2, len(ranked))
+    nrows = math.ceil(len(ranked) / ncols)
+    k = result["parameter"].nunique()
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(7 * ncols, nrows * (1.6 + 0.5 * k)), squeeze=False
+    )
+    if method == "sobol":
+        bars = [
+            ("S1", "S1_conf", "S1 (alone)", "#92c5de"),
+            ("ST", "ST_conf", "ST (total)", "#2166ac"),
+        ]
+    else:
+        bars = [("mu_star", "mu_star_conf", "mu*", "#2166ac"), ("sigma", None, "sigma", "#ef8a62")]
+    height = 0.38
+    for ax, (name, rows) in zip(axes.flat, ranked, strict=False):
+        rows = rows.iloc[::-1]  # barh draws from the bottom: most influential on top
+        y = np.arange(len(rows))
+        for offset, (key, conf, label, color) in zip((height / 2, -height / 2), bars, strict=True):
+            ax.barh(
+                y + offset,
+                rows[key],
+                height,
+                xerr=rows[conf] if conf else None,
+                color=color,
+                label=label,
+                error_kw={"elinewidth": 1, "capsize": 2},
+            )
+        ax.set_yticks(y, rows["parameter"], fontsize=8)
+        ax.axvline(0, color="black", linewidth=0.5)
+        ax.set_title(name)
+        ax.set_xlabel("index" if method == "sobol" else "outcome change over the parameter range")
+        ax.legend(fontsize=8, frameon=False, loc="best")
+    for ax in axes.flat[len(ranked) :]:
+        ax.axis("off")
+    level = result.attrs.get("conf_level")
+    bars_note = f"; error bars: {level:.0%} confidence" if level else "; error bars: confidence"
+    fig.suptitle(
+        ("Sobol' sensitivity indices" if method == "sobol" else "Morris screening") + bars_note,
+        fontsize=10,
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_report(folder: Path, result: pd.DataFrame, method: str) -> list[Path]:
+    """Write the indices to ``folder`` and return the files written.
+
+    ``sensitivity.json`` holds ``method``, ``conf_level`` (or null) and
+    ``indices``, a list of the result's rows; ``sensitivity.md`` the tables;
+    ``plots/sensitivity.png`` the bar chart.
+    """
+    folder = Path(folder)
+    (folder / "plots").mkdir(parents=True, exist_ok=True)
+    data = {
+        "method": method,
+        "conf_level": result.attrs.get("conf_level"),
+        "indices": result.to_dict(orient="records"),
+    }
+    paths = [
+        folder / "sensitivity.json",
+        folder / "sensitivity.md",
+        folder / "plots/sensitivity.png",
+    ]
+    paths[0].write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    paths[1].write_text(_markdown(result, method), encoding="utf-8")
+    sensitivity_chart(result, method, paths[2])
+    return paths
+
+
+def read_report(folder: Path) -> tuple[pd.DataFrame, str]:
+    """The indices and method stored in ``folder/sensitivity.json`` by ``write_report``."""
+    data = json.loads((Path(folder) / "sensitivity.json").read_text(encoding="utf-8"))
+    result = pd.DataFrame(
+        data["indices"], columns=["outcome", "parameter", *INDICES[data["method"]]]
+    )
+    result.attrs["conf_level"] = data.get("conf_level")
+    return result, data["method"]

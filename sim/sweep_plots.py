@@ -1,0 +1,474 @@
+"""Plots of a sweep folder: outcomes against each parameter, heatmaps, polarity surfaces.
+
+Everything is drawn from the folder's files (manifest, design, outcomes and, when
+present, sensitivity.json), so a sweep's plots can be redrawn at any time, also
+while it runs or after it was interrupted. A grid parameter is summarised at each
+of its values; sampled parameters (lhs, sobol, morris) put runs into quantile
+bins, so that every bin holds about the same number of runs. A design that
+crosses a grid with a sample is drawn with each parameter treated as its kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display is needed or wanted
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import PercentFormatter  # noqa: E402
+
+from sim.errors import Problem, ScenarioError  # noqa: E402
+from sim.metrics import POLARITIES  # noqa: E402
+from sim.plots import POLARITY_COLORS  # noqa: E402
+from sim.sensitivity import (  # noqa: E402
+    DEFAULT_OUTCOMES,
+    POLARITY_OUTCOMES,
+    read_report,
+    read_sweep,
+    run_values,
+    sensitivity_chart,
+)
+
+BINS = 10
+BAND = (0.05, 0.5, 0.95)
+Z90 = 1.6448536269514722  # normal quantile of 0.95: a two-sided 90% (5-95%) interval
+MAX_PAIRS_ALL = 3  # up to this many parameters, every pair gets a heatmap
+ANNOTATE_CELLS = 64
+LABELS = {
+    "leader_share": "leader's share of world power",
+    "con": "concentration (CON)",
+    "effective_poles": "effective number of poles",
+    "poles": "poles",
+    "bloc_leader_share": "leading bloc's share of world power",
+    "bloc_effective_poles": "effective number of bloc poles",
+    "power_transition": "P(power transition)",
+    **{name: f"P({kind})" for name, kind in POLARITY_OUTCOMES.items()},
+}
+
+
+def is_probability(name: str) -> bool:
+    """Whether the outcome is a 0/1 per run, summarised as a share of runs."""
+    return name in POLARITY_OUTCOMES or name == "power_transition"
+
+
+def is_share(name: str) -> bool:
+    """Whether the outcome is a fraction, shown in percent."""
+    return is_probability(name) or "share" in name
+
+
+def label(name: str) -> str:
+    """A readable axis label for an outcome."""
+    return LABELS.get(name, name)
+
+
+def slug(path: str) -> str:
+    """A file-name part for a parameter path (``parameters.`` dropped: every path has it)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", path.removeprefix("parameters."))
+
+
+def ordered_values(values: pd.Series) -> list:
+    """A grid parameter's distinct values: numbers ascending, labels in design order."""
+    unique = list(dict.fromkeys(values))
+    return sorted(unique) if pd.api.types.is_numeric_dtype(values) else unique
+
+
+def groups(x: pd.Series, grid: bool, bins: int = BINS) -> tuple[pd.Series, np.ndarray | None]:
+    """The group of each run, and the bin edges when binned.
+
+    On a grid a run's group is its parameter value (a categorical in grid order);
+    otherwise it is the number of its quantile bin, ``bins`` of them or fewer when
+    values repeat (as on a Morris design's levels).
+    """
+    if grid:
+        return pd.Series(pd.Categorical(x, categories=ordered_values(x)), index=x.index), None
+    codes, edges = pd.qcut(x, bins, labels=False, retbins=True, duplicates="drop")
+    return codes.astype(int), edges
+
+
+def wilson(hits: np.ndarray, n: np.ndarray, z: float = Z90) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a share ``hits / n``; sane at 0 and 1, unlike the normal one.
+
+    References:
+        Wilson, E. B. (1927). Probable inference, the law of succession, and
+        statistical inference. JASA 22(158):209-212.
+    """
+    hits, n = np.asarray(hits, dtype=float), np.asarray(n, dtype=float)
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def profile(
+    x: pd.Series, y: pd.Series, *, grid: bool, probability: bool, bins: int = BINS
+) -> pd.DataFrame:
+    """An outcome along one parameter, per grid value or quantile bin.
+
+    Args:
+        x: The parameter value of each run.
+        y: The outcome of each run (0/1 when ``probability``).
+        grid: Whether ``x`` takes the values of a grid (else it is binned).
+        probability: Summarise as a share of runs with its 90% Wilson interval
+            rather than as the median and the 5th-95th percentiles.
+        bins: The number of quantile bins when binned.
+
+    Returns:
+        One row per group, in order: ``x`` (the grid value, or the bin's median
+        parameter value), ``lo``, ``mid``, ``hi`` and ``n`` (runs).
+    """
+    group, _ = groups(x, grid, bins)
+    by = y.groupby(group, observed=True, sort=True)
+    n = by.size()
+    if probability:
+        mid = by.mean()
+        lo, hi = wilson(mid * n, n)
+    else:
+        q = by.quantile(list(BAND)).unstack()
+        lo, mid, hi = q[BAND[0]], q[BAND[1]], q[BAND[2]]
+    at = pd.Series(n.index, index=n.index) if grid else x.groupby(group).median()
+    return pd.DataFrame(
+        {"x": at.to_numpy(), "lo": np.asarray(lo), "mid": mid.to_numpy(), "hi": np.asarray(hi)}
+    ).assign(n=n.to_numpy())
+
+
+def polarity_profile(
+    x: pd.Series, polarity: pd.Series, *, grid: bool, bins: int = BINS
+) -> pd.DataFrame:
+    """Share of runs ending in each polarity, per grid value or quantile bin of ``x``.
+
+    Returns:
+        One row per group: ``x`` as in ``profile``, then one column per polarity.
+    """
+    group, _ = groups(x, grid, bins)
+    share = pd.crosstab(group, polarity, normalize="index")
+    share = share.reindex(columns=list(POLARITIES), fill_value=0.0)
+    at = share.index.to_series() if grid else x.groupby(group).median().loc[share.index]
+    return share.reset_index(drop=True).assign(x=at.to_numpy())[["x", *POLARITIES]]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """An outcome over two parameters.
+
+    Attributes:
+        x: Along the first parameter, bin edges when binned, else its grid values.
+        y: The same along the second.
+        z: The summary per cell, shape (len(y cells), len(x cells)); NaN where empty.
+        binned: Whether ``x`` and ``y`` (in that order) are bin edges.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    binned: tuple[bool, bool]
+
+
+def _axis(values: pd.Series, grid: bool, bins: int) -> tuple[pd.Series, np.ndarray, list]:
+    """A surface axis: each run's group, the axis ticks (values or edges), the cell keys."""
+    group, edges = groups(values, grid, bins)
+    if grid:
+        ticks = np.array(ordered_values(values), dtype=object)
+        return group, ticks, list(ticks)
+    return group, edges, list(range(len(edges) - 1))
+
+
+def surface(
+    x: pd.Series,
+    y: pd.Series,
+    value: pd.Series,
+    *,
+    grid: tuple[bool, bool],
+    probability: bool,
+    bins: int = BINS,
+) -> Surface:
+    """Median ``value`` (share of runs when ``probability``) per cell of two parameters.
+
+    ``grid`` says, for ``x`` then ``y``, whether the parameter is on a grid (one
+    cell per value) or sampled (quantile bins), so mixed designs are handled.
+    """
+    gx, xs, x_keys = _axis(x, grid[0], bins)
+    gy, ys, y_keys = _axis(y, grid[1], bins)
+    by = value.groupby([gx.rename("gx"), gy.rename("gy")], observed=True)
+    cells = (by.mean() if probability else by.median()).unstack("gx")
+    cells = cells.reindex(index=y_keys, columns=x_keys)
+    return Surface(xs, ys, cells.to_numpy(dtype=float), binned=(not grid[0], not grid[1]))
+
+
+def _bins_2d(points: int) -> int:
+    """Bins per axis of a sampled heatmap: about three design points per cell, 3 to 10."""
+    return int(np.clip(round(np.sqrt(points / 3)), 3, BINS))
+
+
+def _format_axis(axis, name: str) -> None:
+    """Percent ticks on an axis that shows a share."""
+    if is_share(name):
+        axis.set_major_formatter(PercentFormatter(1.0))
+
+
+def _x_positions(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
+    """Where to draw profile points, and tick labels when the values are not numbers."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy(dtype=float), None
+    return np.arange(len(values)), [str(v) for v in values]
+
+
+def _panels(count: int, width: float = 6.0, height: float = 4.2):
+    """A figure with ``count`` panels, two per row; unused panels hidden."""
+    ncols = min(2, count)
+    nrows = -(-count // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    for ax in axes.flat[count:]:
+        ax.axis("off")
+    return fig, list(axes.flat[:count])
+
+
+def _save(fig, path: Path, title: str) -> Path:
+    """Title, lay out, write and close a figure."""
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def outcomes_figure(
+    runs: pd.DataFrame, parameter: str, names: list[str], grid: bool, title: str, path: Path
+) -> Path:
+    """Each outcome against one parameter: median line and 5-95% band, runs behind."""
+    fig, axes = _panels(len(names))
+    x = runs[parameter]
+    for ax, name in zip(axes, names, strict=True):
+        probability = is_probability(name)
+        prof = profile(x, runs[name], grid=grid, probability=probability)
+        at, ticks = _x_positions(prof["x"])
+        if not grid and not probability:
+            ax.scatter(x, runs[name], s=6, color="0.4", alpha=0.35, linewidth=0, rasterized=True)
+        ax.fill_between(at, prof["lo"], prof["hi"], color="#2166ac", alpha=0.25, linewidth=0)
+        ax.plot(at, prof["mid"], color="#2166ac", marker="o" if grid else ".")
+        if ticks:
+            ax.set_xticks(at, ticks, rotation=30, ha="right")
+        summary = "share of runs, 90% interval" if probability else "median, 5-95% band"
+        ax.set_ylabel(f"{label(name)}\n({summary})", fontsize=9)
+        ax.set_xlabel(parameter, fontsize=9)
+        _format_axis(ax.yaxis, name)
+        if probability:
+            ax.set_ylim(-0.02, 1.02)
+    return _save(fig, path, title)
+
+
+def _mesh_axis(ticks: np.ndarray, binned: bool, set_ticks) -> np.ndarray:
+    """Cell edges along one axis; grid values become labelled unit cells."""
+    if binned:
+        return np.asarray(ticks, dtype=float)
+    set_ticks(range(len(ticks)), [f"{v:g}" if _is_number(v) else str(v) for v in ticks])
+    return np.arange(len(ticks) + 1) - 0.5
+
+
+def _draw_surface(ax, fig, cells: Surface, name: str, xlabel: str, ylabel: str, **style) -> None:
+    """One heatmap panel with its colour bar; all-grid cells carry their values when few."""
+    xe = _mesh_axis(cells.x, cells.binned[0], ax.set_xticks)
+    ye = _mesh_axis(cells.y, cells.binned[1], ax.set_yticks)
+    mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(cells.z), **style)
+    if not any(cells.binned) and cells.z.size <= ANNOTATE_CELLS:
+        text = "{:.0%}" if is_share(name) else "{:.3g}"
+        for (i, j), v in np.ndenumerate(cells.z):
+            if np.isfinite(v):
+                ink = _ink(mesh.cmap(mesh.norm(v)))
+                ax.text(j, i, text.format(v), ha="center", va="center", fontsize=7, color=ink)
+    bar = fig.colorbar(mesh, ax=ax, format=PercentFormatter(1.0) if is_share(name) else None)
+    bar.set_label(label(name), fontsize=8)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=9)
+
+
+def _ink(background: tuple[float, ...]) -> str:
+    """Black or white, whichever reads better on a cell of colour ``background``."""
+    r, g, b = background[:3]
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def _is_number(value) -> bool:
+    """Whether a grid value is a number (formatted compactly) rather than a label."""
+    return isinstance(value, int | float | np.number)
+
+
+def heatmap_figure(
+    runs: pd.DataFrame,
+    pair: tuple[str, str],
+    names: list[str],
+    grid: tuple[bool, bool],
+    bins: int,
+    title: str,
+    path: Path,
+) -> Path:
+    """Median of each outcome (share of runs for probabilities) over two parameters."""
+    fig, axes = _panels(len(names), width=6.4, height=4.8)
+    p, q = pair
+    for ax, name in zip(axes, names, strict=True):
+        probability = is_probability(name)
+        cells = surface(runs[p], runs[q], runs[name], grid=grid, probability=probability, bins=bins)
+        style = {"cmap": "viridis"}
+        if probability:
+            style.update(vmin=0.0, vmax=1.0)
+        _draw_surface(ax, fig, cells, name, p, q, **style)
+        ax.set_title(("" if probability else "median ") + label(name), fontsize=10)
+    return _save(fig, path, title)
+
+
+def polarity_surface_figure(
+    runs: pd.DataFrame,
+    pair: tuple[str, str],
+    grid: tuple[bool, bool],
+    bins: int,
+    title: str,
+    path: Path,
+) -> Path:
+    """P(multipolar) and P(unipolar) over two parameters."""
+    fig, axes = _panels(2, width=6.4, height=4.8)
+    p, q = pair
+    for ax, name, cmap in zip(axes, ("p_multipolar", "p_unipolar"), ("Blues", "Reds"), strict=True):
+        cells = surface(runs[p], runs[q], runs[name], grid=grid, probability=True, bins=bins)
+        _draw_surface(ax, fig, cells, name, p, q, cmap=cmap, vmin=0.0, vmax=1.0)
+        ax.set_title(f"{label(name)}: share of runs", fontsize=10)
+    return _save(fig, path, title)
+
+
+def polarity_area_figure(
+    runs: pd.DataFrame, parameter: str, grid: bool, title: str, path: Path
+) -> Path:
+    """Stacked shares of runs ending unipolar, bipolar and multipolar along a parameter."""
+    shares = polarity_profile(runs[parameter], runs["polarity"], grid=grid)
+    at, ticks = _x_positions(shares["x"])
+    colors = [POLARITY_COLORS[kind] for kind in POLARITIES]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    if ticks:
+        bottom = np.zeros(len(shares))
+        for kind, color in zip(POLARITIES, colors, strict=True):
+            ax.bar(at, shares[kind], bottom=bottom, color=color, label=kind, width=0.7)
+            bottom += shares[kind].to_numpy()
+        ax.set_xticks(at, ticks, rotation=30, ha="right")
+    else:
+        ax.stackplot(at, *(shares[kind] for kind in POLARITIES), colors=colors, labels=POLARITIES)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("share of runs")
+    ax.set_xlabel(parameter, fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    # listed top to bottom as stacked
+    ax.legend(
+        handles[::-1],
+        labels[::-1],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        fontsize=8,
+    )
+    ax.set_title("Polarity at the end of the runs", fontsize=10)
+    return _save(fig, path, title)
+
+
+def _title(manifest: dict, finished: int, points: int) -> str:
+    """The line over every sweep plot: scenario, design, and progress when unfinished."""
+    design = manifest.get("design", {})
+    runs = int(manifest.get("runs", 0))
+    text = f"{manifest.get('scenario', 'sweep')}: {design.get('method', '?')} design, "
+    text += f"{points} points × {runs} runs"
+    status = manifest.get("status", "complete")
+    if status != "complete":
+        text += f" ({status}: {finished} of {points * runs} runs finished)"
+    return text
+
+
+def grid_parameters(design_meta: dict, parameters: list[str]) -> set[str]:
+    """The parameters on a grid (listed with ``values``); a design may mix grid and samples."""
+    listed = design_meta.get("parameters")
+    if not listed:
+        return set(parameters) if design_meta.get("method") == "grid" else set()
+    return {p["path"] for p in listed if "values" in p}
+
+
+def _runs(table: pd.DataFrame, design: pd.DataFrame, names: list[str], file: str) -> pd.DataFrame:
+    """One row per finished run: its parameter values, the outcomes and the polarity flags."""
+    columns = {name: run_values(table, name, file) for name in names}
+    if "polarity" in table.columns:
+        columns["polarity"] = table["polarity"]
+        columns.update({name: run_values(table, name) for name in ("p_multipolar", "p_unipolar")})
+    return table[["point"]].assign(**columns).merge(design, on="point")
+
+
+def plot_sweep(folder: Path, outcomes: list[str] | None = None) -> list[Path]:
+    """Draw every plot of a sweep folder into ``folder/plots`` and return the files.
+
+    Args:
+        folder: The sweep folder (manifest.json, design.parquet, outcomes.parquet).
+        outcomes: Outcome names, as ``sim.sensitivity.run_values`` accepts; by default
+            leader_share, effective_poles, con and p_multipolar.
+
+    Returns:
+        ``outcomes_<parameter>.png`` and ``polarity_<parameter>.png`` per parameter;
+        ``heatmap_<p>__<q>.png`` and ``polarity_<p>__<q>.png`` per pair of parameters
+        (every pair when there are at most three, else the first two);
+        ``sensitivity.png`` when the folder has sensitivity.json.
+
+    Raises:
+        ScenarioError: If the folder is not a sweep, has no finished run yet, or an
+            outcome is unknown.
+    """
+    folder = Path(folder)
+    manifest, design, table = read_sweep(folder)
+    if table.empty:
+        raise ScenarioError(
+            Problem(str(folder), 0, 0, "outcomes", "no finished run yet: nothing to plot")
+        )
+    names = list(outcomes or DEFAULT_OUTCOMES)
+    runs = _runs(table, design, names, str(folder))
+    parameters = [c for c in design.columns if c != "point"]
+    on_grid = grid_parameters(manifest["design"], parameters)
+    title = _title(manifest, len(table), len(design))
+    out = folder / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    pooled = "; other parameters pooled" if len(parameters) > 1 else ""
+    paths = []
+    for p in parameters:
+        paths.append(
+            outcomes_figure(
+                runs, p, names, p in on_grid, title + pooled, out / f"outcomes_{slug(p)}.png"
+            )
+        )
+        if "polarity" in runs.columns:
+            paths.append(
+                polarity_area_figure(
+                    runs, p, p in on_grid, title + pooled, out / f"polarity_{slug(p)}.png"
+                )
+            )
+    pairs = list(combinations(parameters, 2))
+    if len(parameters) > MAX_PAIRS_ALL:
+        pairs = pairs[:1]
+    bins = _bins_2d(len(design))
+    pooled = "; other parameters pooled" if len(parameters) > 2 else ""
+    for pair in pairs:
+        both = f"{slug(pair[0])}__{slug(pair[1])}"
+        grid = (pair[0] in on_grid, pair[1] in on_grid)
+        paths.append(
+            heatmap_figure(
+                runs, pair, names, grid, bins, title + pooled, out / f"heatmap_{both}.png"
+            )
+        )
+        if "polarity" in runs.columns:
+            paths.append(
+                polarity_surface_figure(
+                    runs, pair, grid, bins, title + pooled, out / f"polarity_{both}.png"
+                )
+            )
+    if (folder / "sensitivity.json").is_file():
+        result, method = read_report(folder)
+        sensitivity_chart(result, method, out / "sensitivity.png")
+        paths.append(out / "sensitivity.png")
+    return paths

@@ -1,0 +1,317 @@
+"""Comparing scenarios: the comparison of outcome tables, and the command end to end."""
+
+import argparse
+import json
+import re
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import comparison
+from sim.errors import ScenarioError
+from sim.runner import load
+from sim.statistics import proportion_ci
+from tests.conftest import SCENARIOS
+
+UNIPOLAR = SCENARIOS / "unipolar.yaml"
+MULTIPOLAR = SCENARIOS / "multipolar.yaml"
+RUNS = 60
+
+
+def _frame(leader_share, con, multipolar_runs):
+    polarity = ["multipolar"] * multipolar_runs + ["bipolar"] * (RUNS - multipolar_runs)
+    return pd.DataFrame(
+        {
+            "run": np.arange(RUNS, dtype=np.int32),
+            "leader_share": leader_share,
+            "con": con,
+            "polarity": polarity,
+            "bloc_polarity": ["bipolar"] * RUNS,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """The other scenario's leader is 5 points weaker; concentration is the same."""
+    rng = np.random.default_rng(3)
+    base = rng.normal(0.30, 0.01, RUNS)
+    con = rng.normal(0.35, 0.02, RUNS)
+    outcomes = {
+        "unipolar": _frame(base, con, 6),
+        "multipolar": _frame(base - 0.05 + rng.normal(0, 0.002, RUNS), con.copy(), 51),
+    }
+    result = comparison.compare_outcomes(
+        outcomes, ["leader_share", "con"], paired=True, seed=1, year=2040
+    )
+    return outcomes, result
+
+
+def _row(result, outcome):
+    return next(r for r in result["differences"] if r["outcome"] == outcome)
+
+
+def test_known_shift_is_found(synthetic):
+    _, result = synthetic
+    row = _row(result, "leader_share")
+    assert row["ci_low"] < -0.05 < row["ci_high"] < 0
+    assert row["difference"] == pytest.approx(-0.05, abs=0.003)
+    assert row["significant"] and row["p_signed_rank_adjusted"] < 1e-6
+    assert row["a12"] < 0.05 and row["cliffs_delta"] == pytest.approx(2 * row["a12"] - 1)
+
+
+def test_identical_outcome_shows_no_difference(synthetic):
+    _, result = synthetic
+    row = _row(result, "con")
+    assert row["difference"] == 0 and row["ci_low"] == 0 == row["ci_high"]
+    assert row["p_value"] == pytest.approx(1.0) and row["p_signed_rank"] == 1.0
+    assert not row["significant"] and row["a12"] == 0.5
+
+
+def test_polarity_shares_and_intervals(synthetic):
+    _, result = synthetic
+    table = result["polarity"]["polarity"]
+    assert table["scenarios"]["unipolar"]["multipolar"]["share"] == pytest.approx(0.10)
+    assert table["scenarios"]["multipolar"]["multipolar"]["share"] == pytest.approx(0.85)
+    wilson = proportion_ci(51, RUNS)
+    cell = table["scenarios"]["multipolar"]["multipolar"]
+    assert (cell["ci_low"], cell["ci_high"]) == (wilson.low, wilson.high)
+    difference = next(d for d in table["differences"] if d["kind"] == "multipolar")
+    assert difference["difference"] == pytest.approx(0.75)
+    assert 0 < difference["ci_low"] < 0.75 < difference["ci_high"] < 1
+    blocs = result["polarity"]["bloc_polarity"]["scenarios"]["multipolar"]
+    assert blocs["bipolar"]["share"] == 1.0
+
+
+def test_result_is_json_and_reads_in_plain_words(synthetic):
+    _, result = synthetic
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
+    text = comparison.format_table(result)
+    assert "Power share of the leading state" in text and "Concentration of power" in text
+    headline = " ".join(comparison.headlines(result))
+    found = re.search(
+        r"^multipolar vs unipolar: the power share of the leading state in 2040 is "
+        r"(\d\.\d+) percentage points lower \(95% CI (\d\.\d+) to (\d\.\d+)\)",
+        headline,
+    )
+    assert found, headline
+    estimate, low, high = map(float, found.groups())
+    assert low < 5.0 < high and estimate == pytest.approx(5.0, abs=0.3)
+    assert "the world ends multipolar in 85% of runs vs 10%" in headline
+    assert "1 of 2 outcomes differ significantly" in headline
+    assert "minus median of unipolar" in text
+    markdown = comparison.to_markdown(result)
+    assert "| Outcome | unipolar | multipolar |" in markdown
+    assert "## multipolar minus unipolar" in markdown
+
+
+def test_unpaired_comparison_uses_mann_whitney(synthetic):
+    outcomes, _ = synthetic
+    result = comparison.compare_outcomes(outcomes, ["leader_share"], paired=False, seed=1)
+    row = result["differences"][0]
+    assert "p_signed_rank" not in row and row["significant"] and row["p_adjusted"] < 1e-6
+    assert "not paired" in comparison.format_table(result)
+
+
+def test_paired_comparison_needs_the_same_runs(synthetic):
+    outcomes, _ = synthetic
+    shuffled = {**outcomes, "multipolar": outcomes["multipolar"].iloc[::-1]}
+    with pytest.raises(ValueError, match="same runs"):
+        comparison.compare_outcomes(shuffled, ["leader_share"], paired=True)
+
+
+@pytest.mark.parametrize(
+    ("column", "label", "kind"),
+    [
+        ("leader_share", "Power share of the leading state", "share"),
+        ("share_CHN", "Power share of CHN", "share"),
+        ("bloc_share_USA", "Power share of USA's bloc", "share"),
+        ("gdp_RUS", "GDP of RUS (US$ bn, 2014 prices)", "gdp"),
+        ("effective_poles", "Effective number of poles", "number"),
+    ],
+)
+def test_labels(column, label, kind):
+    assert comparison.describe(column) == (label, kind)
+
+
+def test_default_outcomes_include_major_states_blocs_and_sanction_targets():
+    columns = comparison.default_columns([load(UNIPOLAR), load(MULTIPOLAR)])
+    assert columns[:4] == ["leader_share", "con", "effective_poles", "bloc_leader_share"]
+    assert {"share_USA", "share_CHN", "share_RUS", "bloc_share_USA", "bloc_share_CHN"} <= set(
+        columns
+    )
+    assert columns[-1] == "gdp_RUS" and len(columns) == len(set(columns))
+
+
+def test_unknown_outcome_names_close_matches():
+    configs = [load(UNIPOLAR), load(MULTIPOLAR)]
+    with pytest.raises(ScenarioError, match=r"--outcomes: unknown outcome 'leader_shar'") as err:
+        comparison.choose_columns("leader_shar,share_CHN,gpd_RUS", configs)
+    assert len(err.value.problems) == 2
+    assert "did you mean leader_share" in str(err.value) and "gdp_RUS" in str(err.value)
+    assert comparison.choose_columns("share_CHN, gdp_RUS", configs) == ["share_CHN", "gdp_RUS"]
+
+
+def test_unique_names():
+    assert comparison.unique_names(["a", "a", "b"]) == ["a", "a-2", "b"]
+    assert comparison.unique_names(["a", "a", "a-2"]) == ["a", "a-3", "a-2"]
+
+
+# ------------------------------------------------------------------ the command
+
+
+def _execute(*argv):
+    parser = argparse.ArgumentParser()
+    comparison.add_arguments(parser)
+    argv = [str(a) for a in argv]
+    return comparison.execute(parser.parse_args(argv), ["compare", *argv])
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """unipolar vs multipolar, 6 paired runs of 10 years (the shortest both allow)."""
+    out = tmp_path_factory.mktemp("compare") / "uni-vs-multi"
+    argv = [UNIPOLAR, MULTIPOLAR, "--runs", 6, "--seed", 3, "--set", "years=10"]
+    assert _execute(*argv, "--jobs", 1, "--out", out, "--quiet") == 0
+    return out
+
+
+def test_command_writes_every_promised_file(compared):
+    for name in (
+        "comparison.json",
+        "comparison.md",
+        "outcomes.parquet",
+        "power_share.parquet",
+        "manifest.json",
+    ):
+        assert (compared / name).is_file(), name
+    for scenario in ("unipolar", "multipolar"):
+        folder = compared / "scenarios" / scenario
+        assert {p.name for p in folder.iterdir()} >= {"states.parquet", "manifest.json"}
+    plots = {p.name for p in (compared / "plots").iterdir()}
+    assert plots == {"distributions.png", "ecdf.png", "power_share_fan.png", "polarity.png"}
+    assert not list(compared.parent.glob(".*partial*"))
+
+
+def test_command_result_and_manifest(compared):
+    result = json.loads((compared / "comparison.json").read_text())
+    assert result["reference"] == "unipolar" and result["scenarios"] == ["unipolar", "multipolar"]
+    assert result["paired"] and result["runs"] == {"unipolar": 6, "multipolar": 6}
+    assert result["year"] == 2024 and set(result["polarity"]) == {"polarity", "bloc_polarity"}
+    assert {"leader_share", "share_CHN", "bloc_share_USA", "gdp_RUS"} <= set(result["outcomes"])
+    assert result["outcomes"]["leader_share"]["scenarios"]["unipolar"].keys() >= {"p05", "p50"}
+    # By 2024 the Sino-Russian alignment has taken share from the leader (the United
+    # States) in every paired run.
+    leader = next(r for r in result["differences"] if r["outcome"] == "leader_share")
+    assert leader["other"] == "multipolar" and leader["ci_high"] < 0
+    china = next(r for r in result["differences"] if r["outcome"] == "share_CHN")
+    assert china["ci_low"] > 0
+    manifest = json.loads((compared / "manifest.json").read_text())
+    assert manifest["kind"] == "comparison" and manifest["paired"] is True
+    assert manifest["seed"] == 3 and manifest["runs"] == 6
+    assert [s["name"] for s in manifest["sources"]] == ["unipolar", "multipolar"]
+    assert manifest["sources"][0]["folder"] == "scenarios/unipolar"
+    assert manifest["command"][:3] == ["sim", "compare", str(UNIPOLAR)]
+    outcomes = pd.read_parquet(compared / "outcomes.parquet")
+    assert outcomes.columns[0] == "scenario" and len(outcomes) == 12
+
+
+def test_run_folders_give_the_same_comparison(compared, tmp_path, capsys):
+    folders = [compared / "scenarios" / name for name in ("unipolar", "multipolar")]
+    out = tmp_path / "again"
+    assert _execute(*folders, "--out", out, "--no-plots") == 0
+    printed = capsys.readouterr().out
+    assert "Headline\n  multipolar vs unipolar: the power share of the leading state" in printed
+    assert "Runs are paired" in printed and f"results written to {out}" in printed
+    first = json.loads((compared / "comparison.json").read_text())
+    again = json.loads((out / "comparison.json").read_text())
+    assert again["differences"] == first["differences"]
+    assert not (out / "scenarios").exists() and not (out / "plots").exists()
+
+
+def test_run_folders_with_other_seeds_are_unpaired(compared, tmp_path):
+    other = tmp_path / "reseeded"
+    shutil.copytree(compared / "scenarios" / "multipolar", other)
+    manifest = json.loads((other / "manifest.json").read_text())
+    (other / "manifest.json").write_text(json.dumps({**manifest, "seed": 99}))
+    out = tmp_path / "unpaired"
+    assert _execute(compared / "scenarios" / "unipolar", other, "--out", out, "--no-plots") == 0
+    result = json.loads((out / "comparison.json").read_text())
+    assert result["paired"] is False and "p_signed_rank" not in result["differences"][0]
+
+
+def test_same_scenario_twice_gets_unique_names(compared, tmp_path):
+    folder = compared / "scenarios" / "unipolar"
+    out = tmp_path / "self"
+    assert _execute(folder, folder, "--out", out, "--no-plots", "--quiet") == 0
+    result = json.loads((out / "comparison.json").read_text())
+    assert result["scenarios"] == ["unipolar", "unipolar-2"]
+    assert all(r["difference"] == 0 and not r["significant"] for r in result["differences"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: (f / "manifest.json").unlink(), "has no manifest.json"),
+        (lambda f: _edit_manifest(f, status="running"), "not complete"),
+        (lambda f: _edit_manifest(f, kind="sweep"), "a sweep folder"),
+        (lambda f: _edit_manifest(f, runs=7), "records 7 runs but the tables hold 6"),
+        (lambda f: (f / "states.parquet").unlink(), "missing states.parquet"),
+    ],
+)
+def test_incomplete_run_folders_are_refused(compared, tmp_path, change, message):
+    folder = tmp_path / "run"
+    shutil.copytree(compared / "scenarios" / "unipolar", folder)
+    change(folder)
+    out = tmp_path / "never"
+    with pytest.raises(ScenarioError, match=message):
+        _execute(folder, compared / "scenarios" / "multipolar", "--out", out)
+    assert not out.exists()
+
+
+def _edit_manifest(folder, **changes):
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, **changes}))
+
+
+def test_interrupt_leaves_nothing_behind(compared, tmp_path, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(comparison, "compare_outcomes", interrupted)
+    folders = [compared / "scenarios" / name for name in ("unipolar", "multipolar")]
+    out = tmp_path / "new" / "deeper" / "cut"
+    assert _execute(*folders, "--out", out, "--quiet") == 130
+    assert "interrupted: nothing was written" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([UNIPOLAR], "sources: give at least two"),
+        ([UNIPOLAR, MULTIPOLAR, "--runs", 1], "--runs: must be at least 2"),
+        ([UNIPOLAR, SCENARIOS / "missing.yaml"], "missing.yaml: no such file or folder"),
+        ([UNIPOLAR, MULTIPOLAR, "--outcomes", "leader"], "did you mean leader_share"),
+        ([UNIPOLAR, MULTIPOLAR, "--set", "years=5"], "western_exercise_2024.year"),
+    ],
+)
+def test_mistakes_are_reported_before_anything_runs(argv, message, tmp_path):
+    out = tmp_path / "never"
+    with pytest.raises(ScenarioError, match=message):
+        _execute(*argv, "--out", out)
+    assert not out.exists()
+
+
+def test_options_for_scenario_files_are_refused_with_only_run_folders(compared, tmp_path):
+    folders = [compared / "scenarios" / name for name in ("unipolar", "multipolar")]
+    with pytest.raises(ScenarioError, match="--runs: applies to scenario files only"):
+        _execute(*folders, "--runs", 10, "--out", tmp_path / "x")
+
+
+def test_sources_must_end_in_the_same_year(compared, tmp_path):
+    folder = compared / "scenarios" / "unipolar"
+    with pytest.raises(ScenarioError, match="end in the same year.*ends in 2026"):
+        _execute(folder, MULTIPOLAR, "--years", 12, "--out", tmp_path / "x")

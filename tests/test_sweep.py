@@ -1,0 +1,251 @@
+"""Sweeps: same results whatever the backend, every run kept through kills and crashes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.cli import main
+from sim.errors import ScenarioError
+from sim.runner import TABLES
+from sim.sweep import DesignOptions, build_plan, execute, load_sweep, run_task
+from tests.conftest import ROOT, SCENARIOS
+
+SANCTIONS = SCENARIOS / "sanctions.yaml"
+SHARE = "parameters.trade.diversion_share"
+ALL = (*TABLES, "outcomes")
+
+
+def small_plan(runs=3, years=4, values="0.1,0.5", chunk_size=0):
+    located, config = load_sweep(
+        SANCTIONS, DesignOptions(grid=[f"{SHARE}={values}"]), runs=runs, years=years
+    )
+    plan = build_plan(located, config)
+    if chunk_size:
+        plan.chunk_size = chunk_size
+    return plan
+
+
+def read(folder, table):
+    return pd.read_parquet(folder / f"{table}.parquet")
+
+
+def assert_same_tables(a, b):
+    for table in ALL:
+        pd.testing.assert_frame_equal(read(a, table), read(b, table))
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep") / "serial"
+    execute(small_plan(), out, jobs=1)
+    return out
+
+
+def test_a_sweep_folder_holds_the_run_tables_with_a_point_column(serial):
+    manifest = json.loads((serial / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["runs_done"] == 6
+    assert manifest["failed"] == []
+    for table in ALL:
+        frame = read(serial, table)
+        assert list(frame.columns[:2]) == ["point", "run"], table
+    outcomes = read(serial, "outcomes")
+    assert outcomes[["point", "run"]].values.tolist() == [[p, r] for p in (0, 1) for r in range(3)]
+    design = pd.read_parquet(serial / "design.parquet")
+    assert design[SHARE].tolist() == [0.1, 0.5]
+    assert not (serial / ".staging").exists() and not (serial / ".lock").exists()
+
+
+def test_each_point_equals_a_plain_run_with_the_same_values(serial):
+    system = read(serial, "system")
+    for point, value in enumerate((0.1, 0.5)):
+        res = sim.run(SANCTIONS, runs=3, years=4, overrides=[f"{SHARE}={value}"])
+        one = system[system["point"] == point].drop(columns="point")
+        pd.testing.assert_frame_equal(one.reset_index(drop=True), res.system)
+
+
+def test_the_parameter_moves_the_outcome(serial):
+    # more trade diversion away from sanctioning states keeps Russia's trade higher
+    states = read(serial, "states").query("state == 'RUS' and year == year.max()")
+    trade = states.groupby("point")["trade_usd_bn"].median()
+    assert trade[1] > trade[0]
+
+
+def test_two_processes_give_identical_files(serial, tmp_path):
+    out = tmp_path / "two"
+    execute(small_plan(), out, jobs=2)
+    assert_same_tables(serial, out)
+    for table in ALL:
+        for part in sorted((serial / f"{table}.parquet").iterdir()):
+            assert part.read_bytes() == (out / f"{table}.parquet" / part.name).read_bytes()
+
+
+def test_a_dask_local_cluster_gives_identical_tables(serial, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    execute(small_plan(), out, jobs=2, backend="dask")
+    assert_same_tables(serial, out)
+
+
+def failing_task(config, point, run, seed, tables):
+    if (point, run) == (1, 0):
+        raise RuntimeError("this run cannot go on")
+    return run_task(config, point, run, seed, tables)
+
+
+def dying_task(config, point, run, seed, tables):
+    if (point, run) == (0, 2):
+        os._exit(3)  # a worker that crashes outright
+    return run_task(config, point, run, seed, tables)
+
+
+@pytest.mark.parametrize(
+    ("task", "jobs", "where", "message"),
+    [
+        (failing_task, 1, (1, 0), "RuntimeError: this run cannot go on"),
+        (failing_task, 2, (1, 0), "RuntimeError: this run cannot go on"),
+        (dying_task, 2, (0, 2), "worker process running this run died"),
+    ],
+)
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
+    serial, tmp_path, task, jobs, where, message
+):
+    out = tmp_path / "failing"
+    manifest = execute(small_plan(), out, jobs=jobs, task=task)
+    assert manifest["status"] == "complete"
+    (failure,) = manifest["failed"]
+    assert (failure["point"], failure["run"]) == where and message in failure["error"]
+    outcomes = read(out, "outcomes")
+    assert len(outcomes) == 5
+    expected = read(serial, "outcomes")
+    keep = ~((expected["point"] == where[0]) & (expected["run"] == where[1]))
+    pd.testing.assert_frame_equal(outcomes, expected[keep].reset_index(drop=True))
+
+
+KILLED_VALUES = "0.1,0.3,0.5"
+KILLED_RUNS = 8
+KILLED_YEARS = 4
+
+
+def _sweep_command(out, *extra):
+    return [
+        *(sys.executable, "-m", "sim", "sweep", str(SANCTIONS)),
+        *("--grid", f"{SHARE}={KILLED_VALUES}", "--runs", str(KILLED_RUNS)),
+        *("--years", str(KILLED_YEARS), "--jobs", "2", "--no-plots", "--quiet"),
+        *("--out", str(out), *extra),
+    ]
+
+
+def _manifest(out):
+    try:
+        return json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _staged(out):
+    staging = out / ".staging"
+    return [e for e in staging.iterdir() if not e.name.startswith(".")] if staging.is_dir() else []
+
+
+def test_sigkill_at_several_moments_then_resume_equals_an_uninterrupted_sweep(tmp_path):
+    import random
+
+    whole = tmp_path / "whole"
+    execute(small_plan(KILLED_RUNS, KILLED_YEARS, KILLED_VALUES), whole, jobs=1)
+    total = 3 * KILLED_RUNS
+    out = tmp_path / "killed"
+    moments = random.Random(7)
+    kills = 0
+    for attempt in range(3):
+        extra = ("--resume",) if attempt else ()
+        before = (_manifest(out) or {}).get("runs_done", 0) + len(_staged(out))
+        wanted = before + moments.randint(1, 5)
+        proc = subprocess.Popen(_sweep_command(out, *extra), cwd=ROOT)
+        deadline = time.monotonic() + 120
+        # wait until this invocation has kept a few more runs, then kill it outright
+        while time.monotonic() < deadline and proc.poll() is None:
+            manifest = _manifest(out) or {}
+            if manifest.get("runs_done", 0) + len(_staged(out)) >= wanted:
+                break
+            time.sleep(0.005)
+        time.sleep(moments.uniform(0, 0.05))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+    assert kills == 3
+    assert _manifest(out)["status"] != "complete"
+    subprocess.run(_sweep_command(out, "--resume"), check=True, cwd=ROOT, timeout=300)
+    manifest = _manifest(out)
+    assert manifest["status"] == "complete" and manifest["runs_done"] == total
+    assert len(manifest["resumed"]) == 3
+    assert_same_tables(whole, out)
+    outcomes = read(out, "outcomes")
+    assert not outcomes.duplicated(["point", "run"]).any() and len(outcomes) == total
+
+
+def test_sigterm_stops_cleanly_and_says_how_to_resume(tmp_path):
+    out = tmp_path / "term"
+    proc = subprocess.Popen(_sweep_command(out), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while (
+        time.monotonic() < deadline
+        and not _staged(out)
+        and not (_manifest(out) or {}).get("runs_done")
+    ):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("interrupted: ") and "--resume" in last and str(out) in last
+    assert "Traceback" not in err
+    assert _manifest(out)["status"] == "interrupted"
+    assert main(_sweep_command(out, "--resume")[3:]) == 0
+    assert _manifest(out)["status"] == "complete"
+
+
+def test_resume_refuses_a_different_design(serial, tmp_path):
+    out = tmp_path / "other"
+    execute(small_plan(), out, jobs=1)
+    with pytest.raises(ScenarioError, match="different sweep"):
+        execute(small_plan(values="0.1,0.3"), out, jobs=1, resume=True)
+
+
+def test_a_new_sweep_refuses_a_folder_in_use(serial, capsys):
+    status = main(["sweep", str(SANCTIONS), "--grid", f"{SHARE}=0.1", "--out", str(serial)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "is not empty" in err and "--resume" in err
+
+
+def test_the_command_writes_summary_and_plots(tmp_path, capsys):
+    out = tmp_path / "cli"
+    argv = [
+        "sweep",
+        str(SANCTIONS),
+        "--range",
+        f"{SHARE}=0.1:0.5:3",
+        "--runs",
+        "2",
+        "--years",
+        "4",
+        "--jobs",
+        "1",
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert SHARE in printed and "6 runs" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert [p["runs"] for p in summary["points"]] == [2, 2, 2]
+    assert any(p.suffix == ".png" for p in (out / "plots").iterdir())
+    assert main(["plot", str(out)]) == 0
