@@ -21,6 +21,7 @@ from sim.mechanisms import (
     arms,
     economy,
     events,
+    exercises,
     military,
     pipelines,
     sanctions,
@@ -72,6 +73,7 @@ class WorldModel(mesa.Model):
         self.gas_dependence0 = affinity.dependence(self.gas_flow0, self.gas_consumption)
         self.schedule = events.Schedule(config)
         self.schedule.apply(self, self.year)  # the start row already holds start-year events
+        exercises.train(self)
         self.recorder = Recorder(self)
         self.recorder.record()
 
@@ -130,7 +132,9 @@ class WorldModel(mesa.Model):
         self.gas_flow0 = np.zeros((n, n))
         self.gas_price = np.full((n, n), self.params.pipelines.gas_price_usd_mmbtu)
         self.events_log: list[tuple] = []
-        self.exercised: set[tuple[int, int]] = set()
+        self.exercised = np.zeros((n, n), bool)  # pairs that exercised this year
+        self.exercising = np.zeros(n, bool)  # states that exercised this year
+        self.proposed_exercises: list[tuple[np.ndarray, np.ndarray]] = []
         self.sides: np.ndarray | None = None  # landscape sides of the acting states
         acting = self.affinity0[np.ix_(self.acts, self.acts)]
         self.landscape_center = float(acting[~np.eye(len(acting), dtype=bool)].mean())
@@ -145,10 +149,38 @@ class WorldModel(mesa.Model):
 
     # ------------------------------------------------------------------ helpers
 
+    def gdp_ratio(self) -> np.ndarray:
+        """GDP relative to the start year (1 for an empty row: ROW when every country acts)."""
+        return np.divide(self.gdp, self.gdp0, out=np.ones(self.n), where=self.gdp0 > 0)
+
+    def per_gdp(self, values: np.ndarray) -> np.ndarray:
+        """``values / gdp`` (0 for an empty row)."""
+        return np.divide(values, self.gdp, out=np.zeros(self.n), where=self.gdp > 0)
+
     def shift_affinity(self, i: int, j: int, amount: float) -> None:
         """Move the pair's affinity by ``amount``, kept within [0, 1] and symmetric."""
         value = min(max(self.affinity[i, j] + amount, 0.0), 1.0)
         self.affinity[i, j] = self.affinity[j, i] = value
+
+    def shift_affinities(self, a: np.ndarray, b: np.ndarray, amount: float) -> None:
+        """``shift_affinity`` for many pairs at once (a pair listed twice moves twice)."""
+        if len(a) == 0:
+            return
+        low, high = np.minimum(a, b), np.maximum(a, b)
+        pairs, count = np.unique(low * self.n + high, return_counts=True)
+        i, j = np.divmod(pairs, self.n)
+        value = np.clip(self.affinity[i, j] + amount * count, 0.0, 1.0)
+        self.affinity[i, j] = self.affinity[j, i] = value
+
+    def log_many(
+        self, kind: str, sources: np.ndarray, targets: np.ndarray, magnitude: float, origin: str
+    ) -> None:
+        """``log`` for many pairs of rows at once."""
+        ids = self.ids
+        self.events_log.extend(
+            (self.year, kind, ids[s], ids[t], float(magnitude), origin)
+            for s, t in zip(sources.tolist(), targets.tolist(), strict=True)
+        )
 
     def power_indices(self) -> dict[str, np.ndarray]:
         """This year's power indices of every row, each summing to 1.
@@ -165,7 +197,7 @@ class WorldModel(mesa.Model):
         cinc = {
             "milex": self.milex,
             "milper": self.cinc_base["milper_k"],
-            "irst": self.cinc_base["irst_kt"] * self.gdp / self.gdp0,
+            "irst": self.cinc_base["irst_kt"] * self.gdp_ratio(),
             "pec": self.cinc_base["pec_kt_coal"] * growth,
             "tpop": self.cinc_base["tpop_k"],
             "upop": self.cinc_base["upop_k"],
@@ -198,11 +230,12 @@ class WorldModel(mesa.Model):
     def step(self) -> None:
         """Advance one year."""
         self.year += 1
-        self.exercised.clear()
+        self.exercised[:] = False
         self.growth_shock[:] = 0.0
         self.schedule.apply(self, self.year)
         threat.update(self)
         self.states.shuffle_do("decide")
+        exercises.conduct(self)
         if self.params.alliances.mode == "landscape":
             alliances.align_by_landscape(self)
         self.tech_exposure = sanctions.exposure(self, "technology")

@@ -53,11 +53,11 @@ EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
 # fixed so that a run without events has the same table schema as one with them
 EVENT_TYPES = {
     "year": np.int32,
-    "kind": "str",
-    "source": "str",
-    "target": "str",
+    "kind": str,
+    "source": str,
+    "target": str,
     "magnitude": np.float64,
-    "origin": "str",
+    "origin": str,
 }
 
 
@@ -145,44 +145,72 @@ class Recorder:
 
     # ------------------------------------------------------------------ tables
 
+    def columns(self, run: int) -> dict[str, dict[str, np.ndarray]]:
+        """The run's tables as columns of numpy arrays: states, dyads, system, events."""
+        m = self.model
+        rows, n = self.row, m.n
+        years = np.arange(m.config.start_year, m.config.start_year + rows, dtype=np.int32)
+        ids = np.array(m.ids)
+        power = self.states["power_index"][:rows]
+        states = {
+            "run": np.full(rows * n, run, np.int32),
+            "year": np.repeat(years, n),
+            "state": np.tile(ids, rows),
+            **{col: values[:rows].ravel() for col, values in self.states.items()},
+            "power_share": (power / power.sum(axis=1, keepdims=True)).ravel(),
+            "bloc": np.array(self.bloc, dtype=object).ravel(),
+        }
+        off = ~np.eye(n, dtype=bool)
+        a, b = np.nonzero(off)
+        values = {col: self.dyads[col][:rows][:, off].ravel() for col in DYAD_COLUMNS}
+        keep = np.zeros(rows * len(a), bool)
+        for column in values.values():
+            keep |= column != 0
+        dyads = {
+            "run": np.full(int(keep.sum()), run, np.int32),
+            "year": np.repeat(years, len(a))[keep],
+            "a": np.tile(ids[a], rows)[keep],
+            "b": np.tile(ids[b], rows)[keep],
+            **{col: column[keep] for col, column in values.items()},
+        }
+        dyads["allied"] = dyads["allied"].astype(bool)
+        system = {"run": np.full(len(self.system), run, np.int32)}
+        for k, col in enumerate(SYSTEM_COLUMNS):
+            system[col] = np.array([row[k] for row in self.system])
+        system["year"] = system["year"].astype(np.int32)
+        log = m.events_log
+        events = {"run": np.full(len(log), run, np.int32)}
+        for k, col in enumerate(EVENT_COLUMNS):
+            events[col] = np.array([row[k] for row in log], dtype=EVENT_TYPES[col])
+        return {"states": states, "dyads": dyads, "system": system, "events": events}
+
     def tables(self, run: int) -> dict[str, pd.DataFrame]:
         """The run's tidy tables: states, dyads, system, events."""
+        return {name: pd.DataFrame(cols) for name, cols in self.columns(run).items()}
+
+    def outcomes(self) -> dict[str, object]:
+        """Where the run ended: one row of ``sim.outcomes.final_outcomes``."""
+        from sim.outcomes import PER_STATE, SYSTEM
+
         m = self.model
-        years = np.arange(m.config.start_year, m.config.start_year + self.row)
-        n = m.n
-        states = pd.DataFrame(
-            {
-                "run": np.int32(run),
-                "year": np.repeat(years, n).astype(np.int32),
-                "state": np.tile(np.array(m.ids), len(years)),
-                **{col: values[: self.row].ravel() for col, values in self.states.items()},
-            }
+        last = self.system[-1]
+        row: dict[str, object] = {col: last[SYSTEM_COLUMNS.index(col)] for col in SYSTEM}
+        row["power_transition"] = any(
+            r[SYSTEM_COLUMNS.index("power_transition")] for r in self.system
         )
-        states["power_share"] = states["power_index"] / states.groupby("year")[
-            "power_index"
-        ].transform("sum")
-        states["bloc"] = np.array(self.bloc, dtype=object).ravel()
-        a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-        off = a != b
-        frames = {col: values[: self.row][:, off].ravel() for col, values in self.dyads.items()}
-        dyads = pd.DataFrame(
-            {
-                "run": np.int32(run),
-                "year": np.repeat(years, off.sum()).astype(np.int32),
-                "a": np.tile(np.array(m.ids)[a[off]], len(years)),
-                "b": np.tile(np.array(m.ids)[b[off]], len(years)),
-                **frames,
-            }
-        )
-        dyads["allied"] = dyads["allied"].astype(bool)
-        values = dyads[list(DYAD_COLUMNS)].to_numpy()
-        dyads = dyads[(values != 0).any(axis=1)].reset_index(drop=True)
-        system = pd.DataFrame(
-            self.system,
-            columns=list(SYSTEM_COLUMNS),
-        )
-        system.insert(0, "run", np.int32(run))
-        system["year"] = system["year"].astype(np.int32)
-        events = pd.DataFrame(m.events_log, columns=list(EVENT_COLUMNS)).astype(EVENT_TYPES)
-        events.insert(0, "run", np.int32(run))
-        return {"states": states, "dyads": dyads, "system": system, "events": events}
+        power = self.states["power_index"][self.row - 1]
+        share = power / power.sum()
+        blocs = np.array(self.bloc[-1], dtype=object)
+        bloc_share = share.copy()
+        for name in set(blocs) - {""}:
+            members = blocs == name
+            bloc_share[members] = share[members].sum()
+        values = {
+            "power_share": share,
+            "bloc_power_share": bloc_share,
+            "gdp_usd_bn": self.states["gdp_usd_bn"][self.row - 1],
+        }
+        for prefix, source in PER_STATE.items():
+            for k, state in enumerate(m.ids):
+                row[f"{prefix}_{state}"] = float(values[source][k])
+        return row

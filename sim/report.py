@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.metrics import POLARITIES
 from sim.scenario.schema import Scenario
+from sim.world import filled_values
 
 QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
 
@@ -76,6 +77,7 @@ def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, An
         "effective_poles_final": quantiles(final_system["effective_poles"]),
         "blocs_final": _final_blocs(final_states),
         "events_by_kind": {k: int(v) for k, v in tables["events"]["kind"].value_counts().items()},
+        "filled_values": filled_values(list(config.world.states)),
     }
 
 

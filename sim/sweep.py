@@ -50,7 +50,6 @@ from sim.design import design_meta, design_table, set_path
 from sim.errors import Problem, ScenarioError
 from sim.executors import open_executor, process_pool, resolve_jobs
 from sim.model import WorldModel
-from sim.outcomes import final_outcomes
 from sim.runner import TABLES
 from sim.scenario.loader import Located
 from sim.scenario.schema import Scenario, Sweep
@@ -80,14 +79,14 @@ def run_task(
     try:
         model = WorldModel(config, rng=np.random.default_rng(seed))
         model.run()
-        frames = model.recorder.tables(run)
-        frames[OUTCOMES] = final_outcomes(frames["states"], frames["system"])
+        columns = model.recorder.columns(run)
         result = {}
-        for name in (*tables, OUTCOMES):
-            frame = frames[name]
-            if "point" not in frame.columns:
-                frame.insert(0, "point", np.int32(point))
-            result[name] = pa.Table.from_pandas(frame, preserve_index=False)
+        for name in tables:
+            table = columns[name]
+            result[name] = pa.table({"point": np.full(len(table["run"]), point, np.int32), **table})
+        outcome = {"point": [np.int32(point)], "run": [np.int32(run)]}
+        outcome.update({k: [v] for k, v in model.recorder.outcomes().items()})
+        result[OUTCOMES] = pa.table(outcome)
         return {"tables": result}
     except Exception as err:  # noqa: BLE001 - recorded, not hidden
         return {"error": f"{type(err).__name__}: {err}", "traceback": traceback.format_exc()}

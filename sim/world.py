@@ -9,6 +9,7 @@ averages are GDP-weighted means over member pairs.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -81,11 +82,74 @@ def _dense(pairs: pd.DataFrame, index: dict[str, int], column: str, directed: bo
     return out
 
 
+EJ_PER_KT_COAL = 29.3076e-6  # 1 t of coal equivalent = 29.3076 GJ
+
+
+def fill_energy(states: pd.DataFrame) -> pd.DataFrame:
+    """Fill primary energy consumption where EI has no 2014 figure, from COW NMC.
+
+    EI lists about 100 countries individually; for the others (``energy_source``
+    "missing") consumption is the Correlates of War NMC primary energy consumption
+    (``pec_kt_coal``, thousand tonnes of coal equivalent) converted at 29.3076 GJ per
+    tonne — for the countries both sources cover, EI / NMC has a median of 0.95.
+    Those rows are flagged ``energy_source`` = "cow_nmc_pec". Production and gas stay
+    0 (no source), as the data README says.
+    """
+    states = states.copy()
+    missing = (states["energy_source"] == "missing") & states["pec_kt_coal"].notna()
+    states.loc[missing, "energy_consumption_ej"] = (
+        states.loc[missing, "pec_kt_coal"] * EJ_PER_KT_COAL
+    )
+    states.loc[missing, "energy_source"] = "cow_nmc_pec"
+    return states
+
+
+def filled_values(states: list[str]) -> dict[str, list[str]]:
+    """For each acting single-country row, the starting values that are filled, not data.
+
+    Written to a run's summary so that a world of many small states says which of
+    its numbers are stand-ins (see sim/data/README.md for the rules).
+    """
+    table = country_data().states.set_index("iso3")
+    rules = {
+        "milex_usd_bn": lambda r: r["milex_source"] == "missing",
+        "energy_consumption_ej": lambda r: r["energy_source"] == "cow_nmc_pec",
+        "energy_production_ej": lambda r: (
+            r["energy_source"] != "ei" and not r["energy_production_ej"]
+        ),
+        "gas_production_bcm": lambda r: r["energy_source"] != "ei" and not r["gas_production_bcm"],
+        "gas_consumption_bcm": lambda r: (
+            r["energy_source"] != "ei" and not r["gas_consumption_bcm"]
+        ),
+    }
+    labels = {
+        "milex_usd_bn": "milex_usd_bn = 0 (no SIPRI figure)",
+        "energy_consumption_ej": "energy_consumption_ej from COW NMC primary energy",
+        "energy_production_ej": "energy_production_ej = 0 (not listed by EI)",
+        "gas_production_bcm": "gas_production_bcm = 0 (not listed by EI)",
+        "gas_consumption_bcm": "gas_consumption_bcm = 0 (not listed by EI)",
+    }
+    found: dict[str, list[str]] = {}
+    for state in states:
+        if state in GROUPS or state not in table.index:
+            continue
+        row = table.loc[state]
+        notes = [labels[col] for col, rule in rules.items() if rule(row)]
+        notes += [
+            f"{col} = 0 (missing)"
+            for col in (*_SUMMED, *_GDP_WEIGHTED)
+            if col not in rules and pd.isna(row[col])
+        ]
+        if notes:
+            found[state] = notes
+    return found
+
+
 @cache
 def country_data() -> CountryData:
     """Read the packaged 2014 tables once per process."""
     states = pd.read_csv(DATA / "states_2014.csv", keep_default_na=True)
-    states = states.sort_values("iso3").reset_index(drop=True)
+    states = fill_energy(states.sort_values("iso3").reset_index(drop=True))
     index = {code: i for i, code in enumerate(states["iso3"])}
     pairs = pd.read_csv(DATA / "dyads_2014.csv")
     pairs = pairs[pairs["iso3_1"].isin(index) & pairs["iso3_2"].isin(index)]
@@ -168,6 +232,18 @@ def capability_stock(
 def build_world(
     states: list[str], depreciation: float, history_start: int = 1990, start_year: int = 2014
 ) -> StartingWorld:
+    """Aggregate the packaged countries into the scenario's rows (read-only, cached).
+
+    Every replicate of a scenario starts from the same world, so it is built once per
+    process; its arrays are read-only, and a model copies what it changes.
+    """
+    return _build_world(tuple(states), depreciation, history_start, start_year)
+
+
+@functools.lru_cache(maxsize=8)
+def _build_world(
+    states: tuple[str, ...], depreciation: float, history_start: int, start_year: int
+) -> StartingWorld:
     """Aggregate the packaged countries into the scenario's rows.
 
     Args:
@@ -213,7 +289,7 @@ def build_world(
         table.loc[table["iso3"] == s, "name"].iloc[0] if s not in GROUPS else "European Union"
         for s in states
     ]
-    return StartingWorld(
+    world = StartingWorld(
         ids=(*states, REMAINDER),
         names=(*names, "Rest of world"),
         attributes=attributes,
@@ -224,3 +300,14 @@ def build_world(
         distance=np.nan_to_num(distance, nan=float(np.nanmean(distance))),
         arms=arms,
     )
+    for array in (
+        world.capability,
+        world.trade,
+        world.affinity,
+        world.allied,
+        world.distance,
+        world.arms,
+        *world.attributes.values(),
+    ):
+        array.setflags(write=False)
+    return world

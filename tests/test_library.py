@@ -82,7 +82,8 @@ def test_silk_road_pulls_central_asia_toward_china_faster_than_russia(results):
 
 
 def test_unipolar_future_holds_the_west_together(results):
-    base, uni = results["baseline"], results["unipolar"]
+    # against its own parent, sanctions.yaml: the same sanctions, Western cohesion added
+    base, uni = results["sanctions"], results["unipolar"]
     assert (pair(uni, "USA", ["JPN", "KOR", "EUU", "GBR"], "allied", 2030) == 4).all()
     assert (
         pair(uni, "JPN", ["EUU"], "affinity", 2030) > pair(base, "JPN", ["EUU"], "affinity", 2030)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import landscape
-from sim.mechanisms.threat import common_threat
 
 if TYPE_CHECKING:
     from sim.agents import State
@@ -43,12 +42,8 @@ def review_alliances(agent: State) -> None:
         0
     ]:
         set_pledge(model, i, int(k), False, "decision")
-    shared = common_threat(model.threat, i)
     candidates = (
-        ~allied
-        & model.acts
-        & (model.affinity[i] >= p.form_affinity)
-        & (shared >= p.min_common_threat)
+        ~allied & model.acts & (model.affinity[i] >= p.form_affinity) & model.shared_threat[i]
     )
     candidates[i] = False
     draws = model.rng.random(model.n)

@@ -83,7 +83,7 @@ def offer_arms(agent: State) -> None:
 def update(model: WorldModel) -> None:
     """This year's arms flows (US$ bn): background pattern plus deliveries under deals."""
     embargo = pair_intensity(model.sanctions)[SECTOR_INDEX["arms"]]
-    flow = model.arms_background * (model.gdp / model.gdp0)[None, :] * (1.0 - embargo)
+    flow = model.arms_background * model.gdp_ratio()[None, :] * (1.0 - embargo)
     for delivery in model.deliveries:
         flow[delivery.seller, delivery.buyer] += delivery.per_year * (
             1.0 - embargo[delivery.seller, delivery.buyer]

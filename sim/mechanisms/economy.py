@@ -55,13 +55,13 @@ def update(model: WorldModel) -> None:
     trade_effect = p.economy.trade_gdp_elasticity * (model.trade_gap - model.trade_gap_previous)
     revenue = energy_revenue(model)
     cost = gas_replacement_cost(model)
-    energy_effect = (revenue - model.energy_revenue - (cost - model.gas_import_cost)) / model.gdp
+    energy_effect = model.per_gdp(revenue - model.energy_revenue - (cost - model.gas_import_cost))
     arms_exports = model.arms_flow.sum(axis=1)
-    arms_effect = (arms_exports - model.arms_exports) / model.gdp
+    arms_effect = model.per_gdp(arms_exports - model.arms_exports)
     target = sanctions.level_loss_target(model)
     loss = model.level_loss + p.sanctions.loss_adjustment * (target - model.level_loss)
     loss_effect = (loss - model.level_loss) / (1.0 - model.level_loss)
-    trend = model.trend - p.economy.convergence * np.log(model.gdp / model.gdp0)
+    trend = model.trend - p.economy.convergence * np.log(model.gdp_ratio())
     model.growth = np.maximum(
         trend
         + shock
@@ -75,5 +75,5 @@ def update(model: WorldModel) -> None:
     model.gdp = model.gdp * (1.0 + model.growth)
     model.energy_revenue, model.gas_import_cost, model.level_loss = revenue, cost, loss
     model.arms_exports = arms_exports
-    model.energy_consumption_ratio = (model.gdp / model.gdp0) ** p.economy.energy_gdp_elasticity
+    model.energy_consumption_ratio = model.gdp_ratio() ** p.economy.energy_gdp_elasticity
     model.energy_consumption = model.energy_consumption0 * model.energy_consumption_ratio

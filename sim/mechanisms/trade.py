@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def gravity_path(trade0: np.ndarray, gdp: np.ndarray, gdp0: np.ndarray) -> np.ndarray:
     """Trade each pair would have at today's GDPs with 2014 trade intensities."""
-    growth = gdp / gdp0
+    growth = np.divide(gdp, gdp0, out=np.ones_like(gdp), where=gdp0 > 0)
     return trade0 * np.sqrt(np.outer(growth, growth))
 
 
@@ -73,4 +73,4 @@ def update(model: WorldModel) -> None:
     )
     model.trade = np.clip(gravity + model.trade_deviation, 0.0, None)
     model.trade_gap_previous = model.trade_gap
-    model.trade_gap = (model.trade.sum(axis=1) - gravity.sum(axis=1)) / model.gdp
+    model.trade_gap = model.per_gdp(model.trade.sum(axis=1) - gravity.sum(axis=1))
