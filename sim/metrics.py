@@ -10,7 +10,7 @@ References:
 from __future__ import annotations
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
 POLARITIES = ("unipolar", "bipolar", "multipolar")
@@ -85,7 +85,32 @@ def blocs(affinity: np.ndarray, allied: np.ndarray, threshold: float) -> np.ndar
     distance = 1.0 - (alignment + alignment.T) / 2.0
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(np.clip(distance, 0.0, 1.0), checks=False), method="average")
-    return fcluster(tree, t=1.0 - threshold + 1e-12, criterion="distance")
+    return cut_tree(tree, n, 1.0 - threshold + 1e-12)
+
+
+def cut_tree(tree: np.ndarray, n: int, height: float) -> np.ndarray:
+    """Flat clusters of a linkage whose merges up to ``height`` are kept.
+
+    The same partition as ``scipy.cluster.hierarchy.fcluster(tree, height,
+    "distance")`` for a monotonic linkage such as average linkage (labels numbered
+    by first member), without its per-call validation of the tree.
+    """
+    parent = np.arange(2 * n - 1)
+    for k, (a, b, merged_at, _) in enumerate(tree):
+        if merged_at > height:
+            break  # merge heights only grow
+        parent[int(a)] = parent[int(b)] = n + k
+    root = parent.copy()
+    while True:
+        up = parent[root]
+        if np.array_equal(up, root):
+            break
+        root = up
+    _, labels = np.unique(root[:n], return_inverse=True)
+    first = np.full(labels.max() + 1, n)
+    np.minimum.at(first, labels, np.arange(n))
+    order = np.argsort(np.argsort(first))
+    return order[labels] + 1
 
 
 def bloc_names(labels: np.ndarray, ids: list[str], power: np.ndarray) -> list[str]:

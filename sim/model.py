@@ -234,6 +234,8 @@ class WorldModel(mesa.Model):
         self.growth_shock[:] = 0.0
         self.schedule.apply(self, self.year)
         threat.update(self)
+        # who is under sanctions other than counter-sanctions, for the agents' fast path
+        self.sanctioned = (self.sanctions.max(axis=0) * ~self.countering).max(axis=0) > 0
         self.states.shuffle_do("decide")
         exercises.conduct(self)
         if self.params.alliances.mode == "landscape":

@@ -116,6 +116,8 @@ def answer_sanctions(agent: State) -> None:
     model = agent.model
     p = model.params.sanctions
     i = agent.index
+    if not model.sanctioned[i] and not model.countering[i].any():
+        return  # nothing to answer, nothing to drop (the common case: skip the n×n work)
     consider_conceding(agent)
     # per sender; counter-sanctions are not answered, so answers never escalate in a loop
     incoming = model.sanctions[:, :, i].max(axis=0) * ~model.countering[:, i]
