@@ -52,27 +52,38 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss_kib(pid: int) -> int:
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process: PSS shares pages between the processes using them."""
+    rss = pss = 0
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return rss, pss
 
 
 def measure(command: list[str]) -> dict[str, float]:
-    """Run ``command``; return its wall time and the peak RSS of its process tree."""
-    peak = 0
+    """Run ``command``; return its wall time and the peak memory of its process tree.
+
+    ``peak_rss_mib`` sums each process's resident set (pages shared between the
+    parent and its forked workers counted in each); ``peak_pss_mib`` sums their
+    proportional sets (a shared page split between its users) — the tree's real use.
+    """
+    peak = peak_pss = 0
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, sum(_rss_kib(p) for p in _tree(proc.pid)))
+            readings = [_memory_kib(p) for p in _tree(proc.pid)]
+            peak = max(peak, sum(r for r, _ in readings))
+            peak_pss = max(peak_pss, sum(p for _, p in readings))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -83,7 +94,7 @@ def measure(command: list[str]) -> dict[str, float]:
     sampler.join()
     if status:
         raise SystemExit(f"{command} failed with status {status}")
-    return {"wall_seconds": wall, "peak_rss_mib": peak / 1024}
+    return {"wall_seconds": wall, "peak_rss_mib": peak / 1024, "peak_pss_mib": peak_pss / 1024}
 
 
 # ----------------------------------------------------------------- batch_run side

@@ -58,7 +58,7 @@ OUTCOMES = "outcomes"
 STAGING = ".staging"
 LOCK = ".lock"
 FORMAT = 1
-Task = Callable[[Scenario, int, int, np.random.SeedSequence, tuple[str, ...]], dict[str, Any]]
+Task = Callable[..., dict[str, Any]]  # run_task's signature
 
 
 # ------------------------------------------------------------------ one run
@@ -70,12 +70,28 @@ def run_task(
     run: int,
     seed: np.random.SeedSequence,
     tables: tuple[str, ...] = TABLES,
+    staging: str | None = None,
+    task: int = 0,
 ) -> dict[str, Any]:
     """Run one replicate of one design point; return its Arrow tables, or its error.
+
+    With ``staging`` (a folder this process can write: local workers), the run
+    stages its own results there and returns only ``{"staged": True}`` — the
+    writing happens in parallel in the workers and nothing large crosses the pipe.
 
     A run that raises does not stop the sweep: the error and its traceback are
     returned and recorded in the manifest.
     """
+    result = _compute(config, point, run, seed, tables)
+    if staging is None:
+        return result
+    stage(Path(staging), task, result)
+    return {"staged": True}
+
+
+def _compute(
+    config: Scenario, point: int, run: int, seed: np.random.SeedSequence, tables: tuple[str, ...]
+) -> dict[str, Any]:
     try:
         model = WorldModel(config, rng=np.random.default_rng(seed))
         model.run()
@@ -360,42 +376,30 @@ class SweepFolder:
 
     # ---------------------------------------------------------------- staging
 
-    def stage(self, task: int, result: dict[str, Any]) -> None:
-        """Keep one finished run on disk until its chunk is written."""
-        final = self.staging / f"{task:09d}"
-        temporary = self.staging / f".{task:09d}-{os.getpid()}"
-        shutil.rmtree(temporary, ignore_errors=True)
-        temporary.mkdir(parents=True)
-        if "error" in result:
-            (temporary / "error.json").write_text(json.dumps(result))
-        else:
-            for name, table in result["tables"].items():
-                feather.write_feather(
-                    table, temporary / f"{name}.arrow", compression="uncompressed"
-                )
-        shutil.rmtree(final, ignore_errors=True)
-        temporary.rename(final)
-
-    def staged(self) -> dict[int, dict[str, Any]]:
-        """Every run staged by an earlier, interrupted invocation."""
-        found: dict[int, dict[str, Any]] = {}
+    def staged(self) -> set[int]:
+        """Every run staged (by this or an earlier, interrupted invocation)."""
         if not self.staging.is_dir():
-            return found
-        for entry in sorted(self.staging.iterdir()):
+            return set()
+        found = set()
+        for entry in self.staging.iterdir():
             if entry.name.startswith("."):
                 shutil.rmtree(entry, ignore_errors=True)  # a stage cut short: redo the run
-                continue
-            error = entry / "error.json"
-            if error.exists():
-                found[int(entry.name)] = json.loads(error.read_text())
             else:
-                found[int(entry.name)] = {
-                    "tables": {
-                        f.stem: feather.read_table(f, memory_map=False)
-                        for f in entry.glob("*.arrow")
-                    }
-                }
+                found.add(int(entry.name))
         return found
+
+    def read_staged(self, task: int) -> dict[str, Any]:
+        """One staged run's tables (or its error)."""
+        entry = self.staging / f"{task:09d}"
+        error = entry / "error.json"
+        if error.exists():
+            return json.loads(error.read_text())
+        return {
+            "tables": {
+                f.stem: feather.read_table(f, memory_map=False)
+                for f in sorted(entry.glob("*.arrow"))
+            }
+        }
 
     def unstage(self, tasks: range) -> None:
         """Drop the staged copies of runs whose chunk is written."""
@@ -415,6 +419,21 @@ class SweepFolder:
             temporary = folder / f".part-{chunk:06d}.tmp"
             pq.write_table(pa.concat_tables(parts), temporary)
             temporary.rename(folder / f"part-{chunk:06d}.parquet")
+
+
+def stage(staging: Path, task: int, result: dict[str, Any]) -> None:
+    """Keep one finished run on disk until its chunk is written (hidden name, then rename)."""
+    final = staging / f"{task:09d}"
+    temporary = staging / f".{task:09d}-{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    if "error" in result:
+        (temporary / "error.json").write_text(json.dumps(result))
+    else:
+        for name, table in result["tables"].items():
+            feather.write_feather(table, temporary / f"{name}.arrow", compression="uncompressed")
+    shutil.rmtree(final, ignore_errors=True)
+    temporary.rename(final)
 
 
 def _alive(pid: int) -> bool:
@@ -566,10 +585,10 @@ def _run(
 ) -> dict[str, Any]:
     names = [*plan.tables, OUTCOMES]
     done_chunks = set(manifest["chunks_done"])
-    buffer: dict[int, dict[int, dict[str, Any]]] = {}
-    for index, result in folder.staged().items():
+    buffer: dict[int, set[int]] = {}  # chunk -> its runs staged so far
+    for index in folder.staged():
         if plan.chunk_of(index) not in done_chunks:
-            buffer.setdefault(plan.chunk_of(index), {})[index] = result
+            buffer.setdefault(plan.chunk_of(index), set()).add(index)
     staged = {i for chunk in buffer.values() for i in chunk}
     todo = [i for i in range(plan.tasks) if plan.chunk_of(i) not in done_chunks and i not in staged]
     kept = plan.tasks - len(todo)
@@ -594,14 +613,18 @@ def _run(
             configs[point] = point_config(base, {c: row[c] for c in columns})
         return configs[point]
 
+    # local workers stage their own results; remote ones (Dask) send them here
+    staging = str(folder.staging) if backend == "process" else None
+    folder.staging.mkdir(exist_ok=True)
+
     def arguments(index: int) -> tuple:
         point, run = divmod(index, plan.runs)
-        return (config_of(point), point, run, seeds[run], plan.tables)
+        return (config_of(point), point, run, seeds[run], plan.tables, staging, index)
 
     def finish(index: int, result: dict[str, Any]) -> None:
-        folder.stage(index, result)
-        chunk = plan.chunk_of(index)
-        buffer.setdefault(chunk, {})[index] = result
+        if not result.get("staged"):
+            stage(folder.staging, index, result)
+        buffer.setdefault(plan.chunk_of(index), set()).add(index)
         bar.update()
         _commit_ready(folder, plan, manifest, buffer, names)
 
@@ -723,15 +746,14 @@ def _commit_ready(
     folder: SweepFolder,
     plan: Plan,
     manifest: dict[str, Any],
-    buffer: dict[int, dict[int, dict[str, Any]]],
+    buffer: dict[int, set[int]],
     names: list[str],
 ) -> None:
     for chunk in sorted(buffer):
         tasks = plan.chunk_tasks(chunk)
-        results = buffer[chunk]
-        if len(results) < len(tasks):
+        if len(buffer[chunk]) < len(tasks):
             continue
-        ordered = [results[i] for i in tasks]
+        ordered = [folder.read_staged(i) for i in tasks]
         folder.write_chunk(chunk, ordered, names)
         for index, result in zip(tasks, ordered, strict=True):
             if "error" in result:

@@ -93,16 +93,16 @@ def test_a_dask_local_cluster_gives_identical_tables(serial, tmp_path):
     assert_same_tables(serial, out)
 
 
-def failing_task(config, point, run, seed, tables):
+def failing_task(config, point, run, *rest):
     if (point, run) == (1, 0):
         raise RuntimeError("this run cannot go on")
-    return run_task(config, point, run, seed, tables)
+    return run_task(config, point, run, *rest)
 
 
-def dying_task(config, point, run, seed, tables):
+def dying_task(config, point, run, *rest):
     if (point, run) == (0, 2):
         os._exit(3)  # a worker that crashes outright
-    return run_task(config, point, run, seed, tables)
+    return run_task(config, point, run, *rest)
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """Joint military exercises: costly signals between friends facing a common threat.
 
 States propose exercises while deciding; the year's exercises are held together
-once every state has decided. Each pair that exercises together raises its affinity by ``affinity_gain`` and
-lowers both partners' affinity with their common rival by ``rival_irritation``.
+once every state has decided. Each pair that exercises together raises its
+affinity by ``affinity_gain`` and lowers both partners' affinity with their
+common rival by ``rival_irritation``.
 A state that holds at least one exercise in a year pays ``cost_share`` of its
 yearly military spending out of its capability stock and gains ``readiness_gain``
 of that stock — once a year, however many partners it trains with (training is

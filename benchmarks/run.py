@@ -1,0 +1,189 @@
+"""The benchmark suite: prints a table and writes benchmarks/results.json.
+
+    uv run python benchmarks/run.py           # everything (about 15 minutes on 2 cores)
+    uv run python benchmarks/run.py --quick   # smaller counts (about 2 minutes)
+
+Measured, each side by side in this one invocation (these machines are shared and
+noisy: compare ratios, not seconds):
+
+1. one run of sanctions.yaml (2014-2040) in-process: median wall time; runs per
+   second on 1 and on 2 processes (a warm pool); parallel efficiency;
+2. time per run against the number of states n (the largest economies first,
+   50 years), and the fitted exponent of time in n;
+3. the same years as bare numpy (benchmarks/floor.py) at the largest n: sim / floor;
+4. a sweep of sanctions.yaml through `sim sweep` and through `mesa.batch_run`
+   (benchmarks/sweep_vs_batch_run.py): the ratio of their wall times;
+5. the peak memory of a 10,000-run sweep streamed to disk (1,000 with --quick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import floor  # noqa: E402
+import sweep_vs_batch_run  # noqa: E402
+
+from sim.executors import process_pool  # noqa: E402
+from sim.runner import load, run_replicate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SANCTIONS = ROOT / "scenarios" / "sanctions.yaml"
+SIZES = (12, 25, 50, 100, 193)
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def _timed(function, *args) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+def single_run(repeats: int, parallel_runs: int) -> dict[str, float]:
+    """One sanctions.yaml run in-process, and throughput on 1 and 2 processes."""
+    config = load(SANCTIONS)
+    seeds = np.random.SeedSequence(config.seed).spawn(max(repeats, parallel_runs))
+    run_replicate(config, 0, seeds[0])  # warm: world cache, imports
+    times = [_timed(run_replicate, config, k, seeds[k]) for k in range(repeats)]
+    serial = _timed(lambda: [run_replicate(config, k, seeds[k]) for k in range(parallel_runs)])
+    with process_pool(2) as pool:
+        list(pool.map(run_replicate, [config] * 4, range(4), seeds[:4]))  # warm workers
+        started = time.perf_counter()
+        list(pool.map(run_replicate, [config] * parallel_runs, range(parallel_runs), seeds))
+        parallel = time.perf_counter() - started
+    one, two = parallel_runs / serial, parallel_runs / parallel
+    return {
+        "median_seconds": statistics.median(times),
+        "runs_per_second_1_process": one,
+        "runs_per_second_2_processes": two,
+        "parallel_efficiency": two / (2 * one),
+    }
+
+
+def largest(n: int) -> list[str]:
+    """The n largest economies of the packaged world (ROW holds the rest)."""
+    table = pd.read_csv(ROOT / "sim" / "data" / "states_2014.csv")
+    return table.sort_values("gdp_usd_bn", ascending=False)["iso3"].head(n).tolist()
+
+
+def scaling(repeats: int, years: int = 50) -> dict[str, object]:
+    """Time per run against the number of states, and the fitted exponent."""
+    rows = []
+    for n in SIZES:
+        config = load({"name": f"n{n}", "world": {"states": largest(n)}, "years": years})
+        seeds = np.random.SeedSequence(1).spawn(repeats + 1)
+        run_replicate(config, 0, seeds[0])
+        seconds = statistics.median(
+            _timed(run_replicate, config, k, seeds[k + 1]) for k in range(repeats)
+        )
+        bare = statistics.median(
+            _timed(floor.run, largest(n), years, k) for k in range(max(repeats, 3))
+        )
+        rows.append({"n": n, "seconds_per_run": seconds, "floor_seconds": bare})
+    sizes = np.log([r["n"] for r in rows])
+    exponent = float(np.polyfit(sizes, np.log([r["seconds_per_run"] for r in rows]), 1)[0])
+    top = rows[-1]
+    return {
+        "years": years,
+        "rows": rows,
+        "exponent": exponent,
+        "floor_ratio_at_largest_n": top["seconds_per_run"] / top["floor_seconds"],
+    }
+
+
+def big_sweep(runs_per_point: int, points: int = 10) -> dict[str, float]:
+    """Peak memory (RSS and PSS of the process tree) of a large sweep streamed to disk."""
+    values = ",".join(f"{0.1 * (k + 1):.1f}" for k in range(points))
+    with tempfile.TemporaryDirectory() as tmp:
+        result = sweep_vs_batch_run.measure(
+            [
+                *(sys.executable, "-m", "sim", "sweep", str(SANCTIONS)),
+                *("--grid", f"{sweep_vs_batch_run.PARAMETER}={values}"),
+                *("--runs", str(runs_per_point), "--jobs", "2", "--no-plots", "--quiet"),
+                *("--out", str(Path(tmp) / "sweep")),
+            ]
+        )
+    result["runs"] = runs_per_point * points
+    result["runs_per_second"] = result["runs"] / result["wall_seconds"]
+    return result
+
+
+def table(results: dict) -> str:
+    """The printed summary."""
+    one = results["single_run"]
+    scale = results["scaling"]
+    sweep = results["sweep_vs_batch_run"]
+    big = results["big_sweep"]
+    lines = [
+        f"sim benchmarks, {results['date']}, {results['machine']}",
+        "",
+        "sanctions.yaml, one run (2014-2040)",
+        f"  median wall time in-process       {one['median_seconds'] * 1000:8.1f} ms",
+        f"  runs/s, 1 process                 {one['runs_per_second_1_process']:8.1f}",
+        f"  runs/s, 2 processes               {one['runs_per_second_2_processes']:8.1f}",
+        f"  parallel efficiency               {one['parallel_efficiency']:8.0%}",
+        "",
+        f"cost against the number of states ({scale['years']} years)",
+        "       n   s/run   bare numpy s/run   ratio",
+    ]
+    for row in scale["rows"]:
+        lines.append(
+            f"  {row['n']:6d} {row['seconds_per_run']:7.3f} {row['floor_seconds']:18.3f}"
+            f" {row['seconds_per_run'] / row['floor_seconds']:7.1f}"
+        )
+    lines += [
+        f"  fitted exponent of time in n      {scale['exponent']:8.2f}",
+        f"  sim / bare numpy at n = {SIZES[-1]}      {scale['floor_ratio_at_largest_n']:8.1f}",
+        "",
+        f"sweep of {sweep['design']}, 2 processes",
+        f"  sim sweep        {sweep['sim_sweep']['wall_seconds']:7.1f} s"
+        f"  {sweep['sim_sweep']['runs_per_second']:6.1f} runs/s"
+        f"  peak PSS {sweep['sim_sweep']['peak_pss_mib']:6.0f} MiB",
+        f"  mesa.batch_run   {sweep['mesa_batch_run']['wall_seconds']:7.1f} s"
+        f"  {sweep['mesa_batch_run']['runs_per_second']:6.1f} runs/s"
+        f"  peak PSS {sweep['mesa_batch_run']['peak_pss_mib']:6.0f} MiB",
+        f"  batch_run / sim sweep             {sweep['speedup']:8.2f}",
+        "",
+        f"a {big['runs']:,}-run sweep streamed to disk",
+        f"  wall {big['wall_seconds']:.0f} s, {big['runs_per_second']:.1f} runs/s; peak memory "
+        f"{big['peak_pss_mib']:.0f} MiB PSS ({big['peak_rss_mib']:.0f} MiB summed RSS)",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the suite."""
+    parser = argparse.ArgumentParser(description="sim benchmark suite")
+    parser.add_argument("--quick", action="store_true", help="smaller counts, about 2 minutes")
+    args = parser.parse_args()
+    quick = args.quick
+    results = {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}",
+        "quick": quick,
+        "single_run": single_run(10 if quick else 40, 40 if quick else 200),
+        "scaling": scaling(1 if quick else 3, 20 if quick else 50),
+        "sweep_vs_batch_run": sweep_vs_batch_run.compare(10 if quick else 100, 2),
+        "big_sweep": big_sweep(100 if quick else 1000),
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
