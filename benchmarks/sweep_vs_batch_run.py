@@ -14,6 +14,7 @@ measured from outside.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
@@ -100,12 +101,17 @@ def measure(command: list[str]) -> dict[str, float]:
 # ----------------------------------------------------------------- batch_run side
 
 
+@functools.cache
+def _config(finance: float):
+    """The scenario at one finance intensity, read once per process (as a user would)."""
+    return load(SCENARIO, [f"{PARAMETER}={finance}"])
+
+
 class BatchWorld(WorldModel):
     """The sanctions world, built from keyword arguments as batch_run wants."""
 
     def __init__(self, finance: float = 0.3, rng=None):
-        config = load(SCENARIO, [f"{PARAMETER}={finance}"])
-        super().__init__(config, rng=np.random.default_rng(rng))
+        super().__init__(_config(finance), rng=np.random.default_rng(rng))
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "year": "year",

@@ -6,10 +6,12 @@ The Python API mirrors the command line::
     res = sim.run("scenarios/sanctions.yaml", runs=50, seed=1)
     res.states        # tidy DataFrame: run, year, state, gdp_usd_bn, power_share, ...
     res.summary       # the dict written to summary.json
+    sim.run_sweep("scenarios/sanctions.yaml", "out", grid=["parameters.arms.offer_rate=0,0.1"])
 """
 
 from sim.errors import ScenarioError
 from sim.runner import Results, load, run
 from sim.scenario.loader import load_scenario
+from sim.sweep import run_sweep
 
-__all__ = ["Results", "ScenarioError", "load", "load_scenario", "run"]
+__all__ = ["Results", "ScenarioError", "load", "load_scenario", "run", "run_sweep"]

@@ -236,6 +236,8 @@ class WorldModel(mesa.Model):
         threat.update(self)
         # who is under sanctions other than counter-sanctions, for the agents' fast path
         self.sanctioned = (self.sanctions.max(axis=0) * ~self.countering).max(axis=0) > 0
+        # arms embargoes as the year starts (read by every seller's offers)
+        self.arms_embargo = sanctions.pair_intensity(self.sanctions)[sanctions.SECTOR_INDEX["arms"]]
         self.states.shuffle_do("decide")
         exercises.conduct(self)
         if self.params.alliances.mode == "landscape":

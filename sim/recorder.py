@@ -150,12 +150,15 @@ class Recorder:
         m = self.model
         rows, n = self.row, m.n
         years = np.arange(m.config.start_year, m.config.start_year + rows, dtype=np.int32)
-        ids = np.array(m.ids)
+        def ids(codes: np.ndarray) -> pd.Categorical:
+            # state ids as a categorical: a few bytes a row instead of a string each
+            return pd.Categorical.from_codes(codes, categories=list(m.ids), ordered=True)
+
         power = self.states["power_index"][:rows]
         states = {
             "run": np.full(rows * n, run, np.int32),
             "year": np.repeat(years, n),
-            "state": np.tile(ids, rows),
+            "state": ids(np.tile(np.arange(n), rows)),
             **{col: values[:rows].ravel() for col, values in self.states.items()},
             "power_share": (power / power.sum(axis=1, keepdims=True)).ravel(),
             "bloc": np.array(self.bloc, dtype=object).ravel(),
@@ -169,8 +172,8 @@ class Recorder:
         dyads = {
             "run": np.full(int(keep.sum()), run, np.int32),
             "year": np.repeat(years, len(a))[keep],
-            "a": np.tile(ids[a], rows)[keep],
-            "b": np.tile(ids[b], rows)[keep],
+            "a": ids(np.tile(a, rows)[keep]),
+            "b": ids(np.tile(b, rows)[keep]),
             **{col: column[keep] for col, column in values.items()},
         }
         dyads["allied"] = dyads["allied"].astype(bool)

@@ -785,3 +785,46 @@ def point_summary(design: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     for column in ("leader_share", "con", "effective_poles", "bloc_leader_share"):
         table[f"{column}_median"] = grouped[column].median()
     return design.set_index("point").join(table, how="left").reset_index()
+
+
+def run_sweep(
+    scenario: str | Path | dict,
+    out: str | Path,
+    *,
+    grid: list[str] | None = None,
+    ranges: list[str] | None = None,
+    sample: str | None = None,
+    n: int | None = None,
+    vary: list[str] | None = None,
+    levels: int | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+    overrides: list[str] | None = None,
+    jobs: int | None = None,
+    backend: str = "process",
+    address: str | None = None,
+    resume: bool = False,
+    progress: bool = False,
+) -> Path:
+    """Run a sweep from Python, with the command line's options; return its folder.
+
+    Example:
+        >>> from sim import run_sweep
+        >>> folder = run_sweep(  # doctest: +SKIP
+        ...     "scenarios/sanctions.yaml", "results/finance-sweep",
+        ...     grid=["events.western_sanctions_2014.sectors.finance=0.1,0.5,1.0"], runs=20)
+        >>> pd.read_parquet(folder / "outcomes.parquet")  # doctest: +SKIP
+    """
+    options = DesignOptions(
+        grid=list(grid or []),
+        ranges=list(ranges or []),
+        sample=sample,
+        n=n,
+        vary=list(vary or []),
+        levels=levels,
+    )
+    located, config = load_sweep(scenario, options, overrides, runs=runs, seed=seed, years=years)
+    plan = build_plan(located, config)
+    execute(plan, Path(out), jobs, backend, address, resume, progress)
+    return Path(out)

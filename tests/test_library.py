@@ -85,9 +85,9 @@ def test_unipolar_future_holds_the_west_together(results):
     # against its own parent, sanctions.yaml: the same sanctions, Western cohesion added
     base, uni = results["sanctions"], results["unipolar"]
     assert (pair(uni, "USA", ["JPN", "KOR", "EUU", "GBR"], "allied", 2030) == 4).all()
-    assert (
-        pair(uni, "JPN", ["EUU"], "affinity", 2030) > pair(base, "JPN", ["EUU"], "affinity", 2030)
-    ).all()
+    closer = pair(uni, "JPN", ["EUU"], "affinity", 2030)
+    apart = pair(base, "JPN", ["EUU"], "affinity", 2030)
+    assert (closer >= apart).all() and closer.median() > apart.median()  # 1.0 is the cap
     assert np.median(bloc_share(uni, "USA", 2040)) > np.median(bloc_share(base, "USA", 2040))
 
 

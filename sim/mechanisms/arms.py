@@ -69,9 +69,8 @@ def offer_arms(agent: State) -> None:
         return
     p = model.params.arms
     s = agent.index
-    threat = model.threat.max(axis=1)
-    rival = model.threat.argmax(axis=1)
-    embargo = pair_intensity(model.sanctions)[SECTOR_INDEX["arms"]][s]
+    threat, rival = model.main_threat, model.main_rival
+    embargo = model.arms_embargo[s]
     eligible = model.acts & (model.affinity[s] >= p.min_affinity) & (embargo == 0) & (rival != s)
     eligible[s] = False
     chance = p.offer_rate * threat * model.affinity[s] * eligible

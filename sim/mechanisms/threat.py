@@ -77,3 +77,5 @@ def update(model: WorldModel) -> None:
         model.acts,
     )
     model.shared_threat = shares_threat(model.threat, model.params.alliances.min_common_threat)
+    model.main_threat = model.threat.max(axis=1)  # each state's largest threat, and from whom
+    model.main_rival = model.threat.argmax(axis=1)
