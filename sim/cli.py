@@ -89,9 +89,16 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are reported like every other: one located line."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        raise ScenarioError(_cli_problem("", f"{message} (see {self.prog} --help)"))
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (``sim SCENARIO`` is short for ``sim run SCENARIO``)."""
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="sim",
         description="Agent-based simulation of strategic alliances between states.",
         epilog="Run `sim run --help` for the run options; `sim SCENARIO.yaml` is `sim run`.",
@@ -139,10 +146,10 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     from sim.report import format_table, major_states
     from sim.runner import load, run
 
-    for name in ("runs", "years"):
+    for name, least in (("runs", 1), ("years", 1), ("seed", 0)):
         value = getattr(args, name)
-        if value is not None and value < 1:
-            raise ScenarioError([_cli_problem(f"--{name}", f"must be at least 1, got {value}")])
+        if value is not None and value < least:
+            raise ScenarioError(_cli_problem(f"--{name}", f"must be at least {least}, got {value}"))
     config = load(args.scenario, args.overrides, runs=args.runs, seed=args.seed, years=args.years)
     out = args.out or default_out(config)
     check_out(out)
@@ -177,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
         argv = ["run", *argv]
-    args = parser().parse_args(argv)
     try:
+        args = parser().parse_args(argv)
         if args.command == "validate":
             return _validate(args)
         if args.command == "landscape":

@@ -663,6 +663,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise _refuse(path, f"not valid JSON ({err})") from None
+    except OSError as err:
+        raise _refuse(path, f"cannot be read: {err.strerror or err}") from None
     if not isinstance(manifest, dict):
         raise _refuse(path, "not a run manifest")
     kind = manifest.get("kind", "run")
@@ -757,12 +759,22 @@ def _settings(args: argparse.Namespace, folders: dict[Path, dict[str, Any]]) -> 
     return runs, seed
 
 
+def _source_kind(path: Path) -> str:
+    """'folder' or 'file'; a path that cannot be looked at is refused with the reason."""
+    try:
+        if path.is_dir():
+            return "folder"
+        if path.exists():
+            return "file"
+    except OSError as err:
+        raise _refuse(path, f"cannot be read: {err.strerror or err}") from None
+    raise _refuse(path, "no such file or folder")
+
+
 def plan_sources(args: argparse.Namespace) -> list[Source]:
     """Check every source before anything runs and settle the runs and seed of each."""
-    folders = {path: read_manifest(path) for path in args.sources if path.is_dir()}
-    for path in args.sources:
-        if not path.exists():
-            raise _refuse(path, "no such file or folder")
+    kinds = {path: _source_kind(path) for path in args.sources}
+    folders = {path: read_manifest(path) for path in args.sources if kinds[path] == "folder"}
     if len(folders) == len(args.sources):
         given = {"--runs": args.runs, "--seed": args.seed, "--years": args.years}
         given["--set"] = args.overrides or None
@@ -902,6 +914,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
         raise ScenarioError(_problem("--runs", f"must be at least 2 to compare, got {args.runs}"))
     if args.years is not None and args.years < 1:
         raise ScenarioError(_problem("--years", f"must be at least 1, got {args.years}"))
+    if args.seed is not None and args.seed < 0:
+        raise ScenarioError(_problem("--seed", f"must be at least 0, got {args.seed}"))
 
 
 def default_out(names: list[str], now: datetime | None = None) -> Path:

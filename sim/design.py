@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.errors import Problem, ScenarioError
+from sim.scenario.loader import parse_yaml
 from sim.scenario.schema import Bounds, Sample, Steps, Sweep
 
 COMMAND_LINE = "command line"
@@ -45,11 +45,31 @@ def _number(raw: str, option: str, path: str) -> float:
         raise ScenarioError(
             Problem(COMMAND_LINE, 0, 0, option, f"{path}: {raw!r} is not a number")
         ) from None
+    if not np.isfinite(value):
+        raise ScenarioError(
+            Problem(COMMAND_LINE, 0, 0, option, f"{path}: expected a finite number, got {raw!r}")
+        )
     return value
 
 
+def _ordered(low: float, high: float, option: str, path: str) -> None:
+    if not low < high:
+        raise ScenarioError(
+            Problem(
+                COMMAND_LINE,
+                0,
+                0,
+                option,
+                f"{path}: low must be below high, got {low:g}:{high:g} (swap them?)",
+            )
+        )
+
+
 def parse_grid(text: str) -> tuple[str, list[Any]]:
-    """``path=v1,v2,…`` → (path, values); each value is read as YAML (numbers, words, lists)."""
+    """``path=v1,v2,…`` → (path, values); each value is read as YAML (numbers, words, lists).
+
+    Values obey the rules of scenario files (plain YAML types only).
+    """
     path, raw = _split(text, "--grid")
     values = []
     for item in raw.split(","):
@@ -58,10 +78,11 @@ def parse_grid(text: str) -> tuple[str, list[Any]]:
                 Problem(COMMAND_LINE, 0, 0, "--grid", f"{path}: empty value in {raw!r}")
             )
         try:
-            values.append(yaml.safe_load(item))
-        except yaml.YAMLError:
+            values.append(parse_yaml(item, COMMAND_LINE)[0])
+        except ScenarioError as err:
+            reason = err.problems[0].message
             raise ScenarioError(
-                Problem(COMMAND_LINE, 0, 0, "--grid", f"{path}: cannot read {item!r}")
+                Problem(COMMAND_LINE, 0, 0, "--grid", f"{path}: cannot read {item!r}: {reason}")
             ) from None
     return path, values
 
@@ -75,10 +96,13 @@ def parse_range(text: str) -> tuple[str, dict[str, float]]:
             Problem(COMMAND_LINE, 0, 0, "--range", f"{path}: expected LOW:HIGH:N, got {raw!r}")
         )
     low, high, n = (_number(part, "--range", path) for part in parts)
-    if n != int(n):
+    if n != int(n) or n < 2:
         raise ScenarioError(
-            Problem(COMMAND_LINE, 0, 0, "--range", f"{path}: N must be a whole number, got {n:g}")
+            Problem(
+                COMMAND_LINE, 0, 0, "--range", f"{path}: N must be a whole number >= 2, got {n:g}"
+            )
         )
+    _ordered(low, high, "--range", path)
     return path, {"low": low, "high": high, "n": int(n)}
 
 
@@ -91,6 +115,7 @@ def parse_bounds(text: str) -> tuple[str, dict[str, float]]:
             Problem(COMMAND_LINE, 0, 0, "--vary", f"{path}: expected LOW:HIGH, got {raw!r}")
         )
     low, high = (_number(part, "--vary", path) for part in parts)
+    _ordered(low, high, "--vary", path)
     return path, {"low": low, "high": high}
 
 

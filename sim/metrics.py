@@ -35,18 +35,24 @@ def power_index(components: dict[str, np.ndarray], weights: dict[str, float]) ->
     return index
 
 
+def _normalised(shares: np.ndarray) -> np.ndarray:
+    """Shares renormalised to sum to one; equal shares when none of the actors has power."""
+    total = shares.sum()
+    return shares / total if total > 0 else np.full(len(shares), 1.0 / len(shares))
+
+
 def concentration(shares: np.ndarray) -> float:
     """Ray-Singer CON over the given actors: √((Σ s² - 1/N) / (1 - 1/N)), s renormalised."""
     n = len(shares)
-    s = shares / shares.sum()
     if n < 2:
         return 1.0
+    s = _normalised(shares)
     return float(np.sqrt(max((np.square(s).sum() - 1.0 / n) / (1.0 - 1.0 / n), 0.0)))
 
 
 def effective_poles(shares: np.ndarray) -> float:
     """Effective number of poles among the given actors: 1 / Σ s², s renormalised."""
-    s = shares / shares.sum()
+    s = _normalised(shares)
     return float(1.0 / np.square(s).sum())
 
 

@@ -49,10 +49,28 @@ def default_out(config: Scenario, now: datetime | None = None) -> Path:
     return RESULTS_ROOT / config.name / stamp
 
 
-def check_out(out: Path) -> None:
-    """Refuse an output folder that already holds something."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ScenarioError(Problem("--out", 0, 0, "", f"{out} already exists and is not empty"))
+def check_out(out: Path, hint: str = "") -> None:
+    """Refuse an output folder that holds something, is a file, or cannot be made.
+
+    Checked before anything runs, so that a mistake costs nothing and writes nothing.
+    ``hint`` is added to the message about a folder that is not empty.
+    """
+
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError(Problem("command line", 0, 0, "--out", message))
+
+    try:
+        if out.is_dir():
+            if any(out.iterdir()):
+                raise refuse(f"{out} already exists and is not empty{hint}")
+            return
+        if out.exists() or out.is_symlink():
+            raise refuse(f"{out} is a file, expected a folder for the results")
+        parent = next(p for p in out.parents if p.exists() or p.is_symlink())
+        if not parent.is_dir():
+            raise refuse(f"{parent} is a file, so the folder {out} cannot be made inside it")
+    except OSError as err:
+        raise refuse(f"{out} cannot be used: {err.strerror or err}") from None
 
 
 def resolved_yaml(config: Scenario) -> str:

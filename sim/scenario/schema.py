@@ -10,15 +10,59 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+
+def problem(message: str, *at: str | int) -> PydanticCustomError:
+    """A schema check's error, located ``at`` a field or item below the checked value.
+
+    The loader reports it at that place in the file (``at`` is relative to where
+    pydantic raised it) and prints ``message`` as it is.
+    """
+    return PydanticCustomError("scenario", "{message}", {"message": message, "at": at})
+
+
+def _number(value: Any) -> Any:
+    """Refuse booleans and text where a number belongs.
+
+    Pydantic would otherwise read ``true`` as 1 and ``'5'`` as 5, hiding a mistake
+    such as ``runs: yes`` or a quoted number.
+    """
+    if isinstance(value, (bool, str)):
+        raise problem(f"expected a number, got {value!r}")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_number)]
+Float = Annotated[float, BeforeValidator(_number)]
+Flag = Annotated[bool, Field(strict=True)]  # true or false, not 1 or 'yes'
+STATE_ID_PATTERN = r"^[A-Z]{3}$"
+PATH_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$"
 StateId = Annotated[
     str,
-    Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code (EUU for the EU-27)"),
+    Field(pattern=STATE_ID_PATTERN, description="ISO 3166 alpha-3 code (EUU for the EU-27)"),
 ]
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Year = Annotated[int, Field(ge=1990, le=2200)]
+Share = Annotated[Float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNegative = Annotated[Float, Field(ge=0.0, allow_inf_nan=False)]
+Year = Annotated[Int, Field(ge=1990, le=2200)]
+
+
+def distinct(states: list[str], what: str) -> list[str]:
+    """Refuse a list naming the same state twice, at the repeated item."""
+    for index, state in enumerate(states):
+        if state in states[:index]:
+            raise problem(f"{state} is listed twice: {what} names each state once", index)
+    return states
 
 
 class Strict(BaseModel):
@@ -41,7 +85,9 @@ class ExistingPipeline(Strict):
     @model_validator(mode="after")
     def _check(self) -> ExistingPipeline:
         if self.exporter == self.importer:
-            raise ValueError("exporter and importer must differ")
+            raise problem(
+                f"exporter and importer must differ, got {self.importer} twice", "importer"
+            )
         return self
 
 
@@ -66,14 +112,12 @@ class World(Strict):
     @field_validator("states")
     @classmethod
     def _unique(cls, states: list[str]) -> list[str]:
-        seen = set()
-        for state in states:
-            if state in seen:
-                raise ValueError(f"state {state} is listed twice")
-            if state == "ROW":
-                raise ValueError("ROW is the remainder of the world and is added automatically")
-            seen.add(state)
-        return states
+        if "ROW" in states:
+            raise problem(
+                "ROW is the remainder of the world and is added automatically",
+                states.index("ROW"),
+            )
+        return distinct(states, "world.states")
 
 
 # ------------------------------------------------------------------- parameters
@@ -102,8 +146,9 @@ class Economy(Strict):
     )
     energy_gdp_elasticity: NonNegative = Field(
         0.5,
+        le=5.0,
         description="elasticity of primary energy consumption to GDP (assumption; it feeds the "
-        "power index only)",
+        "power index only; at most 5, beyond which (Y/Y2014)^elasticity overflows)",
     )
     energy_value_usd_bn_per_ej: NonNegative = Field(
         16.2,
@@ -178,7 +223,7 @@ class Sanctions(Strict):
         description="yearly chance a target under maximal pressure concedes (anchored to "
         "Hufbauer, Schott & Elliott: about a third of episodes succeed)",
     )
-    success_half_cost: float = Field(
+    success_half_cost: Float = Field(
         0.03,
         gt=0,
         allow_inf_nan=False,
@@ -205,7 +250,7 @@ class Arms(Strict):
     deal_share: NonNegative = Field(
         0.05, description="deal value as a share of the buyer's yearly military spending"
     )
-    delivery_years: int = Field(4, ge=1, le=30, description="years over which a deal is delivered")
+    delivery_years: Int = Field(4, ge=1, le=30, description="years over which a deal is delivered")
     affinity_gain: NonNegative = Field(0.02, description="seller-buyer affinity gain per deal")
     rival_irritation: NonNegative = Field(
         0.01, description="affinity fall between seller and the buyer's main rival per deal"
@@ -230,9 +275,9 @@ class Pipelines(Strict):
         0.5, description="share of the lost volume a new contract covers (assumption)"
     )
     min_affinity: Share = Field(0.6, description="importer affinity needed to sign (assumption)")
-    build_years: int = Field(5, ge=0, le=30, description="years from contract to first gas")
-    ramp_years: int = Field(5, ge=0, le=30, description="years from first gas to full capacity")
-    duration_years: int = Field(30, ge=1, le=100, description="contract length")
+    build_years: Int = Field(5, ge=0, le=30, description="years from contract to first gas")
+    ramp_years: Int = Field(5, ge=0, le=30, description="years from first gas to full capacity")
+    duration_years: Int = Field(30, ge=1, le=100, description="contract length")
     affinity_gain: NonNegative = Field(0.05, description="affinity gain on signing")
     lockin: NonNegative = Field(
         0.02, description="yearly affinity gain per unit share of importer's gas from the pair"
@@ -318,7 +363,7 @@ class PowerWeights(Strict):
     @model_validator(mode="after")
     def _positive_total(self) -> PowerWeights:
         if self.military + self.economy + self.energy + self.population <= 0:
-            raise ValueError("at least one weight must be positive")
+            raise problem("at least one weight must be positive, got all zero")
         return self
 
 
@@ -332,7 +377,7 @@ class Power(Strict):
     )
     weights: PowerWeights = Field(default_factory=PowerWeights)
     pole_share: Share = Field(0.1, description="world power share a state needs to count as a pole")
-    unipolar_ratio: float = Field(
+    unipolar_ratio: Float = Field(
         2.0,
         ge=1.0,
         allow_inf_nan=False,
@@ -397,12 +442,19 @@ class SanctionEvent(Event):
     sectors: Sectors
     end: Year | None = Field(None, description="first year without the sanction (none: open)")
 
+    @field_validator("senders")
+    @classmethod
+    def _senders(cls, states: list[str]) -> list[str]:
+        return distinct(states, "a sanction")
+
     @model_validator(mode="after")
     def _check(self) -> SanctionEvent:
         if self.target in self.senders:
-            raise ValueError(f"{self.target} cannot sanction itself")
+            raise problem(
+                f"{self.target} is among the senders: a state cannot sanction itself", "target"
+            )
         if self.end is not None and self.end <= self.year:
-            raise ValueError(f"end ({self.end}) must be after year ({self.year})")
+            raise problem(f"expected an end after year {self.year}, got {self.end}", "end")
         return self
 
 
@@ -413,12 +465,12 @@ class ArmsDealEvent(Event):
     seller: StateId
     buyer: StateId
     value_usd_bn: NonNegative
-    delivery_years: int = Field(ge=1, le=30)
+    delivery_years: Int = Field(ge=1, le=30)
 
     @model_validator(mode="after")
     def _check(self) -> ArmsDealEvent:
         if self.seller == self.buyer:
-            raise ValueError("seller and buyer must differ")
+            raise problem(f"seller and buyer must differ, got {self.buyer} twice", "buyer")
         return self
 
 
@@ -430,8 +482,8 @@ class PipelineEvent(Event):
     importer: StateId
     capacity_bcm: NonNegative = Field(description="contracted volume at full ramp, bcm/year")
     first_gas: Year
-    ramp_years: int = Field(0, ge=0, le=30)
-    duration_years: int = Field(30, ge=1, le=100)
+    ramp_years: Int = Field(0, ge=0, le=30)
+    duration_years: Int = Field(30, ge=1, le=100)
     price_usd_mmbtu: NonNegative | None = Field(
         None,
         description="contract price at energy price index 1 (default: "
@@ -441,9 +493,15 @@ class PipelineEvent(Event):
     @model_validator(mode="after")
     def _check(self) -> PipelineEvent:
         if self.exporter == self.importer:
-            raise ValueError("exporter and importer must differ")
+            raise problem(
+                f"exporter and importer must differ, got {self.importer} twice", "importer"
+            )
         if self.first_gas < self.year:
-            raise ValueError(f"first_gas ({self.first_gas}) is before signing ({self.year})")
+            raise problem(
+                f"expected first gas in or after the signing year {self.year}, "
+                f"got {self.first_gas}",
+                "first_gas",
+            )
         return self
 
 
@@ -454,12 +512,22 @@ class AllianceEvent(Event):
     members: list[StateId] = Field(min_length=2)
     action: Literal["form", "break"] = "form"
 
+    @field_validator("members")
+    @classmethod
+    def _members(cls, states: list[str]) -> list[str]:
+        return distinct(states, "an alliance")
+
 
 class ExerciseEvent(Event):
     """A joint military exercise among participants."""
 
     kind: Literal["exercise"]
     participants: list[StateId] = Field(min_length=2)
+
+    @field_validator("participants")
+    @classmethod
+    def _participants(cls, states: list[str]) -> list[str]:
+        return distinct(states, "an exercise")
 
 
 class PriceEvent(Event):
@@ -478,6 +546,11 @@ class TradeAgreementEvent(Event):
         description="proportional rise of each member pair's trade target (0.1 = +10%)"
     )
 
+    @field_validator("members")
+    @classmethod
+    def _members(cls, states: list[str]) -> list[str]:
+        return distinct(states, "a trade agreement")
+
 
 class GrowthShockEvent(Event):
     """A one-year change in real growth (a recession, a pandemic) for some or all rows."""
@@ -486,7 +559,12 @@ class GrowthShockEvent(Event):
     states: list[StateId] = Field(
         default_factory=list, description="rows hit (empty: every row, the remainder included)"
     )
-    change_pct: float = Field(ge=-50, le=50, allow_inf_nan=False, description="percentage points")
+    change_pct: Float = Field(ge=-50, le=50, allow_inf_nan=False, description="percentage points")
+
+    @field_validator("states")
+    @classmethod
+    def _states(cls, states: list[str]) -> list[str]:
+        return distinct(states, "a growth shock")
 
 
 AnyEvent = Annotated[
@@ -506,11 +584,11 @@ AnyEvent = Annotated[
 ParameterPath = Annotated[
     str,
     Field(
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$",
+        pattern=PATH_PATTERN,
         description="dotted path of a scenario field, e.g. parameters.trade.diversion_share",
     ),
 ]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+Finite = Annotated[Float, Field(allow_inf_nan=False)]
 
 
 class Bounds(Strict):
@@ -522,46 +600,57 @@ class Bounds(Strict):
     @model_validator(mode="after")
     def _check(self) -> Bounds:
         if not self.low < self.high:
-            raise ValueError(f"low must be below high, got low={self.low:g}, high={self.high:g}")
+            raise problem(f"low must be below high, got low={self.low:g}, high={self.high:g}")
         return self
 
 
 class Steps(Bounds):
     """Evenly spaced values from low to high inclusive (numpy.linspace)."""
 
-    n: int = Field(ge=2, le=10_000, description="number of values, ends included")
+    n: Int = Field(ge=2, le=10_000, description="number of values, ends included")
 
 
 class Sample(Strict):
     """A sampled design: Latin hypercube, Sobol (Saltelli) or Morris trajectories (SALib)."""
 
     method: Literal["lhs", "sobol", "morris"]
-    n: int = Field(
+    n: Int = Field(
         ge=1,
         le=1_000_000,
         description="lhs: points; sobol: base samples (a power of 2), N*(D+2) points; "
         "morris: trajectories, N*(D+1) points",
     )
     vary: dict[ParameterPath, Bounds] = Field(min_length=1)
-    levels: int = Field(4, ge=2, le=100, description="morris: grid levels per parameter")
+    levels: Int = Field(4, ge=2, le=100, description="morris: grid levels per parameter")
 
     @model_validator(mode="after")
     def _check(self) -> Sample:
         if self.method == "sobol" and self.n & (self.n - 1):
             power = 1 << max(self.n - 1, 1).bit_length()
-            raise ValueError(f"sobol needs n a power of 2 (got {self.n}; try {power})")
+            raise problem(f"sobol needs n a power of 2 (got {self.n}; try {power})", "n")
         if self.method == "morris" and self.levels % 2:
-            raise ValueError(f"morris needs an even number of levels, got {self.levels}")
+            raise problem(f"morris needs an even number of levels, got {self.levels}", "levels")
         return self
+
+
+def _axis_kind(value: Any) -> str:
+    """Read a mapping as {low, high, n}, anything else as a list of values (one error, not two)."""
+    return "steps" if isinstance(value, (dict, Steps)) else "values"
+
+
+GridAxis = Annotated[
+    Annotated[list[Any], Field(min_length=1), Tag("values")] | Annotated[Steps, Tag("steps")],
+    Discriminator(_axis_kind),
+]
 
 
 class Sweep(Strict):
     """A parameter sweep: a full factorial grid, a sampled design, or the grid x the sample."""
 
-    runs: int | None = Field(
+    runs: Int | None = Field(
         None, ge=1, le=1_000_000, description="replicates per design point (default: runs)"
     )
-    grid: dict[ParameterPath, Annotated[list[Any], Field(min_length=1)] | Steps] = Field(
+    grid: dict[ParameterPath, GridAxis] = Field(
         default_factory=dict, description="path -> list of values, or {low, high, n}"
     )
     sample: Sample | None = None
@@ -569,14 +658,18 @@ class Sweep(Strict):
     @model_validator(mode="after")
     def _check(self) -> Sweep:
         if not self.grid and self.sample is None:
-            raise ValueError("a sweep needs a grid or a sample (or both)")
-        varied = [*self.grid, *(self.sample.vary if self.sample else ())]
-        for path in varied:
+            raise problem("a sweep needs a grid or a sample (or both)")
+        varied = [*(("grid", p) for p in self.grid)]
+        varied += [("sample", "vary", p) for p in (self.sample.vary if self.sample else ())]
+        for *block, path in varied:
             if path.split(".")[0] in ("name", "runs", "seed", "sweep", "extends"):
-                raise ValueError(f"{path} cannot be swept: it sets how the sweep itself runs")
+                raise problem(
+                    f"{path} cannot be swept: it sets how the sweep itself runs", *block, path
+                )
         both = set(self.grid) & set(self.sample.vary if self.sample else ())
         if both:
-            raise ValueError(f"{sorted(both)[0]} is both on the grid and sampled")
+            path = sorted(both)[0]
+            raise problem(f"{path} is both on the grid and sampled", "sample", "vary", path)
         return self
 
 
@@ -592,14 +685,14 @@ class Scenario(Strict):
     description: str = Field("", description="what the scenario asks, in a sentence or two")
     world: World
     start_year: Year = Field(2014, description="the data year of the starting world")
-    years: int = Field(26, ge=1, le=200, description="number of yearly steps to simulate")
-    runs: int = Field(20, ge=1, le=1_000_000, description="replicates per invocation")
-    seed: int = Field(0, ge=0, description="master seed; replicate seeds are spawned from it")
+    years: Int = Field(26, ge=1, le=200, description="number of yearly steps to simulate")
+    runs: Int = Field(20, ge=1, le=1_000_000, description="replicates per invocation")
+    seed: Int = Field(0, ge=0, description="master seed; replicate seeds are spawned from it")
     major_states: list[StateId] = Field(
         default_factory=list,
         description="states shown in tables and plots (default: all acting states)",
     )
-    backtest: bool = Field(
+    backtest: Flag = Field(
         False,
         description="compare simulated GDP and military spending with the actual 2019 and "
         "2024 figures (sim/data/actual_2015_2024.csv) in the run report",
@@ -610,13 +703,18 @@ class Scenario(Strict):
     )
     sweep: Sweep | None = Field(None, description="the design `sim sweep` runs by default")
 
+    @field_validator("major_states")
+    @classmethod
+    def _majors(cls, states: list[str]) -> list[str]:
+        return distinct(states, "major_states")
+
     @field_validator("name")
     @classmethod
     def _name(cls, name: str) -> str:
         if not _NAME.match(name):
-            raise ValueError(
-                "a name of letters, digits, '_', '-' or '.' (not starting with '.'), "
-                f"at most 64 characters, got {name!r}"
+            raise problem(
+                "expected a name of letters, digits, '_', '-' or '.' (not starting with '.'), "
+                f"at most 64 characters: it names the results folder; got {name!r}"
             )
         return name
 
@@ -636,31 +734,43 @@ class Scenario(Strict):
 class Landscape(Strict):
     """Axelrod-Bennett landscape: actor sizes and symmetric pairwise propensities."""
 
-    sizes: dict[str, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
+    sizes: dict[str, Annotated[Float, Field(gt=0, allow_inf_nan=False)]] = Field(
         min_length=2, max_length=24, description="actor -> size (e.g. power), > 0"
     )
-    propensities: list[tuple[str, str, float]] = Field(
+    propensities: list[tuple[str, str, Float]] = Field(
         default_factory=list,
         description="[a, b, p] triples, symmetric; pairs not listed are 0",
     )
-    starts: int = Field(1000, ge=1, le=1_000_000, description="random starts for basin sizes")
-    seed: int = Field(0, ge=0)
+    starts: Int = Field(1000, ge=1, le=1_000_000, description="random starts for basin sizes")
+    seed: Int = Field(0, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Landscape:
-        seen: dict[frozenset, float] = {}
-        for a, b, value in self.propensities:
-            for actor in (a, b):
+        seen: dict[frozenset, tuple[int, float]] = {}
+        for index, (a, b, value) in enumerate(self.propensities):
+            for side, actor in enumerate((a, b)):
                 if actor not in self.sizes:
-                    raise ValueError(f"propensity names {actor!r}, which has no size")
+                    known = ", ".join(self.sizes)
+                    raise problem(
+                        f"{actor!r} has no size (sizes: {known})", "propensities", index, side
+                    )
             if a == b:
-                raise ValueError(f"propensity of {a} with itself")
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError(f"propensity {a}-{b} must be finite")
+                raise problem(
+                    f"a propensity pairs two different actors, got {a} with itself",
+                    "propensities",
+                    index,
+                )
             pair = frozenset((a, b))
-            if pair in seen and seen[pair] != value:
-                raise ValueError(f"propensity {a}-{b} given twice with different values")
-            seen[pair] = value
+            if pair in seen and seen[pair][1] != value:
+                first, other = seen[pair]
+                raise problem(
+                    f"propensities are symmetric: {a}-{b} is {value:g} here but {other:g} in "
+                    f"item {first}",
+                    "propensities",
+                    index,
+                    2,
+                )
+            seen.setdefault(pair, (index, value))
         return self
 
 

@@ -45,8 +45,8 @@ def test_every_problem_is_reported_once(write):
         load_scenario(path)
     lines = problems(excinfo)
     assert len(lines) == 2
-    assert any("world.states: state USA is listed twice" in line for line in lines)
-    assert any(":4:7: runs: input should be a valid integer" in line for line in lines)
+    assert any(":3:17: world.states.1: USA is listed twice" in line for line in lines)
+    assert any(":4:7: runs: expected a number, got 'zero'" in line for line in lines)
 
 
 def test_yaml_syntax_error_is_located(write):
@@ -114,7 +114,7 @@ def test_set_overrides_parse_yaml_values(write):
 
 
 def test_bad_override_value_is_located_at_set(write):
-    with pytest.raises(ScenarioError, match=r"^--set: runs: input should be a valid integer"):
+    with pytest.raises(ScenarioError, match=r"^command line: --set runs: expected a number"):
         load_scenario(write("tiny.yaml", MINIMAL), ["runs=many"])
 
 
