@@ -18,6 +18,13 @@ EXIT_INTERRUPTED = 130
 COMMANDS = ("run", "validate", "sweep", "sensitivity", "compare", "plot", "landscape", "calibrate")
 
 
+def add_overrides(p: argparse.ArgumentParser, help: str = "override a scenario field") -> None:
+    """The ``--set PATH=VALUE`` option every command that reads scenarios takes."""
+    p.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE", help=help
+    )
+
+
 def _run_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a scenario's replicates and write a results folder")
     p.add_argument("scenario", type=Path, help="scenario YAML file")
@@ -28,14 +35,7 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
         "--jobs", type=int, default=1, help="worker processes; 0 = every core (default 1)"
     )
     p.add_argument("--out", type=Path, help="results folder (default results/NAME/TIMESTAMP)")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario field, e.g. parameters.trade.diversion_share=0.3",
-    )
+    add_overrides(p, "override a scenario field, e.g. parameters.trade.diversion_share=0.3")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--quiet", action="store_true", help="no progress bar or table")
 
@@ -43,14 +43,14 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
 def _validate_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check scenario files without running them")
     p.add_argument("files", type=Path, nargs="+")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+    add_overrides(p)
 
 
 def _landscape_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("landscape", help="stable two-bloc configurations of a landscape block")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+    add_overrides(p)
 
 
 def _calibrate_parser(sub: argparse._SubParsersAction) -> None:

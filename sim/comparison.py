@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sim import statistics
+from sim.cli import add_overrides
 from sim.errors import Problem, ScenarioError
 from sim.metrics import POLARITIES
 from sim.outcomes import PER_STATE, SYSTEM, final_outcomes, outcome_columns
@@ -889,14 +890,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, help="comparison folder (default results/compare/A-vs-B/TIMESTAMP)"
     )
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a field of every scenario file, e.g. years=10",
-    )
+    add_overrides(parser, "override a field of every scenario file, e.g. years=10")
     parser.add_argument(
         "--outcomes",
         metavar="COL,COL",

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.cli import add_overrides
 from sim.errors import Problem, ScenarioError
 from sim.runner import TABLES
 from sim.sensitivity import DEFAULT_OUTCOMES
@@ -43,14 +44,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--out", type=Path, help="sweep folder (default results/NAME/sweep-TIMESTAMP)")
     p.add_argument("--resume", action="store_true", help="finish the interrupted sweep in --out")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario field for every point",
-    )
+    add_overrides(p, "override a scenario field for every point")
     p.add_argument(
         "--tables",
         default=",".join(TABLES),
