@@ -7,11 +7,22 @@ The Python API mirrors the command line::
     res.states        # tidy DataFrame: run, year, state, gdp_usd_bn, power_share, ...
     res.summary       # the dict written to summary.json
     sim.run_sweep("scenarios/sanctions.yaml", "out", grid=["parameters.arms.offer_rate=0,0.1"])
+    sim.discover("out", "polarity=multipolar").sentence   # which inputs lead there
 """
 
+from sim.discovery import Discovery, discover
 from sim.errors import ScenarioError
 from sim.runner import Results, load, run
 from sim.scenario.loader import load_scenario
 from sim.sweep import run_sweep
 
-__all__ = ["Results", "ScenarioError", "load", "load_scenario", "run", "run_sweep"]
+__all__ = [
+    "Discovery",
+    "Results",
+    "ScenarioError",
+    "discover",
+    "load",
+    "load_scenario",
+    "run",
+    "run_sweep",
+]

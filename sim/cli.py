@@ -15,7 +15,17 @@ from sim.errors import ScenarioError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-COMMANDS = ("run", "validate", "sweep", "sensitivity", "compare", "plot", "landscape", "calibrate")
+COMMANDS = (
+    "run",
+    "validate",
+    "sweep",
+    "sensitivity",
+    "compare",
+    "discover",
+    "plot",
+    "landscape",
+    "calibrate",
+)
 
 
 def add_overrides(p: argparse.ArgumentParser, help: str = "override a scenario field") -> None:
@@ -54,8 +64,11 @@ def _landscape_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _calibrate_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("calibrate", help="fit convergence and threat response on 2015-2024")
+    p = sub.add_parser(
+        "calibrate", help="fit trend growth, convergence and threat response (2015-2024, SSP2)"
+    )
     p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/backtest_2014.yaml"))
+    p.add_argument("--baseline", type=Path, default=Path("scenarios/baseline.yaml"))
     p.add_argument("--out", type=Path, default=Path("docs/calibration.md"))
     p.add_argument("--runs", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
@@ -76,16 +89,19 @@ def _landscape(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import PARAMETERS, write
+    from sim.calibration import PARAMETERS
+    from sim.calibration_report import write
 
-    best = write(args.scenario, args.out, args.runs, args.seed)
-    print(f"{PARAMETERS[0]} = {best['convergence']:g}")
-    print(f"{PARAMETERS[1]} = {best['threat_response']:g}")
+    fit = write(args.scenario, args.baseline, args.out, args.runs, args.seed)
+    for path, key in zip(
+        PARAMETERS, ("convergence", "frontier_growth", "threat_response"), strict=True
+    ):
+        print(f"{path} = {fit[key]:g}")
     print(
-        f"real growth RMS error {best['growth_rms_pp']:.2f} pp; military share RMS log error "
-        f"{best['milex_share_rms_log']:.3f}"
+        f"largest growth error {fit['growth']['error_pp'].abs().max():.2f} pp (2015-2024); "
+        f"largest SSP2 difference {100 * fit['ssp']['difference'].abs().max():.1f}%"
     )
-    print(f"written to {args.out}")
+    print(f"written to {args.out} and sim/data/growth_calibration.csv")
     return 0
 
 
@@ -119,6 +135,11 @@ def parser() -> argparse.ArgumentParser:
     )
     comparison.add_arguments(
         sub.add_parser("compare", help="compare scenarios on common seeds, with statistics")
+    )
+    from sim import discovery_report
+
+    discovery_report.add_arguments(
+        sub.add_parser("discover", help="which inputs of a sweep lead to an outcome (PRIM, CART)")
     )
     plot = sub.add_parser("plot", help="(re)draw every plot of a run, sweep or comparison folder")
     plot.add_argument("folder", type=Path)
@@ -205,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
             from sim import comparison
 
             return comparison.execute(args, argv)
+        if args.command == "discover":
+            from sim import discovery_report
+
+            return discovery_report.main(args, argv)
         if args.command == "plot":
             from sim.plots import plot_folder
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import parse_yaml
-from sim.scenario.schema import Bounds, Sample, Steps, Sweep
+from sim.scenario.schema import Bounds, Sample, Scenario, Steps, Sweep
 
 COMMAND_LINE = "command line"
 
@@ -208,3 +208,13 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             raise KeyError(part)
         node = child
     node[leaf] = value
+
+
+def point_config(base: dict[str, Any], values: dict[str, Any]) -> Scenario:
+    """The scenario ``base`` (a JSON dump) with ``values`` set by dotted path, validated."""
+    import copy
+
+    data = copy.deepcopy(base)
+    for path, value in values.items():
+        set_path(data, path, value.item() if isinstance(value, np.generic) else value)
+    return Scenario.model_validate(data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import metrics
+from sim import metrics, trends
 from sim.agents import State
 from sim.mechanisms import (
     affinity,
@@ -82,10 +82,19 @@ class WorldModel(mesa.Model):
         n = self.n
         self.gdp0 = a["gdp_usd_bn"].copy()
         self.gdp = self.gdp0.copy()
-        self.trend = a["growth_trend_pct"] / 100.0
         self.growth_sd = a["growth_sd_pct"] / 100.0
         self.growth = np.zeros(n)
-        self.population = a["population_m"].copy()
+        states = tuple(self.config.world.states)
+        self.population_path, self.working_age_path = trends.population_paths(
+            states, self.config.start_year, self.config.years
+        )
+        self.population0 = self.population_path[:, 0]
+        self.population = self.population0.copy()
+        self.working_age = self.working_age_path[:, 0]
+        self.convergence = economy.speeds(self.params.economy, states)
+        self.trend_gap, self.log_steady_state = economy.initial_gap(
+            self.params.economy, states, self.gdp0, self.working_age
+        )
         self.milex_share = np.divide(
             a["milex_usd_bn"], self.gdp0, out=np.zeros(n), where=self.gdp0 > 0
         )
@@ -153,6 +162,12 @@ class WorldModel(mesa.Model):
         """GDP relative to the start year (1 for an empty row: ROW when every country acts)."""
         return np.divide(self.gdp, self.gdp0, out=np.ones(self.n), where=self.gdp0 > 0)
 
+    def population_ratio(self) -> np.ndarray:
+        """Population relative to the start year (1 for an empty row)."""
+        return np.divide(
+            self.population, self.population0, out=np.ones(self.n), where=self.population0 > 0
+        )
+
     def per_gdp(self, values: np.ndarray) -> np.ndarray:
         """``values / gdp`` (0 for an empty row)."""
         return np.divide(values, self.gdp, out=np.zeros(self.n), where=self.gdp > 0)
@@ -189,7 +204,8 @@ class WorldModel(mesa.Model):
         (``power.weights``); ``cinc`` is CINC's six components with equal weights —
         military spending, military personnel (held at 2014), iron and steel (2014
         output grown with GDP, an industrial proxy), primary energy (2014 grown as
-        energy consumption), total and urban population (held at 2014); ``gdp`` and
+        energy consumption), total and urban population (2014 values moved with the
+        population path: urbanisation is not modelled); ``gdp`` and
         ``capability`` are single shares.
         """
         w = self.params.power.weights
@@ -199,8 +215,8 @@ class WorldModel(mesa.Model):
             "milper": self.cinc_base["milper_k"],
             "irst": self.cinc_base["irst_kt"] * self.gdp_ratio(),
             "pec": self.cinc_base["pec_kt_coal"] * growth,
-            "tpop": self.cinc_base["tpop_k"],
-            "upop": self.cinc_base["upop_k"],
+            "tpop": self.cinc_base["tpop_k"] * self.population_ratio(),
+            "upop": self.cinc_base["upop_k"] * self.population_ratio(),
         }
         composite = {
             "military": self.capability,

@@ -66,10 +66,16 @@ def final_outcomes(states: pd.DataFrame, system: pd.DataFrame) -> pd.DataFrame:
 
 
 def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
-    """The numeric outcome columns (everything but keys, labels and flags)."""
+    """The numeric outcome columns (everything but keys, labels, flags and inputs).
+
+    A sweep's outcomes also hold each run's draws of the scenario's uncertain
+    fields, named by their dotted paths: those are inputs, not outcomes.
+    """
     skip = {*KEYS, "scenario", "leader", "polarity", "bloc_polarity", "power_transition"}
     return [
-        c for c in outcomes.columns if c not in skip and pd.api.types.is_numeric_dtype(outcomes[c])
+        c
+        for c in outcomes.columns
+        if c not in skip and "." not in c and pd.api.types.is_numeric_dtype(outcomes[c])
     ]
 
 

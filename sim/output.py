@@ -13,6 +13,8 @@ import platform
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 import yaml
 
 from sim.errors import Problem, ScenarioError
+from sim.outcomes import final_outcomes
 from sim.runner import Results
 from sim.scenario.schema import Scenario
 
@@ -73,6 +76,33 @@ def check_out(out: Path, hint: str = "") -> None:
         raise refuse(f"{out} cannot be used: {err.strerror or err}") from None
 
 
+@contextmanager
+def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
+    """A hidden sibling of ``out`` to write into, renamed to ``out`` when the block succeeds.
+
+    If the block raises (or is interrupted), the hidden folder is removed and ``out``
+    is untouched, so a reader never sees a half-written folder. With ``replace``, an
+    existing ``out`` is swapped for the new one (moved aside, then deleted).
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        yield partial
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if out.exists():
+            if replace:
+                out.rename(old)
+            else:
+                out.rmdir()  # an empty folder only; anything else stops here
+        partial.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
 def resolved_yaml(config: Scenario) -> str:
     """The fully resolved scenario as YAML (extends and overrides applied)."""
     data = config.model_dump(mode="json")
@@ -82,6 +112,13 @@ def resolved_yaml(config: Scenario) -> str:
     }
     if data.get("sweep") is None:
         data.pop("sweep", None)
+    data["uncertainties"] = {  # each distribution as written: its one kind, no nulls
+        path: {kind: spec for kind, spec in given.items() if spec is not None}
+        for path, given in data["uncertainties"].items()
+        if given is not None
+    }
+    if not data["uncertainties"]:
+        del data["uncertainties"]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -133,6 +170,11 @@ def write_results(
         started = time.perf_counter()
         for name, table in results.tables().items():
             table.to_parquet(partial / f"{name}.parquet", index=False)
+        final_outcomes(results.states, results.system).to_parquet(
+            partial / "outcomes.parquet", index=False
+        )
+        if results.parameters is not None:
+            results.parameters.to_parquet(partial / "parameters.parquet", index=False)
         text = resolved_yaml(results.scenario)
         (partial / "scenario.yaml").write_text(text, encoding="utf-8")
         (partial / "summary.json").write_text(json.dumps(results.summary, indent=2) + "\n")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.metrics import POLARITIES
 from sim.scenario.schema import Scenario
+from sim.uncertainty import METHOD
 from sim.world import filled_values
 
 QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
@@ -40,8 +41,94 @@ def _final_blocs(final: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
-    """The summary written to summary.json and printed after a run."""
+def uncertainties(config: Scenario, parameters: pd.DataFrame | None) -> dict[str, Any] | None:
+    """The distributions declared and p05/p50/p95 (for choices: frequencies) of the draws."""
+    if parameters is None:
+        return None
+    described = {}
+    for path, uncertainty in config.active_uncertainties().items():
+        values = parameters[path]
+        entry: dict[str, Any] = {"distribution": uncertainty.model_dump(exclude_none=True)}
+        if pd.api.types.is_numeric_dtype(values):
+            entry.update(quantiles(values))
+        else:
+            shares = values.value_counts(normalize=True)
+            entry["frequencies"] = {str(k): float(v) for k, v in shares.items()}
+        described[path] = entry
+    return {"method": METHOD, "runs": len(parameters), "parameters": described}
+
+
+def headline(drawn: dict[str, Any]) -> str:
+    """``N uncertain parameters, Latin hypercube over R runs``."""
+    n, runs = len(drawn["parameters"]), drawn["runs"]
+    return f"{n} uncertain parameter{'s' if n != 1 else ''}, Latin hypercube over {runs} runs"
+
+
+def polarity_reason(
+    final: pd.DataFrame, kinds: pd.Series, config: Scenario, actor: str = "state"
+) -> str | None:
+    """Why every run ends with the same polarity (None when the runs disagree).
+
+    Args:
+        final: One row per run and actor (``run``, ``state``, ``power_share``); ``ROW``
+            is left out.
+        kinds: The polarity of each run.
+        config: The scenario (its ``power.pole_share`` and ``power.unipolar_ratio``).
+        actor: What the actors are, for the sentence ("state" or "bloc").
+
+    The margins say how far the runs stayed from the thresholds that would change
+    the class.
+    """
+    if kinds.nunique() != 1:
+        return None
+    kind = kinds.iloc[0]
+    power = config.parameters.power
+    ranked = (
+        final[final["state"] != "ROW"]
+        .sort_values(["run", "power_share"], ascending=[True, False])
+        .groupby("run")
+    )
+    first, second, third = (ranked.nth(k).set_index("run") for k in range(3))
+    ratio = first["power_share"] / second["power_share"]
+    if kind == "unipolar":
+        return (
+            f"unipolar in every run: the leading {actor} holds at least {ratio.min():.2f}× the "
+            f"runner-up's share (threshold {power.unipolar_ratio:g}×)"
+        )
+    if kind == "bipolar":
+        worst = third.loc[third["power_share"].idxmax()] if len(third) else None
+        third_text = (
+            f"the largest third, {worst['state']}, holds at most {worst['power_share']:.1%}"
+            if worst is not None
+            else "there is no third"
+        )
+        return (
+            f"bipolar in every run: two {actor}s reach the {power.pole_share:.0%} pole "
+            f"threshold and no third does ({third_text}), while the leader stays below "
+            f"{power.unipolar_ratio:g}× the runner-up (at most {ratio.max():.2f}×)"
+        )
+    return (
+        f"multipolar in every run: three or more poles, or none, at the "
+        f"{power.pole_share:.0%} threshold (the third largest {actor} holds "
+        f"{third['power_share'].min():.1%}-{third['power_share'].max():.1%})"
+    )
+
+
+def bloc_table(final_states: pd.DataFrame) -> pd.DataFrame:
+    """Each run's blocs and their summed power shares (``run``, ``state``, ``power_share``)."""
+    aligned = final_states[final_states["bloc"] != ""]
+    table = aligned.groupby(["run", "bloc"], observed=True)["power_share"].sum().reset_index()
+    return table.rename(columns={"bloc": "state"})
+
+
+def summarize(
+    config: Scenario, tables: dict[str, pd.DataFrame], parameters: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """The summary written to summary.json and printed after a run.
+
+    With ``parameters`` (each run's draws of the scenario's uncertainties), the
+    summary records the distributions declared and quantiles of the values drawn.
+    """
     states, system = tables["states"], tables["system"]
     last = int(system["year"].max())
     final_states = states[states["year"] == last]
@@ -58,13 +145,17 @@ def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, An
         state: quantiles(group["gdp_usd_bn"])
         for state, group in final_states.groupby("state", sort=False)
     }
-    return {
+    summary = {
         "scenario": config.name,
         "description": config.description,
         "runs": runs,
         "seed": config.seed,
         "years": [config.start_year, last],
         "polarity_final": {kind: float(polarity.get(kind, 0.0)) for kind in POLARITIES},
+        "polarity_note": polarity_reason(final_states, final_system["polarity"], config),
+        "bloc_polarity_note": polarity_reason(
+            bloc_table(final_states), final_system["bloc_polarity"], config, "bloc"
+        ),
         "bloc_polarity_final": {kind: float(bloc_polarity.get(kind, 0.0)) for kind in POLARITIES},
         "power_transition_runs": float(transition.mean()),
         "power_share_final": shares,
@@ -79,6 +170,10 @@ def summarize(config: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, An
         "events_by_kind": {k: int(v) for k, v in tables["events"]["kind"].value_counts().items()},
         "filled_values": filled_values(list(config.world.states)),
     }
+    drawn = uncertainties(config, parameters)
+    if drawn is not None:
+        summary["uncertainties"] = drawn
+    return summary
 
 
 def format_table(summary: dict[str, Any], states: list[str]) -> str:
@@ -90,6 +185,8 @@ def format_table(summary: dict[str, Any], states: list[str]) -> str:
         "",
         f"Power share in {last}   median   5-95% range",
     ]
+    if "uncertainties" in summary:
+        lines[1:1] = [headline(summary["uncertainties"])]
     for state in [*states, "ROW"]:
         q = shares[state]
         lines.append(f"  {state:<18} {q['p50']:6.1%}   {q['p05']:6.1%} - {q['p95']:6.1%}")
@@ -99,11 +196,15 @@ def format_table(summary: dict[str, Any], states: list[str]) -> str:
         f"Polarity in {last}: "
         + ", ".join(f"{kind} {share:.0%}" for kind, share in polarity.items()),
     ]
+    if summary.get("polarity_note"):
+        lines.append(f"  ({summary['polarity_note']})")
     bloc_polarity = summary["bloc_polarity_final"]
     lines.append(
         f"Bloc polarity in {last}: "
         + ", ".join(f"{kind} {share:.0%}" for kind, share in bloc_polarity.items())
     )
+    if summary.get("bloc_polarity_note"):
+        lines.append(f"  ({summary['bloc_polarity_note']})")
     lines.append(
         f"Runs with a power transition (challenger ≥ parity, dissatisfied): "
         f"{summary['power_transition_runs']:.0%}"

@@ -2,7 +2,9 @@
 
 Replicate seeds are spawned from the master seed with
 ``numpy.random.SeedSequence(seed).spawn(runs)``, and results are put back in run
-order, so the tables are identical whatever the number of worker processes.
+order, so the tables are identical whatever the number of worker processes. A
+scenario with uncertainties gives each run its own values of them, drawn in this
+process before any run starts (``sim.uncertainty``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sim.model import WorldModel
 from sim.report import summarize
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
+from sim.uncertainty import parameters_table, run_configs
 
 TABLES = ("states", "dyads", "system", "events")
 
@@ -54,6 +57,7 @@ class Results:
     summary: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     backtest: dict[str, Any] | None = None
+    parameters: pd.DataFrame | None = None  # run + each uncertain path's value (sim.uncertainty)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The four tables by name."""
@@ -67,20 +71,26 @@ def run_replicates(
     jobs: int = 1,
     progress: bool = False,
     on_done: Callable[[int], None] | None = None,
+    configs: list[Scenario] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every replicate, in this process or a pool, and return them in run order."""
+    """Run every replicate, in this process or a pool, and return them in run order.
+
+    Each run gets its own scenario, ``config`` with the run's draws of its
+    uncertainties (``configs``, by default ``sim.uncertainty.run_configs``).
+    """
     seeds = replicate_seeds(seed, runs)
+    configs = configs or run_configs(config, runs, seed)
     bar = tqdm(total=runs, desc=config.name, unit="run", disable=not progress, leave=False)
     done: dict[int, dict[str, Any]] = {}
     try:
         if jobs <= 1 or runs == 1:
             for run, child in enumerate(seeds):
-                done[run] = run_replicate(config, run, child)
+                done[run] = run_replicate(configs[run], run, child)
                 bar.update()
         else:
             with process_pool(min(jobs, runs)) as pool:
                 futures = {
-                    pool.submit(run_replicate, config, run, child): run
+                    pool.submit(run_replicate, configs[run], run, child): run
                     for run, child in enumerate(seeds)
                 }
                 try:
@@ -131,18 +141,22 @@ def run(
     """
     config = load(scenario, overrides, runs=runs, seed=seed, years=years)
     started = time.perf_counter()
-    parts = run_replicates(config, config.runs, config.seed, resolve_jobs(jobs), progress)
+    configs = run_configs(config, config.runs, config.seed)
+    jobs = resolve_jobs(jobs)
+    parts = run_replicates(config, config.runs, config.seed, jobs, progress, configs=configs)
     elapsed = time.perf_counter() - started
     tables = combine(parts)
+    parameters = parameters_table(configs)
     checked = backtest.report(tables, list(config.world.states)) if config.backtest else None
     return Results(
         config,
         config.seed,
         config.runs,
         **tables,
-        summary=summarize(config, tables),
+        summary=summarize(config, tables, parameters),
         timings={"runs_seconds": elapsed},
         backtest=checked,
+        parameters=parameters,
     )
 
 
@@ -181,6 +195,7 @@ def load_folder(folder: str | Path) -> Results:
     tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
     summary = json.loads((folder / "summary.json").read_text())
     checked = folder / "backtest.json"
+    drawn = folder / "parameters.parquet"
     return Results(
         config,
         manifest["seed"],
@@ -189,4 +204,5 @@ def load_folder(folder: str | Path) -> Results:
         summary=summary,
         timings=manifest.get("timings", {}),
         backtest=json.loads(checked.read_text()) if checked.is_file() else None,
+        parameters=pd.read_parquet(drawn) if drawn.is_file() else None,
     )

@@ -4,7 +4,8 @@ A sweep folder looks like a run folder (``states.parquet``, ``dyads.parquet``,
 ``system.parquet``, ``events.parquet``) with a ``point`` column beside ``run``;
 each table is a folder of Parquet parts, which ``pandas.read_parquet`` reads as
 one table. Beside them: ``design.parquet`` (one row per point), ``outcomes.parquet``
-(one row per run, ``sim.outcomes``), ``scenario.yaml`` and ``manifest.json``.
+(one row per run, ``sim.outcomes``, then the value of each uncertain field the run
+drew, named by its dotted path), ``scenario.yaml`` and ``manifest.json``.
 
 Runs are numbered in (point, run) order and grouped into fixed chunks. How a
 run's results reach the tables:
@@ -46,13 +47,14 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from sim.design import design_meta, design_table, set_path
+from sim.design import design_meta, design_table, point_config
 from sim.errors import Problem, ScenarioError
 from sim.executors import open_executor, process_pool, resolve_jobs
 from sim.model import WorldModel
 from sim.runner import TABLES
 from sim.scenario.loader import Located
 from sim.scenario.schema import Scenario, Sweep
+from sim.uncertainty import METHOD, draw, drawn_values, fix_swept
 
 OUTCOMES = "outcomes"
 STAGING = ".staging"
@@ -102,6 +104,7 @@ def _compute(
             result[name] = pa.table({"point": np.full(len(table["run"]), point, np.int32), **table})
         outcome = {"point": [np.int32(point)], "run": [np.int32(run)]}
         outcome.update({k: [v] for k, v in model.recorder.outcomes().items()})
+        outcome.update({path: [value] for path, value in drawn_values(config).items()})
         result[OUTCOMES] = pa.table(outcome)
         return {"tables": result}
     except Exception as err:  # noqa: BLE001 - recorded, not hidden
@@ -152,7 +155,14 @@ class Plan:
 
     def meta(self) -> dict[str, Any]:
         """The design, as written to the manifest."""
-        return design_meta(self.sweep, self.seed, self.points)
+        meta = design_meta(self.sweep, self.seed, self.points)
+        uncertain = self.config.active_uncertainties()
+        if uncertain:
+            meta["uncertainties"] = {
+                "method": f"{METHOD} over the runs, the same draws at every point",
+                "parameters": {p: u.model_dump(exclude_none=True) for p, u in uncertain.items()},
+            }
+        return meta
 
     def identity(self) -> dict[str, Any]:
         """What must match for ``--resume`` to continue a folder."""
@@ -276,6 +286,7 @@ def build_plan(
         )
     design = design_table(sweep, config.seed)
     _validate_points(located, config.model_dump(mode="json"), design)
+    config = fix_swept(config, [c for c in design.columns if c != "point"])
     return Plan(config, sweep, design, runs or sweep.runs or config.runs, config.seed, tables)
 
 
@@ -283,16 +294,6 @@ def _entry(path: str, sweep: Sweep) -> tuple[str, ...]:
     if path in sweep.grid:
         return ("sweep", "grid", path)
     return ("sweep", "sample", "vary", path)
-
-
-def point_config(base: dict[str, Any], values: dict[str, Any]) -> Scenario:
-    """The scenario of one design point: the base with the point's values set."""
-    import copy
-
-    data = copy.deepcopy(base)
-    for path, value in values.items():
-        set_path(data, path, value.item() if isinstance(value, np.generic) else value)
-    return Scenario.model_validate(data)
 
 
 def _validate_points(located: Located, base: dict[str, Any], design: pd.DataFrame) -> None:
@@ -602,16 +603,21 @@ def _run(
     )
     base = plan.config.model_dump(mode="json")
     seeds = np.random.SeedSequence(plan.seed).spawn(plan.runs)
-    configs: dict[int, Scenario] = {}
+    configs: dict[tuple[int, int], Scenario] = {}
     columns = [c for c in plan.design.columns if c != "point"]
+    # run r of every point draws the same values (common random numbers, like its seed)
+    drawn = draw(plan.config.active_uncertainties(), plan.runs, plan.seed)
+    uncertain = [c for c in drawn.columns if c != "run"]
 
-    def config_of(point: int) -> Scenario:
-        if point not in configs:
+    def config_of(point: int, run: int) -> Scenario:
+        key = (point, run if uncertain else 0)
+        if key not in configs:
             if len(configs) > 64:
                 configs.clear()
             row = plan.design.iloc[point]
-            configs[point] = point_config(base, {c: row[c] for c in columns})
-        return configs[point]
+            values = {c: row[c] for c in columns} | {c: drawn.at[run, c] for c in uncertain}
+            configs[key] = point_config(base, values)
+        return configs[key]
 
     # local workers stage their own results; remote ones (Dask) send them here
     staging = str(folder.staging) if backend == "process" else None
@@ -619,7 +625,7 @@ def _run(
 
     def arguments(index: int) -> tuple:
         point, run = divmod(index, plan.runs)
-        return (config_of(point), point, run, seeds[run], plan.tables, staging, index)
+        return (config_of(point, run), point, run, seeds[run], plan.tables, staging, index)
 
     def finish(index: int, result: dict[str, Any]) -> None:
         if not result.get("staged"):

@@ -161,6 +161,13 @@ def _execute(args: argparse.Namespace, argv: list[str], plan, out: Path, command
             f"({plan.meta()['method']}), into {out}",
             file=sys.stderr,
         )
+        uncertain = len(plan.config.active_uncertainties())
+        if uncertain:
+            print(
+                f"{uncertain} uncertain parameter{'s' if uncertain != 1 else ''}, Latin "
+                f"hypercube over the {plan.runs} runs of each point (same draws at every point)",
+                file=sys.stderr,
+            )
     try:
         manifest = sweep.execute(
             plan,

@@ -9,6 +9,7 @@ averages are GDP-weighted means over member pairs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from functools import cache
@@ -235,20 +236,44 @@ def build_world(
     """Aggregate the packaged countries into the scenario's rows (read-only, cached).
 
     Every replicate of a scenario starts from the same world, so it is built once per
-    process; its arrays are read-only, and a model copies what it changes.
+    process; its arrays are read-only, and a model copies what it changes. Only the
+    capability stock depends on the depreciation rate (which runs may draw), and it
+    is recomputed from a cached table of spending by age.
     """
-    return _build_world(tuple(states), depreciation, history_start, start_year)
+    world = _build_world(tuple(states), history_start, start_year)
+    stock = _capability(tuple(states), depreciation, history_start, start_year)
+    return dataclasses.replace(world, capability=stock)
+
+
+@functools.lru_cache(maxsize=64)
+def _capability(
+    states: tuple[str, ...], depreciation: float, history_start: int, start_year: int
+) -> np.ndarray:
+    ages, spending = _spending_by_age(history_start, start_year)
+    stock = membership(list(states)) @ (spending @ (1.0 - depreciation) ** ages)
+    stock.setflags(write=False)
+    return stock
+
+
+@functools.lru_cache(maxsize=4)
+def _spending_by_age(history_start: int, start_year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Countries × years-before-the-start matrix of military spending (US$ bn)."""
+    data = country_data()
+    history = data.milex_history
+    recent = history[(history["year"] >= history_start) & (history["year"] <= start_year)]
+    table = recent.pivot_table(
+        index="iso3", columns="year", values="milex_usd_bn", aggfunc="sum", fill_value=0.0
+    ).reindex(index=list(data.iso3), fill_value=0.0)
+    ages = start_year - table.columns.to_numpy()
+    return ages.astype(float), table.to_numpy()
 
 
 @functools.lru_cache(maxsize=8)
-def _build_world(
-    states: tuple[str, ...], depreciation: float, history_start: int, start_year: int
-) -> StartingWorld:
+def _build_world(states: tuple[str, ...], history_start: int, start_year: int) -> StartingWorld:
     """Aggregate the packaged countries into the scenario's rows.
 
     Args:
         states: Acting state ids (countries or groups such as ``EUU``).
-        depreciation: Yearly capability depreciation, for the initial stock.
         history_start: First year of spending counted in the initial stock.
         start_year: The data year (the packaged world is 2014).
 
@@ -282,9 +307,6 @@ def _build_world(
     allied[-1, :] = allied[:, -1] = 0.0  # the remainder is not an actor
     np.fill_diagonal(allied, 0.0)
 
-    stock = m @ capability_stock(
-        data.milex_history, data.iso3, start_year, history_start, depreciation
-    )
     names = [
         table.loc[table["iso3"] == s, "name"].iloc[0] if s not in GROUPS else "European Union"
         for s in states
@@ -293,7 +315,7 @@ def _build_world(
         ids=(*states, REMAINDER),
         names=(*names, "Rest of world"),
         attributes=attributes,
-        capability=stock,
+        capability=np.zeros(len(states) + 1),  # set by build_world for its depreciation
         trade=trade,
         affinity=affinity,
         allied=allied,

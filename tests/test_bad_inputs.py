@@ -139,8 +139,9 @@ MADE = [
             **dict.fromkeys(DEFAULT_COMMANDS, "{FILE}: is a directory, expected a YAML file"),
             "compare": "{FILE}: not a complete run folder: it has no manifest.json",
             "landscape": "{FILE}: is a directory, expected a YAML file",
+            "discover": "{FILE}: not a sweep or run folder",
         },
-        (*DEFAULT_COMMANDS, "landscape"),
+        (*DEFAULT_COMMANDS, "landscape", "discover"),
     ),
     Case(
         "missing_path",
@@ -149,8 +150,9 @@ MADE = [
             **dict.fromkeys(DEFAULT_COMMANDS, "{FILE}: no such file"),
             "compare": "{FILE}: no such file or folder",
             "landscape": "{FILE}: no such file",
+            "discover": "{FILE}: no such folder",
         },
-        (*DEFAULT_COMMANDS, "landscape"),
+        (*DEFAULT_COMMANDS, "landscape", "discover"),
     ),
     Case(
         "file_too_large",
@@ -202,6 +204,7 @@ def _argv(command: str, source: Path, out: Path, args: list[str]) -> list[str]:
         ],
         "compare": ["compare", str(source), BASELINE, *written],
         "landscape": ["landscape", str(source)],
+        "discover": ["discover", str(source), "--outcome", "polarity=multipolar", "--no-plots"],
     }[command] + args
 
 

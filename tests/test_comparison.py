@@ -15,8 +15,8 @@ from sim.runner import load
 from sim.statistics import proportion_ci
 from tests.conftest import SCENARIOS
 
-UNIPOLAR = SCENARIOS / "unipolar.yaml"
-MULTIPOLAR = SCENARIOS / "multipolar.yaml"
+COHESION = SCENARIOS / "western_cohesion.yaml"
+CONSOLIDATION = SCENARIOS / "sino_russian_consolidation.yaml"
 RUNS = 60
 
 
@@ -137,7 +137,7 @@ def test_labels(column, label, kind):
 
 
 def test_default_outcomes_include_major_states_blocs_and_sanction_targets():
-    columns = comparison.default_columns([load(UNIPOLAR), load(MULTIPOLAR)])
+    columns = comparison.default_columns([load(COHESION), load(CONSOLIDATION)])
     assert columns[:4] == ["leader_share", "con", "effective_poles", "bloc_leader_share"]
     assert {"share_USA", "share_CHN", "share_RUS", "bloc_share_USA", "bloc_share_CHN"} <= set(
         columns
@@ -146,7 +146,7 @@ def test_default_outcomes_include_major_states_blocs_and_sanction_targets():
 
 
 def test_unknown_outcome_names_close_matches():
-    configs = [load(UNIPOLAR), load(MULTIPOLAR)]
+    configs = [load(COHESION), load(CONSOLIDATION)]
     with pytest.raises(ScenarioError, match=r"--outcomes: unknown outcome 'leader_shar'") as err:
         comparison.choose_columns("leader_shar,share_CHN,gpd_RUS", configs)
     assert len(err.value.problems) == 2
@@ -171,9 +171,9 @@ def _execute(*argv):
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory):
-    """unipolar vs multipolar, 6 paired runs of 10 years (the shortest both allow)."""
+    """The two futures, 6 paired runs of 10 years (the shortest both allow)."""
     out = tmp_path_factory.mktemp("compare") / "uni-vs-multi"
-    argv = [UNIPOLAR, MULTIPOLAR, "--runs", 6, "--seed", 3, "--set", "years=10"]
+    argv = [COHESION, CONSOLIDATION, "--runs", 6, "--seed", 3, "--set", "years=10"]
     assert _execute(*argv, "--jobs", 1, "--out", out, "--quiet") == 0
     return out
 
@@ -187,7 +187,7 @@ def test_command_writes_every_promised_file(compared):
         "manifest.json",
     ):
         assert (compared / name).is_file(), name
-    for scenario in ("unipolar", "multipolar"):
+    for scenario in ("western_cohesion", "sino_russian_consolidation"):
         folder = compared / "scenarios" / scenario
         assert {p.name for p in folder.iterdir()} >= {"states.parquet", "manifest.json"}
     plots = {p.name for p in (compared / "plots").iterdir()}
@@ -197,33 +197,50 @@ def test_command_writes_every_promised_file(compared):
 
 def test_command_result_and_manifest(compared):
     result = json.loads((compared / "comparison.json").read_text())
-    assert result["reference"] == "unipolar" and result["scenarios"] == ["unipolar", "multipolar"]
-    assert result["paired"] and result["runs"] == {"unipolar": 6, "multipolar": 6}
+    assert result["reference"] == "western_cohesion" and result["scenarios"] == [
+        "western_cohesion",
+        "sino_russian_consolidation",
+    ]
+    assert result["paired"] and result["runs"] == {
+        "western_cohesion": 6,
+        "sino_russian_consolidation": 6,
+    }
     assert result["year"] == 2024 and set(result["polarity"]) == {"polarity", "bloc_polarity"}
     assert {"leader_share", "share_CHN", "bloc_share_USA", "gdp_RUS"} <= set(result["outcomes"])
-    assert result["outcomes"]["leader_share"]["scenarios"]["unipolar"].keys() >= {"p05", "p50"}
+    assert result["outcomes"]["leader_share"]["scenarios"]["western_cohesion"].keys() >= {
+        "p05",
+        "p50",
+    }
     # By 2024 the Sino-Russian alignment has moved power from the US-led bloc to
     # China's, and raised Russia's and China's own shares.
     change = {r["outcome"]: r for r in result["differences"]}
-    assert change["bloc_share_USA"]["other"] == "multipolar"
+    assert change["bloc_share_USA"]["other"] == "sino_russian_consolidation"
     assert change["bloc_share_USA"]["ci_high"] < 0 < change["bloc_share_CHN"]["ci_low"]
     assert change["share_CHN"]["ci_low"] > 0 and change["share_RUS"]["ci_low"] > 0
     manifest = json.loads((compared / "manifest.json").read_text())
     assert manifest["kind"] == "comparison" and manifest["paired"] is True
     assert manifest["seed"] == 3 and manifest["runs"] == 6
-    assert [s["name"] for s in manifest["sources"]] == ["unipolar", "multipolar"]
-    assert manifest["sources"][0]["folder"] == "scenarios/unipolar"
-    assert manifest["command"][:3] == ["sim", "compare", str(UNIPOLAR)]
+    assert [s["name"] for s in manifest["sources"]] == [
+        "western_cohesion",
+        "sino_russian_consolidation",
+    ]
+    assert manifest["sources"][0]["folder"] == "scenarios/western_cohesion"
+    assert manifest["command"][:3] == ["sim", "compare", str(COHESION)]
     outcomes = pd.read_parquet(compared / "outcomes.parquet")
     assert outcomes.columns[0] == "scenario" and len(outcomes) == 12
 
 
 def test_run_folders_give_the_same_comparison(compared, tmp_path, capsys):
-    folders = [compared / "scenarios" / name for name in ("unipolar", "multipolar")]
+    folders = [
+        compared / "scenarios" / name for name in ("western_cohesion", "sino_russian_consolidation")
+    ]
     out = tmp_path / "again"
     assert _execute(*folders, "--out", out, "--no-plots") == 0
     printed = capsys.readouterr().out
-    assert "Headline\n  multipolar vs unipolar: the power share of the leading state" in printed
+    assert (
+        "Headline\n  sino_russian_consolidation vs western_cohesion: "
+        "the power share of the leading state" in printed
+    )
     assert "Runs are paired" in printed and f"results written to {out}" in printed
     first = json.loads((compared / "comparison.json").read_text())
     again = json.loads((out / "comparison.json").read_text())
@@ -233,21 +250,24 @@ def test_run_folders_give_the_same_comparison(compared, tmp_path, capsys):
 
 def test_run_folders_with_other_seeds_are_unpaired(compared, tmp_path):
     other = tmp_path / "reseeded"
-    shutil.copytree(compared / "scenarios" / "multipolar", other)
+    shutil.copytree(compared / "scenarios" / "sino_russian_consolidation", other)
     manifest = json.loads((other / "manifest.json").read_text())
     (other / "manifest.json").write_text(json.dumps({**manifest, "seed": 99}))
     out = tmp_path / "unpaired"
-    assert _execute(compared / "scenarios" / "unipolar", other, "--out", out, "--no-plots") == 0
+    assert (
+        _execute(compared / "scenarios" / "western_cohesion", other, "--out", out, "--no-plots")
+        == 0
+    )
     result = json.loads((out / "comparison.json").read_text())
     assert result["paired"] is False and "p_signed_rank" not in result["differences"][0]
 
 
 def test_same_scenario_twice_gets_unique_names(compared, tmp_path):
-    folder = compared / "scenarios" / "unipolar"
+    folder = compared / "scenarios" / "western_cohesion"
     out = tmp_path / "self"
     assert _execute(folder, folder, "--out", out, "--no-plots", "--quiet") == 0
     result = json.loads((out / "comparison.json").read_text())
-    assert result["scenarios"] == ["unipolar", "unipolar-2"]
+    assert result["scenarios"] == ["western_cohesion", "western_cohesion-2"]
     assert all(r["difference"] == 0 and not r["significant"] for r in result["differences"])
 
 
@@ -263,11 +283,11 @@ def test_same_scenario_twice_gets_unique_names(compared, tmp_path):
 )
 def test_incomplete_run_folders_are_refused(compared, tmp_path, change, message):
     folder = tmp_path / "run"
-    shutil.copytree(compared / "scenarios" / "unipolar", folder)
+    shutil.copytree(compared / "scenarios" / "western_cohesion", folder)
     change(folder)
     out = tmp_path / "never"
     with pytest.raises(ScenarioError, match=message):
-        _execute(folder, compared / "scenarios" / "multipolar", "--out", out)
+        _execute(folder, compared / "scenarios" / "sino_russian_consolidation", "--out", out)
     assert not out.exists()
 
 
@@ -281,7 +301,9 @@ def test_interrupt_leaves_nothing_behind(compared, tmp_path, monkeypatch, capsys
         raise KeyboardInterrupt
 
     monkeypatch.setattr(comparison, "compare_outcomes", interrupted)
-    folders = [compared / "scenarios" / name for name in ("unipolar", "multipolar")]
+    folders = [
+        compared / "scenarios" / name for name in ("western_cohesion", "sino_russian_consolidation")
+    ]
     out = tmp_path / "new" / "deeper" / "cut"
     assert _execute(*folders, "--out", out, "--quiet") == 130
     assert "interrupted: nothing was written" in capsys.readouterr().err
@@ -291,11 +313,11 @@ def test_interrupt_leaves_nothing_behind(compared, tmp_path, monkeypatch, capsys
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([UNIPOLAR], "sources: give at least two"),
-        ([UNIPOLAR, MULTIPOLAR, "--runs", 1], "--runs: must be at least 2"),
-        ([UNIPOLAR, SCENARIOS / "missing.yaml"], "missing.yaml: no such file or folder"),
-        ([UNIPOLAR, MULTIPOLAR, "--outcomes", "leader"], "did you mean leader_share"),
-        ([UNIPOLAR, MULTIPOLAR, "--set", "years=5"], "western_exercise_2024.year"),
+        ([COHESION], "sources: give at least two"),
+        ([COHESION, CONSOLIDATION, "--runs", 1], "--runs: must be at least 2"),
+        ([COHESION, SCENARIOS / "missing.yaml"], "missing.yaml: no such file or folder"),
+        ([COHESION, CONSOLIDATION, "--outcomes", "leader"], "did you mean leader_share"),
+        ([COHESION, CONSOLIDATION, "--set", "years=5"], "western_exercise_2024.year"),
     ],
 )
 def test_mistakes_are_reported_before_anything_runs(argv, message, tmp_path):
@@ -306,12 +328,14 @@ def test_mistakes_are_reported_before_anything_runs(argv, message, tmp_path):
 
 
 def test_options_for_scenario_files_are_refused_with_only_run_folders(compared, tmp_path):
-    folders = [compared / "scenarios" / name for name in ("unipolar", "multipolar")]
+    folders = [
+        compared / "scenarios" / name for name in ("western_cohesion", "sino_russian_consolidation")
+    ]
     with pytest.raises(ScenarioError, match="--runs: applies to scenario files only"):
         _execute(*folders, "--runs", 10, "--out", tmp_path / "x")
 
 
 def test_sources_must_end_in_the_same_year(compared, tmp_path):
-    folder = compared / "scenarios" / "unipolar"
+    folder = compared / "scenarios" / "western_cohesion"
     with pytest.raises(ScenarioError, match="end in the same year.*ends in 2026"):
-        _execute(folder, MULTIPOLAR, "--years", 12, "--out", tmp_path / "x")
+        _execute(folder, CONSOLIDATION, "--years", 12, "--out", tmp_path / "x")

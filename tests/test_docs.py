@@ -22,3 +22,34 @@ def _fields(model: type[BaseModel], prefix: str = ""):
 def test_every_parameter_is_documented(path):
     leaf = path.split(".")[-1]
     assert f"`{path}`" in MODEL_DOC or f"`{leaf}`" in MODEL_DOC, path
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start : end if end >= 0 else None]
+
+
+def _uncertainties_examples():
+    experiments = (ROOT / "docs" / "experiments.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for name, text in (
+        ("experiments", _section(experiments, "## Uncertainties")),
+        ("readme", _section(readme, "### Uncertain parameters")),
+    ):
+        yield pytest.param(text, id=name)
+
+
+@pytest.mark.parametrize("text", list(_uncertainties_examples()))
+def test_the_uncertainties_docs_name_every_distribution_and_their_example_loads(text):
+    import yaml
+
+    from sim.runner import load
+    from sim.scenario.schema import DISTRIBUTIONS
+
+    for kind in DISTRIBUTIONS:
+        assert f"{kind}" in text, kind
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    scenario = {"name": "docs", "world": {"states": ["USA", "CHN", "RUS"]}}
+    config = load({**scenario, **yaml.safe_load(example)})
+    assert config.active_uncertainties()

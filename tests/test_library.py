@@ -21,8 +21,8 @@ def results():
         "pipeline",
         "arms_sales",
         "silk_road",
-        "unipolar",
-        "multipolar",
+        "western_cohesion",
+        "sino_russian_consolidation",
     ]
     return {name: sim.run(SCENARIOS / f"{name}.yaml", **KW) for name in names}
 
@@ -81,18 +81,20 @@ def test_silk_road_pulls_central_asia_toward_china_faster_than_russia(results):
     assert (china > 1.1).all() and (china > russia).all()
 
 
-def test_unipolar_future_holds_the_west_together(results):
+def test_western_cohesion_holds_the_west_together(results):
     # against its own parent, sanctions.yaml: the same sanctions, Western cohesion added
-    base, uni = results["sanctions"], results["unipolar"]
-    assert (pair(uni, "USA", ["JPN", "KOR", "EUU", "GBR"], "allied", 2030) == 4).all()
+    base, uni = results["sanctions"], results["western_cohesion"]
+    # the pledges hold in most runs; where the drawn break threshold is high one may lapse
+    allied = pair(uni, "USA", ["JPN", "KOR", "EUU", "GBR"], "allied", 2030)
+    assert np.median(allied) == 4 and allied.min() >= 3
     closer = pair(uni, "JPN", ["EUU"], "affinity", 2030)
     apart = pair(base, "JPN", ["EUU"], "affinity", 2030)
     assert (closer >= apart).all() and closer.median() > apart.median()  # 1.0 is the cap
     assert np.median(bloc_share(uni, "USA", 2040)) > np.median(bloc_share(base, "USA", 2040))
 
 
-def test_multipolar_future_builds_a_pole_around_china(results):
-    uni, multi = results["unipolar"], results["multipolar"]
+def test_sino_russian_consolidation_builds_a_bloc_around_china(results):
+    uni, multi = results["western_cohesion"], results["sino_russian_consolidation"]
     assert (pair(multi, "CHN", ["RUS"], "allied", 2030) == 1).all()
     assert (
         pair(multi, "CHN", ["RUS"], "affinity", 2030) > pair(uni, "CHN", ["RUS"], "affinity", 2030)
@@ -113,6 +115,11 @@ def test_backtest_reports_errors_and_stated_flows():
     assert flows["china_russia_trade_usd_bn_2023"]["p50"] > 0
     # the 2022 decisions cut Russian pipeline gas to the EU below its 2014 164 bcm
     assert flows["russia_pipeline_gas_to_eu_bcm_2023"]["p05"] < 164.0
+    # Eurostat: EU-Russia trade fell from EUR 247 bn (2021) to EUR 88.9 bn (2023); the
+    # model's sanctions, with literature weights, must move it about as much
+    eu = report["eu_russia_trade_2023_vs_2021"]
+    assert eu["actual"] == pytest.approx(88.9 / 247)
+    assert abs(eu["model"]["p50"] - eu["actual"]) < 0.08
 
 
 def test_landscape_command_matches_the_hand_solution(capsys):

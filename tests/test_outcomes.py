@@ -10,7 +10,7 @@ from tests.conftest import SCENARIOS
 
 
 def test_recorded_outcomes_equal_those_derived_from_the_tables():
-    config = load(SCENARIOS / "multipolar.yaml", years=12)
+    config = load(SCENARIOS / "sino_russian_consolidation.yaml", years=12)
     frames = []
     for run in range(3):
         model = WorldModel(config, rng=np.random.default_rng(run))

@@ -448,7 +448,7 @@ def prices(raw: Path) -> pd.DataFrame:
 
 
 def actual_series(raw: Path, iso3: list[str]) -> pd.DataFrame:
-    """2015-24 GDP, growth and military spending per country, plus the EU-27 (EUU).
+    """2015-24 GDP, growth, population and military spending per country, plus EUU.
 
     Country milex follows the milex_history rule (SIPRI, else WDI share × GDP). For
     EUU, GDP and growth are the WDI EUU aggregate and milex the sum of the 27 members'
@@ -459,7 +459,8 @@ def actual_series(raw: Path, iso3: list[str]) -> pd.DataFrame:
         iso3: Countries to include.
 
     Returns:
-        Long table iso3, year, gdp_usd_bn, growth_pct, milex_usd_bn, milex_source.
+        Long table iso3, year, gdp_usd_bn, growth_pct, population_m, milex_usd_bn,
+        milex_source.
     """
     first, last = ACTUAL_YEARS
     grid = pd.MultiIndex.from_product(
@@ -480,6 +481,7 @@ def actual_series(raw: Path, iso3: list[str]) -> pd.DataFrame:
         {
             "gdp_usd_bn": wdi["gdp_usd"] / 1e9,
             "growth_pct": wdi["gdp_growth_pct"],
+            "population_m": wdi["population"] / 1e6,
             "milex_usd_bn": milex["milex_usd_bn"],
             "milex_source": milex["milex_source"].fillna("missing"),
         },
@@ -634,7 +636,7 @@ def _audit_actual(actual: pd.DataFrame, prices_table: pd.DataFrame) -> dict[str,
     gaps = actual[actual["iso3"] != "EUU"]
     missing = [
         f"{col}: " + _with_counts(gaps[gaps[col].isna()].groupby("iso3").size())
-        for col in ("gdp_usd_bn", "growth_pct", "milex_usd_bn")
+        for col in ("gdp_usd_bn", "growth_pct", "population_m", "milex_usd_bn")
         if gaps[col].isna().any()
     ]
     years = prices_table["year"]
@@ -936,6 +938,11 @@ Compact tables derived from public data by `build.py` (this folder). They are co
 with the package; `sim` reads only these files at run time, never the raw data. This
 README is written by the same script, so its coverage lists match the tables.
 
+Three more tables sit beside them: population_wpp.csv (UN WPP 2022, written by
+`build_population.py`) and ssp2_gdp.csv (SSP2 GDP), described with their provenance in
+[projections.md](projections.md); and growth_calibration.csv, the per-state trends and
+speeds of convergence written by `sim calibrate` (docs/calibration.md).
+
 Regenerate from the repository root, given the raw data folder (described in its
 SOURCES.md):
 
@@ -1042,13 +1049,16 @@ Annual average spot prices, {price_years}, copied from EI (`ei_prices.csv`): Bre
 in US$/bbl; Netherlands TTF gas, Japan LNG and US Henry Hub gas in US$/MMBtu; current
 US$. Empty where EI has no price (TTF: {ttf_missing}).
 
-## actual_2015_2024.csv — iso3, year, gdp_usd_bn, growth_pct, milex_usd_bn, milex_source
+## actual_2015_2024.csv
+
+Columns iso3, year, gdp_usd_bn, growth_pct, population_m, milex_usd_bn, milex_source.
 
 The realised path after the start year, for calibration and backtests only. One row per
 country and year 2015–2024, plus `EUU`:
 
 - gdp_usd_bn: WDI GDP (current US$) / 1e9; growth_pct: WDI real GDP growth %. For EUU
   the WDI EUU (EU-27) aggregate.
+- population_m: WDI population / 1e6 (EUU: the WDI EU-27 aggregate).
 - milex_usd_bn: the milex_history rule (SIPRI, else WDI share × GDP; milex_source
   "sipri", "wdi_share", or "missing" with an empty value). For EUU the sum of the 27
   members' SIPRI figures ("sipri_eu27_sum", only for years where all 27 have one;

@@ -1,18 +1,29 @@
-"""GDP: trend growth plus shocks, trade, energy revenue and sanctions' level losses.
+"""GDP: working-age population times output per worker, converging toward a frontier.
 
-g_i = g*_i - β ln(Y_i/Y⁰_i) + s σ_i ε + z_i + η Δgap_i + (ΔR_i - ΔC_i + ΔX_i)/Y_i - Δℓ_i,
-where g* is the 2005-14 mean real growth, slowing by ``convergence`` (β) as the
-economy grows; σ the 1995-2014 s.d. of growth, scaled by ``growth_shock_scale``;
-gap the trade/GDP gap to the gravity path, η = ``trade_gdp_elasticity``; R the
-net energy export revenue at the price index; C the premium paid to replace
-lost pipeline gas; X arms export revenue; z a scenario growth shock; ℓ the
-sanctions' level loss, closing ``loss_adjustment`` of its gap each year. GDP
-never falls by more than half in a year (a floor that keeps every stock
-positive under extreme settings).
+GDP_i = L_i y_i, L_i the working-age population (15-64) of the UN WPP 2022 (sim/trends.py).
+Trend output per worker grows at g_i = g_F + β x_i, x_i the log gap to the state's
+steady state relative to a frontier growing at g_F (sim/convergence.py); x_i(0)
+is set so that trend growth reproduces the state's 2015-24 growth of output per
+worker, and a state poorer than the frontier never has trend growth below
+``min_trend_growth``. Actual GDP growth is
+
+    g_Y = (1 + g_i)(L_i(t+1)/L_i(t)) - 1 + s σ_i ε + z_i + η Δgap_i
+          + (ΔR_i - ΔC_i + ΔX_i)/Y_i - Δℓ_i,
+
+with σ the 1995-2014 s.d. of growth, scaled by ``growth_shock_scale``; gap the
+trade/GDP gap to the gravity path, η = ``trade_gdp_elasticity``; R the net energy
+export revenue at the price index; C the premium paid to replace lost pipeline
+gas; X arms export revenue; z a scenario growth shock; ℓ the sanctions' level
+loss, closing ``loss_adjustment`` of its gap each year. Shocks and policy effects
+move the level of GDP for good (Cerra & Saxena 2008): they do not feed back into
+the trend. GDP never falls by more than half in a year (a floor that keeps every
+stock positive under extreme settings).
 
 References:
-    Frankel & Romer (1999) (trade and income); IMF (2015) Russia Article IV and
-    Gurvich & Prilepskiy (2015) (size of sanction losses).
+    Barro & Sala-i-Martin (1992); Dellink et al. (2017) (SSP GDP projections);
+    Bloom & Williamson (1998) (working-age population and growth); Frankel & Romer
+    (1999) (trade and income); IMF (2015) Russia Article IV and Gurvich & Prilepskiy
+    (2015) (size of sanction losses).
 """
 
 from __future__ import annotations
@@ -21,10 +32,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import convergence, trends
 from sim.mechanisms import pipelines, sanctions
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
+    from sim.scenario.schema import Economy
 
 WORST_YEAR = -0.5
 
@@ -61,9 +74,21 @@ def update(model: WorldModel) -> None:
     target = sanctions.level_loss_target(model)
     loss = model.level_loss + p.sanctions.loss_adjustment * (target - model.level_loss)
     loss_effect = (loss - model.level_loss) / (1.0 - model.level_loss)
-    trend = model.trend - p.economy.convergence * np.log(model.gdp_ratio())
+    e = p.economy
+    below = convergence.below_frontier(model.trend_gap, model.log_steady_state)
+    trend = convergence.trend_growth(
+        model.trend_gap, e.frontier_growth, model.convergence, below, e.min_trend_growth
+    )
+    model.trend_gap = convergence.next_gap(model.trend_gap, e.frontier_growth, trend)
+    t = min(model.year - model.config.start_year, model.population_path.shape[1] - 1)
+    workers = model.working_age_path[:, t]
+    workers_growth = np.divide(
+        workers, model.working_age, out=np.ones(model.n), where=model.working_age > 0
+    )
+    model.population, model.working_age = model.population_path[:, t], workers
     model.growth = np.maximum(
-        trend
+        (1.0 + trend) * workers_growth
+        - 1.0
         + shock
         + model.growth_shock
         + trade_effect
@@ -77,3 +102,30 @@ def update(model: WorldModel) -> None:
     model.arms_exports = arms_exports
     model.energy_consumption_ratio = model.gdp_ratio() ** p.economy.energy_gdp_elasticity
     model.energy_consumption = model.energy_consumption0 * model.energy_consumption_ratio
+
+
+def initial_gap(
+    params: Economy, states: tuple[str, ...], gdp: np.ndarray, workers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's starting log gap to its steady state, and ln c_i (sim/convergence.py).
+
+    The gap reproduces the row's trend growth of output per worker over 2015-24
+    (sim/trends.py); a row without data starts at its steady state (trend growth g_F).
+    A row without people (an empty ``ROW``) counts as at the frontier.
+    """
+    target, _ = trends.per_worker_growth(states)
+    target = np.where(np.isfinite(target), target, params.frontier_growth)
+    rows = (*states, "ROW")
+    for state, value in params.trend_growth.items():
+        target[rows.index(state)] = value
+    beta = speeds(params, states)
+    gap = convergence.initial_gap(target, params.frontier_growth, beta, trends.CALIBRATION_YEARS)
+    income = np.divide(gdp, workers, out=np.zeros_like(gdp), where=workers > 0)
+    log_c = convergence.log_steady_state(gap, income, trends.frontier_income())
+    return gap, np.where(np.isfinite(log_c), log_c, gap)
+
+
+def speeds(params: Economy, states: tuple[str, ...]) -> np.ndarray:
+    """β per row: the scenario's ``convergence_by_state``, else the calibrated, else global."""
+    fitted = {**trends.calibrated_convergence(), **params.convergence_by_state}
+    return np.array([fitted.get(state, params.convergence) for state in (*states, "ROW")])

@@ -96,13 +96,18 @@ def sign(
     model.log("pipeline", model.ids[exporter], model.ids[importer], capacity, origin)
 
 
-def flows(model: WorldModel) -> np.ndarray:
-    """This year's gas flows (bcm/year), after energy sanctions in either direction."""
+def contracted(model: WorldModel) -> np.ndarray:
+    """This year's contracted gas volumes (bcm/year), before any sanctions."""
     gas = np.zeros((model.n, model.n))
     for contract in model.contracts:
         gas[contract.exporter, contract.importer] += contract.volume(model.year)
+    return gas
+
+
+def flows(model: WorldModel) -> np.ndarray:
+    """This year's gas flows (bcm/year), after energy sanctions in either direction."""
     energy = pair_intensity(model.sanctions)[SECTOR_INDEX["energy"]]
-    return gas * (1.0 - energy)
+    return contracted(model) * (1.0 - energy)
 
 
 def deliverable(model: WorldModel) -> np.ndarray:

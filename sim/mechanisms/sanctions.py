@@ -31,10 +31,33 @@ def pair_intensity(sanctions: np.ndarray) -> np.ndarray:
     return np.maximum(sanctions, sanctions.transpose(0, 2, 1))
 
 
-def trade_cut(sanctions: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Share of each pair's trade cut by all sectors: 1 - Π_k (1 - w_k · s_k,ij)."""
-    kept = 1.0 - weights[:, None, None] * pair_intensity(sanctions)
-    return 1.0 - kept.prod(axis=0)
+def trade_cut(sanctions: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -> np.ndarray:
+    """Share of each pair's trade its sanctions stop, the energy part apart from the rest.
+
+    cut_ij = 1 - [(1 - e_ij) · Π_{k≠energy} (1 - w_k s_k,ij) + e_ij · (1 - w_energy s_energy,ij)]
+
+    Energy sanctions stop the pair's energy trade (share ``energy_share``); the other
+    sectors stop its other trade. So a cut in energy imports also shrinks energy's share
+    of what remains, and a pair without energy trade loses nothing to an energy embargo.
+    """
+    cut = weights[:, None, None] * pair_intensity(sanctions)
+    energy = SECTOR_INDEX["energy"]
+    other = np.delete(1.0 - cut, energy, axis=0).prod(axis=0)
+    return 1.0 - ((1.0 - energy_share) * other + energy_share * (1.0 - cut[energy]))
+
+
+def energy_trade_share(trade: np.ndarray, net_energy_exports: np.ndarray) -> np.ndarray:
+    """Energy's share of each pair's trade: e_ij = (x_i + x_j) / 2.
+
+    x_i = net energy exports / exports, clipped to [0, 1], is the energy share of i's
+    exports (0 for a net importer), with i's exports taken as half its two-way trade;
+    each side's exports are taken as half the pair's trade and as energy-rich as its
+    exports to the world.
+    """
+    exports = trade.sum(axis=1) / 2.0
+    share = np.divide(net_energy_exports, exports, out=np.zeros_like(exports), where=exports > 0)
+    share = np.clip(share, 0.0, 1.0)
+    return (share[:, None] + share[None, :]) / 2.0
 
 
 def exposure_shares(trade: np.ndarray) -> np.ndarray:

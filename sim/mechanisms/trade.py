@@ -2,14 +2,19 @@
 
 Without policy, each pair's trade grows with the geometric mean of the two
 economies (trade/GDP stays at its 2014 level): T̄_ij = T⁰_ij √(Y_i Y_j / Y⁰_i Y⁰_j).
-Sanctions cut a share of it; a share of what a state loses is diverted to its
-unsanctioned partners in proportion to affinity × size (the gravity-model
-intuition); new alliances, trade agreements and affinity changes scale it;
-pipeline gas adds its value. Trade moves part of the way to that target each year.
+Sanctions cut a share of it (energy sanctions the pair's energy trade, the other
+sectors the rest); a share of what a state loses with a partner is diverted to
+third countries in proportion to affinity × size (the gravity-model intuition);
+new alliances, trade agreements and affinity changes scale it; pipeline gas
+contracted since the start year adds its value. Trade falls to a lower target
+within the year and moves part of the way to a higher one.
 
 References:
     Tinbergen (1962); Anderson & van Wincoop (2003) (gravity).
     Frankel & Romer (1999) (trade and income).
+    Kwon, Nagengast, Yoon & Yotov (2026), Deutsche Bundesbank Discussion Paper
+    2026-6 (complete trade sanctions erode about 58% of bilateral trade).
+    Crozet & Hinz (2020), Economic Policy 35(101) (trade lost to untargeted goods).
 """
 
 from __future__ import annotations
@@ -33,14 +38,31 @@ def gravity_path(trade0: np.ndarray, gdp: np.ndarray, gdp0: np.ndarray) -> np.nd
 def diversion(
     gravity: np.ndarray, cut: np.ndarray, affinity: np.ndarray, share: float
 ) -> np.ndarray:
-    """Trade re-routed to unsanctioned partners: D_ik ∝ a_ik · T̄_ik (1 - cut_ik)."""
-    lost = (gravity * cut).sum(axis=1)
+    """Trade re-routed to third countries: D_ik = d Σ_{j≠k} L_ij w_ik / Σ_{m≠j} w_im.
+
+    L_ij = T̄_ij cut_ij is what i loses with j; it goes to i's other partners k in
+    proportion to w_ik = a_ik T̄_ik (1 - cut_ik), never back to j itself (trade lost to a
+    sanction does not return through the same pair). Computed for all pairs at once:
+    Σ_{j≠k} L_ij / (W_i - w_ij) = S_i - L_ik / (W_i - w_ik), with W_i = Σ_m w_im.
+    """
+    lost = gravity * cut
     weight = affinity * gravity * (1.0 - cut)
     np.fill_diagonal(weight, 0.0)
-    total = weight.sum(axis=1, keepdims=True)
-    return (
-        share * lost[:, None] * np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
-    )
+    np.fill_diagonal(lost, 0.0)
+    others = weight.sum(axis=1, keepdims=True) - weight  # W_i - w_ij
+    per_weight = np.divide(lost, others, out=np.zeros_like(lost), where=others > 1e-12)
+    return share * weight * (per_weight.sum(axis=1, keepdims=True) - per_weight)
+
+
+def energy_share(model: WorldModel) -> np.ndarray:
+    """Energy's share of each pair's start-year trade (``sanctions.energy_trade_share``).
+
+    Net energy exports are valued at the 2014 price (``economy.energy_value_usd_bn_per_ej``),
+    like the start-year trade they are a share of.
+    """
+    value = model.params.economy.energy_value_usd_bn_per_ej
+    net = value * (model.energy_production0 - model.energy_consumption0)
+    return sanctions.energy_trade_share(model.trade0, net)
 
 
 def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
@@ -48,14 +70,19 @@ def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
     p = model.params
     gravity = gravity_path(model.trade0, model.gdp, model.gdp0)
     weights = np.array([getattr(p.sanctions.trade_cut, s) for s in sanctions.SECTOR_INDEX])
-    cut = sanctions.trade_cut(model.sanctions, weights)
+    cut = sanctions.trade_cut(model.sanctions, weights, energy_share(model))
     policy = (
         (1.0 + model.trade_bonus)
         * np.clip(1.0 + p.trade.affinity_elasticity * (model.affinity - model.affinity0), 0.0, None)
         * (1.0 + p.trade.alliance_bonus * (model.allied - model.allied0))
     )
     diverted = diversion(gravity, cut, model.affinity, p.trade.diversion_share)
-    gas = pipelines.gas_value_usd_bn(model, model.gas_flow - model.gas_flow0)
+    # Contracts signed or ended since the start year change the pair's trade; energy
+    # sanctions on the start-year volumes are already in the cut (the energy share).
+    energy = sanctions.SECTOR_INDEX["energy"]
+    energy_kept = 1.0 - weights[energy] * sanctions.pair_intensity(model.sanctions)[energy]
+    new_gas = pipelines.contracted(model) - model.gas_flow0
+    gas = pipelines.gas_value_usd_bn(model, new_gas) * energy_kept
     target = gravity * (1.0 - cut) * policy + diverted + diverted.T + gas + gas.T
     np.fill_diagonal(target, 0.0)
     return np.clip(target, 0.0, None), gravity
@@ -64,13 +91,16 @@ def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
 def update(model: WorldModel) -> None:
     """Move trade's deviation from gravity toward its target; record each state's gap.
 
-    Only the policy-driven deviation adjusts gradually, so that without any policy
-    trade follows its gravity path exactly.
+    Only the policy-driven deviation adjusts, so that without any policy trade follows
+    its gravity path exactly. It falls toward a lower target at ``cut_adjustment_rate``
+    (bans bite within months: EU imports from Russia fell from EUR 22 bn in March 2022
+    to EUR 3.8 bn in March 2023, Eurostat) and rises toward a higher one at
+    ``adjustment_rate``.
     """
+    p = model.params.trade
     target, gravity = target_trade(model)
-    model.trade_deviation += model.params.trade.adjustment_rate * (
-        target - gravity - model.trade_deviation
-    )
+    gap = target - gravity - model.trade_deviation
+    model.trade_deviation += np.where(gap < 0, p.cut_adjustment_rate, p.adjustment_rate) * gap
     model.trade = np.clip(gravity + model.trade_deviation, 0.0, None)
     model.trade_gap_previous = model.trade_gap
     model.trade_gap = model.per_gdp(model.trade.sum(axis=1) - gravity.sum(axis=1))

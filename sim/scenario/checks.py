@@ -1,19 +1,21 @@
 """Checks beyond one field's type: state ids, events, dates and sweep paths.
 
 State ids are checked against the world data, events against the acting states
-and the run's years, and sweep paths against the scenario's fields.
+and the run's years, and sweep paths against the scenario's fields;
+uncertainties are checked in ``sim.scenario.uncertain``.
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import KEY, Located
 from sim.scenario.schema import Scenario
+from sim.scenario.uncertain import uncertainty_problems
 from sim.world import known_ids, members
 
 _STATE_FIELDS = (
@@ -85,9 +87,35 @@ def _event_problems(scenario: Scenario, located: Located) -> list[Problem]:
     return problems
 
 
+def _trend_problems(scenario: Scenario, located: Located) -> list[Problem]:
+    """Per-state growth parameters may name only the scenario's rows (acting states, ROW)."""
+    rows = [*scenario.world.states, "ROW"]
+    economy = scenario.parameters.economy
+    return [
+        located.problem(
+            ("parameters", "economy", field, state),
+            f"{state!r} is not a row of this scenario ({', '.join(sorted(rows))})",
+        )
+        for field in ("trend_growth", "convergence_by_state")
+        for state in getattr(economy, field)
+        if state not in rows
+    ]
+
+
 def _closest(word: str, choices: list[str]) -> str:
     hint = difflib.get_close_matches(word, choices, n=1)
     return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+def _per_row_values(annotation: Any) -> bool:
+    """Whether a field is a mapping of row ids to plain values (``trend_growth``, …)."""
+    if get_origin(annotation) is not dict:
+        return False
+    value = get_args(annotation)[1]
+    return not (isinstance(value, type) and issubclass(value, BaseModel)) and get_origin(value) in (
+        None,
+        Annotated,
+    )
 
 
 def path_problem(scenario: Scenario, path: str) -> str | None:
@@ -97,15 +125,21 @@ def path_problem(scenario: Scenario, path: str) -> str | None:
     every design point, or (inside a value that is not a mapping) not at all.
     """
     node: Any = scenario
+    annotation: Any = None
     parts = path.split(".")
     for depth, part in enumerate(parts):
         where = ".".join(parts[:depth]) or "a scenario"
         if isinstance(node, BaseModel):
-            fields = list(type(node).model_fields)
+            fields = type(node).model_fields
             if part not in fields:
-                return f"{where} has no field {part!r}{_closest(part, fields)}"
-            node = getattr(node, part)
+                return f"{where} has no field {part!r}{_closest(part, list(fields))}"
+            node, annotation = getattr(node, part), fields[part].annotation
         elif isinstance(node, dict):
+            if depth == len(parts) - 1 and _per_row_values(annotation):
+                rows = [*scenario.world.states, "ROW"]  # a new entry of per-row numbers
+                if part in rows:
+                    return None
+                return f"{part!r} is not a row of this scenario ({', '.join(sorted(rows))})"
             if part not in node:
                 names = list(node)
                 listed = f" (it has: {', '.join(names)})" if names else " (it is empty)"
@@ -135,7 +169,9 @@ def _sweep_problems(scenario: Scenario, located: Located) -> list[Problem]:
 def check_against_world(scenario: Scenario, located: Located) -> None:
     """Raise a ScenarioError listing every reference the world data cannot satisfy."""
     problems = _world_problems(scenario, located) + _event_problems(scenario, located)
+    problems += _trend_problems(scenario, located)
     problems += _sweep_problems(scenario, located)
+    problems += uncertainty_problems(scenario, located)
     acting = set(scenario.world.states)
     for i, state in enumerate(scenario.major_states):
         if state not in acting:

@@ -415,10 +415,30 @@ def parse_override(text: str) -> tuple[Path_, Any]:
     return tuple(part.strip() for part in key.split(".")), value
 
 
+def _fix_uncertain(located: Located, path: Path_) -> Path_:
+    """Read ``uncertainties.a.b.c`` as the one key ``a.b.c``; a plain path fixes its field.
+
+    Uncertain fields are keyed by their whole dotted path, so after ``uncertainties``
+    the rest of an override's path is one key. Setting a field (or a block holding
+    one) with ``--set`` fixes it: its uncertainty is removed.
+    """
+    if path[0] == "uncertainties" and len(path) > 1:
+        return ("uncertainties", ".".join(path[1:]))
+    block = located.data.get("uncertainties")
+    if isinstance(block, dict):
+        dotted = ".".join(path)
+        for key in [k for k in block if k == dotted or k.startswith(dotted + ".")]:
+            del block[key]
+            for old in [p for p in located.origins if p[:2] == ("uncertainties", key)]:
+                del located.origins[old]
+    return path
+
+
 def apply_overrides(located: Located, overrides: list[str]) -> Located:
     """Apply ``--set`` overrides in order, recording ``--set`` as their origin."""
     for text in overrides:
         path, value = parse_override(text)
+        path = _fix_uncertain(located, path)
         node: Any = located.data
         for depth, part in enumerate(path[:-1]):
             child = node.get(part)

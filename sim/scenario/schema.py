@@ -129,10 +129,44 @@ class Economy(Strict):
     growth_shock_scale: NonNegative = Field(
         1.0, description="multiplier on each state's 1995-2014 s.d. of real growth (1 = historical)"
     )
-    convergence: NonNegative = Field(
-        0.08,
-        description="fall of trend growth per unit of log GDP growth since the start "
-        "(calibrated on 2015-2024 real growth: docs/calibration.md)",
+    convergence: Float = Field(
+        0.05,
+        ge=0.001,
+        le=0.5,
+        allow_inf_nan=False,
+        description="beta: share of the log gap between output per worker and its steady state "
+        "closed a year, for rows without a calibrated value of their own (Barro & "
+        "Sala-i-Martin 1992; fitted on SSP2 GDP paths: docs/calibration.md)",
+    )
+    convergence_by_state: dict[
+        str, Annotated[Float, Field(ge=0.001, le=0.5, allow_inf_nan=False)]
+    ] = Field(
+        default_factory=dict,
+        description="beta per row id, replacing the calibrated per-state value or "
+        "`convergence` (docs/calibration.md)",
+    )
+    frontier_growth: Float = Field(
+        0.016,
+        gt=0.0,
+        le=0.1,
+        allow_inf_nan=False,
+        description="g_F: growth of the frontier's output per worker, fraction a year (fitted "
+        "on SSP2 GDP paths: docs/calibration.md)",
+    )
+    min_trend_growth: Float = Field(
+        0.005,
+        gt=0.0,
+        le=0.1,
+        allow_inf_nan=False,
+        description="lowest trend growth of output per worker, fraction a year, of a state "
+        "whose trend output per worker is below the frontier's (assumption, no data: no "
+        "economy below the frontier stalls for good)",
+    )
+    trend_growth: dict[str, Annotated[Float, Field(ge=-0.1, le=0.2, allow_inf_nan=False)]] = Field(
+        default_factory=dict,
+        description="trend growth of output per working-age person over 2015-2024, fraction a "
+        "year, per row id, replacing the calibrated or observed value (docs/calibration.md); "
+        "it sets where each row stands relative to its steady state",
     )
     trade_gdp_elasticity: NonNegative = Field(
         0.5,
@@ -161,7 +195,14 @@ class Trade(Strict):
     """Bilateral trade (docs/model.md#trade)."""
 
     adjustment_rate: Share = Field(
-        0.5, description="share of the gap to target trade closed per year (assumption)"
+        0.5,
+        description="share of the gap to a higher target trade closed per year (assumption)",
+    )
+    cut_adjustment_rate: Share = Field(
+        1.0,
+        description="share of the gap to a lower target trade closed per year (1: within the "
+        "year; Eurostat: EU imports from Russia fell from EUR 22.0 bn in March 2022 to "
+        "EUR 3.8 bn in March 2023)",
     )
     diversion_share: Share = Field(
         0.5,
@@ -177,13 +218,37 @@ class Trade(Strict):
 
 
 class SectorWeights(Strict):
-    """Share of bilateral trade that a full-intensity sanction in each sector cuts."""
+    """Share of a pair's trade that a full-intensity sanction in each sector stops.
 
-    trade: Share = 1.0
-    finance: Share = 0.2
-    energy: Share = 0.3
-    technology: Share = 0.1
-    arms: Share = 0.0
+    Energy sanctions act on the pair's energy trade, the other sectors on the rest
+    (docs/model.md#trade).
+    """
+
+    trade: Share = Field(
+        0.8,
+        description="share of the banned goods' trade a full trade sanction stops (Miromanova "
+        "2018: Russia's 2014 food embargo cut imports of the banned goods by more than 80%; "
+        "the intensity is the share of the pair's non-energy trade under bans)",
+    )
+    finance: Share = Field(
+        0.5,
+        description="share of the pair's non-energy trade a full finance sanction stops "
+        "through payments and country risk (Crozet & Hinz 2020: most Western exports lost in "
+        "2014-15 were goods no sanction targeted), docs/model.md#trade",
+    )
+    energy: Share = Field(
+        1.0,
+        description="share of the pair's energy trade a full energy sanction stops (1: the "
+        "intensity is the share of energy imports cut, as in REPowerEU's two thirds)",
+    )
+    technology: Share = Field(
+        0.1,
+        description="share of the pair's non-energy trade a full technology sanction stops "
+        "(assumption)",
+    )
+    arms: Share = Field(
+        0.0, description="share of the pair's non-energy trade an arms embargo stops (assumption)"
+    )
 
 
 class Sanctions(Strict):
@@ -673,6 +738,108 @@ class Sweep(Strict):
         return self
 
 
+# ----------------------------------------------------------------- uncertainties
+
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "discrete")
+Weight = Annotated[Float, Field(gt=0, allow_inf_nan=False)]
+
+
+def _ordered(low: float, high: float, *at: str | int) -> None:
+    if not low < high:
+        raise problem(f"low must be below high, got low={low:g}, high={high:g}", *at)
+
+
+class Normal(Strict):
+    """A normal distribution truncated to [low, high] (scipy.stats.truncnorm)."""
+
+    mean: Finite
+    sd: Finite = Field(description="standard deviation before truncation, > 0")
+    low: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _check(self) -> Normal:
+        if not self.sd > 0:
+            raise problem(f"sd must be > 0, got {self.sd:g}", "sd")
+        _ordered(self.low, self.high, "high")
+        return self
+
+
+def _choices_kind(value: Any) -> str:
+    return "weights" if isinstance(value, dict) else "values"
+
+
+Choices = Annotated[
+    Annotated[list[Any], Field(min_length=1), Tag("values")]
+    | Annotated[dict[str | int | float, Weight], Field(min_length=1), Tag("weights")],
+    Discriminator(_choices_kind),
+]
+
+
+def _choice(text: str | int | float) -> int | float | str:
+    """A weighted choice's key (YAML keys are text) as the number it spells, if it spells one."""
+    if not isinstance(text, str):
+        return text
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+class Uncertainty(Strict):
+    """The distribution one uncertain scenario field is drawn from: exactly one of these."""
+
+    uniform: Annotated[list[Finite], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="[low, high]: every value in between equally likely"
+    )
+    triangular: Annotated[list[Finite], Field(min_length=3, max_length=3)] | None = Field(
+        None, description="[low, mode, high]: a triangle peaking at mode"
+    )
+    normal: Normal | None = Field(
+        None, description="{mean, sd, low, high}: a normal truncated to [low, high]"
+    )
+    discrete: Choices | None = Field(
+        None, description="[a, b, ...] equally likely, or {a: weight, b: weight, ...}"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Uncertainty:
+        given = [name for name in DISTRIBUTIONS if getattr(self, name) is not None]
+        if len(given) != 1:
+            found = " and ".join(given) if given else "none"
+            raise problem(f"expected one of {', '.join(DISTRIBUTIONS)}, got {found}")
+        if self.uniform is not None:
+            _ordered(*self.uniform, "uniform")
+        if self.triangular is not None:
+            low, mode, high = self.triangular
+            _ordered(low, high, "triangular")
+            if not low <= mode <= high:
+                raise problem(
+                    f"mode must lie within [low, high], got {mode:g} outside [{low:g}, {high:g}]",
+                    "triangular",
+                    1,
+                )
+        for index, value in enumerate(self.discrete if isinstance(self.discrete, list) else ()):
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise problem(f"expected a number or a word, got {value!r}", "discrete", index)
+        return self
+
+    @property
+    def kind(self) -> str:
+        """The distribution's name: uniform, triangular, normal or discrete."""
+        return next(name for name in DISTRIBUTIONS if getattr(self, name) is not None)
+
+    def choices(self) -> tuple[list[Any], list[float]]:
+        """A discrete distribution's values and their probabilities (weights normalised)."""
+        if isinstance(self.discrete, dict):
+            total = sum(self.discrete.values())
+            return [_choice(k) for k in self.discrete], [w / total for w in self.discrete.values()]
+        values = list(self.discrete or ())
+        return values, [1 / len(values)] * len(values)
+
+
 # ---------------------------------------------------------------------- scenario
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -702,6 +869,16 @@ class Scenario(Strict):
         default_factory=dict, description="named dated events; null removes an inherited one"
     )
     sweep: Sweep | None = Field(None, description="the design `sim sweep` runs by default")
+    uncertainties: dict[ParameterPath, Uncertainty | None] = Field(
+        default_factory=dict,
+        description="dotted field path -> the distribution each run draws its value from "
+        "(a Latin hypercube over the runs); null removes an inherited one",
+    )
+
+    @field_validator("uncertainties", mode="before")
+    @classmethod
+    def _no_uncertainties(cls, value: Any) -> Any:
+        return {} if value is None else value  # `--set uncertainties=null` removes them all
 
     @field_validator("major_states")
     @classmethod
@@ -726,6 +903,10 @@ class Scenario(Strict):
     def active_events(self) -> dict[str, AnyEvent]:
         """The events that were not removed by a null override."""
         return {key: event for key, event in self.events.items() if event is not None}
+
+    def active_uncertainties(self) -> dict[str, Uncertainty]:
+        """The uncertain fields that were not removed by a null (or fixed by ``--set``)."""
+        return {path: u for path, u in self.uncertainties.items() if u is not None}
 
 
 # --------------------------------------------------------------------- landscape

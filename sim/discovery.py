@@ -1,0 +1,295 @@
+"""Scenario discovery: which inputs lead to an outcome, as PRIM boxes, CART leaves and scores.
+
+A sweep (or a run folder with uncertain parameters) holds, for every run, its inputs
+(the design point's values and any per-run draws) and where it ended. Scenario
+discovery asks which region of the inputs holds the runs with an outcome of
+interest: a class of a categorical outcome (``polarity=multipolar``) or a threshold
+on a numeric one (``share_CHN>0.2``). A box is judged by its *coverage* (the share
+of all cases of interest that fall inside it), its *density* (the share of the
+runs inside it that are cases) and its *mass* (the share of all runs inside it).
+
+The algorithms are EMA Workbench's: PRIM peels the input space into a trajectory of
+ever denser, smaller boxes; CART splits it into leaves; extra trees score each
+input's importance. The choice of PRIM's box is here; ``sim.discovery_data`` reads
+the folder and the question, ``sim.discovery_boxes`` reads EMA's boxes and runs
+CART, ``sim.discovery_report`` writes and prints, ``sim.discovery_plots`` draws.
+
+References:
+    Friedman, J. H. and Fisher, N. I. (1999). Bump hunting in high-dimensional data.
+    Statistics and Computing 9(2):123-143.
+    Bryant, B. P. and Lempert, R. J. (2010). Thinking inside the box: a participatory,
+    computer-assisted approach to scenario discovery. Technological Forecasting and
+    Social Change 77(1):34-49.
+    Kwakkel, J. H. (2017). The Exploratory Modeling Workbench. Environmental Modelling
+    & Software 96:239-250.
+    Jaxa-Rozen, M. and Kwakkel, J. H. (2018). Tree-based ensemble methods for
+    sensitivity analysis of environmental models. Environmental Modelling & Software
+    107:245-266.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.discovery_boxes import Box, Limit, box_limits, cart_leaves, quiet_ema, weak_limit
+from sim.discovery_data import Question, cli_problem, parse_question, read_runs
+
+__all__ = ["Box", "Discovery", "Limit", "Question", "discover", "parse_question", "read_runs"]
+
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_SIGNIFICANCE = 0.05
+TRAJECTORY = {"id": int, "coverage": float, "density": float, "mass": float, "res_dim": int}
+TRAJECTORY.update(n=int, k=int)
+
+
+# ------------------------------------------------------------------ the analysis
+
+
+@dataclass
+class Discovery:
+    """What ``discover`` found: PRIM's trajectory and chosen box, CART's leaves, scores."""
+
+    folder: Path
+    question: Question
+    year: int | None
+    runs: int
+    cases: int
+    inputs: list[str]
+    constant: list[str]
+    threshold: float
+    box: Box
+    chosen_by: str
+    peeled: int
+    dropped: list[str]
+    significance: float
+    trajectory: pd.DataFrame
+    boxes: list[pd.DataFrame]
+    cart: list[Box]
+    scores: pd.Series
+    prim_box: Any = field(default=None, repr=False)
+
+    @property
+    def base_rate(self) -> float:
+        """Share of all runs with the outcome (the density of the whole input space)."""
+        return self.cases / self.runs
+
+    @property
+    def label(self) -> str:
+        """The outcome with its year: ``multipolar in 2040``."""
+        return self.question.label + (f" in {self.year}" if self.year else "")
+
+    @property
+    def sentence(self) -> str:
+        """The chosen box in words."""
+        if self.box.limits:
+            return (
+                f"{self.label} needs {self.box.conditions()} "
+                f"(coverage {self.box.coverage:.0%}, density {self.box.density:.0%})"
+            )
+        if self.base_rate >= self.threshold:
+            return (
+                f"{self.label} happens in {self.base_rate:.0%} of runs whatever the inputs "
+                f"(at least the threshold density, {self.threshold:.0%}, without a box)"
+            )
+        return (
+            f"{self.label} ({self.base_rate:.0%} of runs) is no more likely in any box PRIM "
+            "found than over all the inputs"
+        )
+
+    @property
+    def note(self) -> str | None:
+        """Caveats on the chosen box, if any."""
+        notes = []
+        if self.chosen_by == "densest" and self.box.limits:
+            notes.append(f"no box reaches density {self.threshold:.0%}: this is the densest")
+        elif self.dropped and self.box.density < self.threshold:
+            notes.append(f"without the chance limits its density is below {self.threshold:.0%}")
+        weak = [lim.input for lim in self.box.limits if weak_limit(lim, self.significance)]
+        if weak and len(weak) == self.box.res_dim:
+            notes.append(
+                f"no limit of this box is significant (quasi-p > {self.significance:g}): "
+                "it may be chance"
+            )
+        return "; ".join(notes) or None
+
+    def write(self, out: str | Path | None = None, plots: bool = True, argv=None) -> Path:
+        """Write report.md, report.json and the plots (default ``FOLDER/discover/SLUG``)."""
+        from sim.discovery_report import write
+
+        return write(self, out, plots=plots, argv=argv)
+
+
+def _trajectory(found) -> pd.DataFrame:
+    return found.peeling_trajectory[list(TRAJECTORY)].astype(TRAJECTORY)
+
+
+def _chance_limits(algorithm, found, index: int, significance: float) -> list[str]:
+    """The box's limits that could be chance: every quasi-p above ``significance``.
+
+    PRIM's greedy peeling also trims inputs that do not matter, by a sliver each,
+    whenever that happens to raise the density; Bryant & Lempert (2010) drop such
+    limits. If every limit is weak, none is dropped (and the note says so).
+    """
+    limits = box_limits(found.box_lims[index], algorithm.box_init, found.p_values[index])
+    weak = [lim.input for lim in limits if weak_limit(lim, significance)]
+    return [] if len(weak) == len(limits) else weak
+
+
+def _without(algorithm, found, index: int, weak: list[str]) -> tuple[float, float]:
+    """Coverage and density of box ``index`` without its limits on ``weak``."""
+    from ema_workbench.analysis.scenario_discovery_util import _in_box
+
+    lims = found.box_lims[index].copy()
+    lims.loc[:, weak] = algorithm.box_init.loc[:, weak]  # as PrimBox.drop_restriction does
+    remaining = algorithm.yi_remaining
+    inside = algorithm.y[remaining][_in_box(algorithm.x.loc[remaining], lims)]
+    return inside.sum() / algorithm.y.sum(), inside.mean()
+
+
+def _choose(algorithm, found, threshold: float, significance: float) -> tuple[int, str, list]:
+    """The highest-coverage box whose density, without its chance limits, reaches threshold.
+
+    Returns:
+        The box on the peeling trajectory, why it was chosen and the limits to drop.
+    """
+    trajectory = _trajectory(found)
+    rows = []
+    with quiet_ema():
+        for i in trajectory.index[trajectory["res_dim"] > 0]:
+            weak = _chance_limits(algorithm, found, i, significance)
+            coverage, density = trajectory.loc[i, ["coverage", "density"]]
+            if weak:
+                coverage, density = _without(algorithm, found, i, weak)
+            rows.append((i, coverage, density, weak))
+    if not rows:
+        return 0, "densest", []
+    dense = [r for r in rows if r[2] >= threshold]
+    if dense:
+        best = max(dense, key=lambda r: (r[1], -len(r[3]), -r[0]))
+        return best[0], "threshold", best[3]
+    best = max(rows, key=lambda r: (r[2], r[1]))
+    return best[0], "densest", best[3]
+
+
+def _box_index(trajectory: pd.DataFrame, box: int) -> int:
+    last = len(trajectory) - 1
+    index = box if box >= 0 else len(trajectory) + box
+    if not 0 <= index <= last:
+        raise cli_problem("--box", f"the peeling trajectory has boxes 0 to {last}, got {box}")
+    return index
+
+
+def _drop(found, index: int, weak: list[str]) -> int:
+    """EMA's ``drop_restriction`` for each weak limit; returns the new box's index."""
+    with quiet_ema():
+        for name in weak:
+            found.drop_restriction(name, index)
+            index = len(found.peeling_trajectory) - 1
+    return index
+
+
+def _prim(x: pd.DataFrame, y: np.ndarray, mass_min: float, peel_alpha: float, paste_alpha: float):
+    with quiet_ema():
+        from ema_workbench.analysis.prim import Prim
+
+        algorithm = Prim(x, y, peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min)
+        return algorithm, algorithm.find_box()
+
+
+def _scores(x: pd.DataFrame, y: np.ndarray, seed: int) -> pd.Series:
+    with quiet_ema():
+        from ema_workbench.analysis.feature_scoring import get_ex_feature_scores
+        from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
+
+        # EMA's default max_features, round(k / 3), is 0 for a single input
+        found, _ = get_ex_feature_scores(
+            x,
+            y,
+            mode=RuleInductionType.CLASSIFICATION,
+            max_features=max(1, round(x.shape[1] / 3)),
+            random_state=seed,
+        )
+    return found.iloc[:, 0].rename("score").rename_axis("input").astype(float)
+
+
+def discover(
+    folder: str | Path,
+    outcome: str,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    box: int | None = None,
+    mass_min: float = 0.05,
+    peel_alpha: float = 0.05,
+    paste_alpha: float = 0.05,
+    significance: float = DEFAULT_SIGNIFICANCE,
+    seed: int = 0,
+) -> Discovery:
+    """Which inputs of a sweep (or uncertain run folder) lead to ``outcome``.
+
+    Args:
+        folder: A sweep folder, or a run folder with ``parameters.parquet``.
+        outcome: ``polarity=multipolar``, ``leader=CHN``, ``share_CHN>0.2``, ...
+        threshold: The least density of the chosen PRIM box: of the boxes on the
+            peeling trajectory that reach it once their chance limits are dropped,
+            the one with the highest coverage.
+        box: Choose this box of the trajectory instead (-1: the last, densest one,
+            which EMA selects by default), exactly as it is.
+        significance: A limit whose quasi-p values all exceed it is chance and is
+            dropped (EMA's ``drop_restriction``, which appends the box without it
+            to the trajectory), unless every limit would go; 1 keeps them all.
+        mass_min: The least share of the runs in a PRIM box or a CART leaf.
+        peel_alpha: The share of the runs PRIM peels off at each step.
+        paste_alpha: The share of the runs PRIM pastes back at each step.
+        seed: Seed of CART's tie-breaking and of the extra trees.
+
+    Raises:
+        ScenarioError: For a folder without runs and inputs, an unknown outcome, an
+            outcome that never or always happens, or a box off the trajectory.
+    """
+    if not 0 < threshold <= 1:
+        raise cli_problem("--threshold", f"must be a density in (0, 1], got {threshold:g}")
+    if not 0 < significance <= 1:
+        raise cli_problem("--significance", f"must be in (0, 1], got {significance:g}")
+    runs = read_runs(folder)
+    question = parse_question(outcome, runs.outcomes)
+    known = runs.outcomes[question.column].notna().to_numpy()
+    x = runs.inputs[known].reset_index(drop=True)
+    y = question.cases(runs.outcomes[question.column][known])
+    if y.sum() in (0, len(y)):
+        raise cli_problem(
+            "--outcome", f"{question.label} in {int(y.sum())} of {len(y)} runs: nothing to discover"
+        )
+    algorithm, found = _prim(x, y, mass_min, peel_alpha, paste_alpha)
+    if box is None:
+        peeled, chosen_by, dropped = _choose(algorithm, found, threshold, significance)
+    else:
+        peeled, chosen_by, dropped = _box_index(_trajectory(found), box), "--box", []
+    index = _drop(found, peeled, dropped)
+    row = _trajectory(found).loc[index]
+    limits = box_limits(found.box_lims[index], algorithm.box_init, found.p_values[index])
+    chosen = Box(float(row.coverage), float(row.density), float(row.mass), limits, index)
+    return Discovery(
+        folder=runs.folder,
+        question=question,
+        year=runs.year,
+        runs=len(y),
+        cases=int(y.sum()),
+        inputs=list(x.columns),
+        constant=runs.constant,
+        threshold=threshold,
+        box=chosen,
+        chosen_by=chosen_by,
+        peeled=peeled,
+        dropped=dropped,
+        significance=significance,
+        trajectory=_trajectory(found),
+        boxes=list(found.box_lims),
+        cart=cart_leaves(x, y, mass_min, seed),
+        scores=_scores(x, y, seed),
+        prim_box=found,
+    )
