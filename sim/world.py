@@ -212,6 +212,17 @@ def _weighted_pair_mean(weights: np.ndarray, values: np.ndarray, known: np.ndarr
         return np.where(mass > 0, total / mass, np.nan)
 
 
+def spending_by_age(
+    history: pd.DataFrame, iso3: tuple[str, ...], start_year: int, first_year: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Military spending (US$ bn) by country (rows, ``iso3`` order) and age T - t (columns)."""
+    recent = history[(history["year"] >= first_year) & (history["year"] <= start_year)]
+    table = recent.pivot_table(
+        index="iso3", columns="year", values="milex_usd_bn", aggfunc="sum", fill_value=0.0
+    ).reindex(index=list(iso3), fill_value=0.0)
+    return (start_year - table.columns.to_numpy()).astype(float), table.to_numpy()
+
+
 def capability_stock(
     history: pd.DataFrame,
     iso3: tuple[str, ...],
@@ -220,14 +231,8 @@ def capability_stock(
     depreciation: float,
 ) -> np.ndarray:
     """Perpetual-inventory stock of military spending: Σ_t milex_t (1-δ)^(T-t)."""
-    recent = history[(history["year"] >= first_year) & (history["year"] <= start_year)]
-    weight = (1.0 - depreciation) ** (start_year - recent["year"].to_numpy())
-    stock = (
-        pd.Series(recent["milex_usd_bn"].to_numpy() * weight)
-        .groupby(recent["iso3"].to_numpy())
-        .sum()
-    )
-    return stock.reindex(list(iso3), fill_value=0.0).to_numpy()
+    ages, spending = spending_by_age(history, iso3, start_year, first_year)
+    return spending @ (1.0 - depreciation) ** ages
 
 
 def build_world(
@@ -257,15 +262,8 @@ def _capability(
 
 @functools.lru_cache(maxsize=4)
 def _spending_by_age(history_start: int, start_year: int) -> tuple[np.ndarray, np.ndarray]:
-    """Countries × years-before-the-start matrix of military spending (US$ bn)."""
     data = country_data()
-    history = data.milex_history
-    recent = history[(history["year"] >= history_start) & (history["year"] <= start_year)]
-    table = recent.pivot_table(
-        index="iso3", columns="year", values="milex_usd_bn", aggfunc="sum", fill_value=0.0
-    ).reindex(index=list(data.iso3), fill_value=0.0)
-    ages = start_year - table.columns.to_numpy()
-    return ages.astype(float), table.to_numpy()
+    return spending_by_age(data.milex_history, data.iso3, start_year, history_start)
 
 
 @functools.lru_cache(maxsize=8)
