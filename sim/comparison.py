@@ -20,13 +20,9 @@ import argparse
 import difflib
 import json
 import math
-import os
-import shutil
 import sys
 import textwrap
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -918,31 +914,6 @@ def default_out(names: list[str], now: datetime | None = None) -> Path:
     return COMPARE_ROOT / "-vs-".join(names) / stamp
 
 
-@contextmanager
-def atomic_folder(out: Path) -> Iterator[Path]:
-    """Yield a hidden partial folder that becomes ``out`` only if the block completes.
-
-    On any exception, Ctrl-C included, the partial folder and any parent folders
-    created for it are removed.
-    """
-    created = [p for p in [out.parent, *out.parent.parents] if not p.exists()]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
-    try:
-        yield partial
-        if out.exists():
-            out.rmdir()
-        partial.rename(out)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        for folder in created:
-            if folder.exists() and not any(folder.iterdir()):
-                folder.rmdir()
-        raise
-
-
 def power_shares(states: pd.DataFrame) -> pd.DataFrame:
     """The columns the fan charts need: run, year, state, power_share."""
     return states[["run", "year", "state", "power_share"]]
@@ -1020,6 +991,8 @@ def compare(
     """Run or read the sources and write the comparison folder; return the comparison."""
     names = unique_names([source.config.name for source in sources])
     paired = len({(source.seed, source.runs) for source in sources}) == 1
+    from sim.output import atomic_folder
+
     with atomic_folder(out) as partial:
         outcomes, shares = _collect(sources, names, args, partial, argv)
         found = outcome_columns(outcomes[names[0]])

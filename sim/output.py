@@ -80,10 +80,13 @@ def check_out(out: Path, hint: str = "") -> None:
 def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
     """A hidden sibling of ``out`` to write into, renamed to ``out`` when the block succeeds.
 
-    If the block raises (or is interrupted), the hidden folder is removed and ``out``
-    is untouched, so a reader never sees a half-written folder. With ``replace``, an
-    existing ``out`` is swapped for the new one (moved aside, then deleted).
+    If the block raises (or is interrupted, Ctrl-C included), the hidden folder and any
+    parent folders created for it are removed and ``out`` is untouched, so a reader
+    never sees a half-written folder. Without ``replace`` an existing ``out`` must be an
+    empty folder; with it, an existing ``out`` is swapped for the new one (moved aside,
+    then deleted).
     """
+    created = [p for p in [out.parent, *out.parent.parents] if not p.exists()]
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
@@ -100,6 +103,9 @@ def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
+        for folder in created:
+            if folder.exists() and not any(folder.iterdir()):
+                folder.rmdir()
         raise
 
 
@@ -162,11 +168,7 @@ def write_results(
 ) -> Path:
     """Write every output of ``results`` into ``out`` atomically and return ``out``."""
     check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
-    try:
+    with atomic_folder(out) as partial:
         started = time.perf_counter()
         for name, table in results.tables().items():
             table.to_parquet(partial / f"{name}.parquet", index=False)
@@ -193,10 +195,4 @@ def write_results(
         (partial / "manifest.json").write_text(
             json.dumps(manifest(results, text, argv), indent=2) + "\n"
         )
-        if out.exists():
-            out.rmdir()
-        partial.rename(out)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return out
