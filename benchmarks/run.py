@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import floor  # noqa: E402
 import sweep_vs_batch_run  # noqa: E402
 
-from sim.executors import process_pool  # noqa: E402
-from sim.runner import load, run_replicate  # noqa: E402
+from sim.experiments.executors import process_pool  # noqa: E402
+from sim.experiments.runner import load, run_replicate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SANCTIONS = ROOT / "scenarios" / "sanctions.yaml"

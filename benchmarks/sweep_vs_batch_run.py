@@ -27,8 +27,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from sim.experiments.runner import load
 from sim.model import WorldModel
-from sim.runner import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "sanctions.yaml"

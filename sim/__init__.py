@@ -10,11 +10,11 @@ The Python API mirrors the command line::
     sim.discover("out", "polarity=multipolar").sentence   # which inputs lead there
 """
 
-from sim.discovery import Discovery, discover
+from sim.analysis.discovery import Discovery, discover
 from sim.errors import ScenarioError
-from sim.runner import Results, load, run
+from sim.experiments.runner import Results, load, run
+from sim.experiments.sweep import run_sweep
 from sim.scenario.loader import load_scenario
-from sim.sweep import run_sweep
 
 __all__ = [
     "Discovery",

@@ -4,7 +4,7 @@ import sys
 
 if __name__ == "__main__":
     try:
-        from sim.cli import main
+        from sim.cli.main import main
 
         status = main()
     except KeyboardInterrupt:  # Ctrl-C while starting up: nothing was written yet

@@ -193,8 +193,8 @@ class Recorder:
         return {name: pd.DataFrame(cols) for name, cols in self.columns(run).items()}
 
     def outcomes(self) -> dict[str, object]:
-        """Where the run ended: one row of ``sim.outcomes.final_outcomes``."""
-        from sim.outcomes import PER_STATE, SYSTEM
+        """Where the run ended: one row of ``sim.analysis.outcomes.final_outcomes``."""
+        from sim.analysis.outcomes import PER_STATE, SYSTEM
 
         m = self.model
         last = self.system[-1]

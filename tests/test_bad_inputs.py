@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 from sim.scenario.loader import MAX_FILE_BYTES
 from tests.conftest import ROOT, SCENARIOS
 

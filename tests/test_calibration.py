@@ -5,7 +5,9 @@ import re
 import pandas as pd
 import pytest
 
-from sim import backtest, calibration, trends
+from sim import trends
+from sim.analysis import backtest
+from sim.experiments import calibration
 from sim.scenario.schema import Economy, Military
 from tests.conftest import ROOT
 

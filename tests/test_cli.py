@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 from tests.conftest import ROOT, SCENARIOS
 
 SANCTIONS = str(SCENARIOS / "sanctions.yaml")

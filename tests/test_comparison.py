@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import comparison
+from sim.analysis import comparison
+from sim.analysis.statistics import proportion_ci
 from sim.errors import ScenarioError
-from sim.runner import load
-from sim.statistics import proportion_ci
+from sim.experiments.runner import load
 from tests.conftest import SCENARIOS
 
 COHESION = SCENARIOS / "western_cohesion.yaml"

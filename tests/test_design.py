@@ -13,8 +13,8 @@ from sim.design import (
     sample_points,
 )
 from sim.errors import ScenarioError
+from sim.experiments.sweep import DesignOptions, build_plan, load_sweep
 from sim.scenario.schema import Sample, Sweep
-from sim.sweep import DesignOptions, build_plan, load_sweep
 from tests.conftest import SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"

@@ -12,9 +12,9 @@ import pytest
 from SALib.sample import latin
 
 import sim
-from sim.cli import main
-from sim.discovery import Discovery, discover
-from sim.discovery_data import parse_question, read_runs
+from sim.analysis.discovery import Discovery, discover
+from sim.analysis.discovery_data import parse_question, read_runs
+from sim.cli.main import main
 from sim.errors import ScenarioError
 from tests.conftest import ROOT, SCENARIOS
 
@@ -347,12 +347,12 @@ def test_end_to_end_on_a_real_sweep(tmp_path, capsys):
 @pytest.mark.parametrize(
     "module",
     [
-        "cli",
-        "discovery",
-        "discovery_boxes",
-        "discovery_data",
-        "discovery_report",
-        "discovery_plots",
+        "cli/main",
+        "analysis/discovery",
+        "analysis/discovery_boxes",
+        "analysis/discovery_data",
+        "analysis/discovery_report",
+        "plots/discovery",
     ],
 )
 def test_ema_workbench_is_imported_only_when_used(module):

@@ -44,7 +44,7 @@ def _uncertainties_examples():
 def test_the_uncertainties_docs_name_every_distribution_and_their_example_loads(text):
     import yaml
 
-    from sim.runner import load
+    from sim.experiments.runner import load
     from sim.scenario.schema import DISTRIBUTIONS
 
     for kind in DISTRIBUTIONS:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.cli import main
+from sim.cli.main import main
 from tests.conftest import SCENARIOS
 
 KW = {"runs": 6, "seed": 77}

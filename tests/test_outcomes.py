@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 
+from sim.analysis.outcomes import final_outcomes, outcome_columns, outcome_names
+from sim.experiments.runner import load
 from sim.model import WorldModel
-from sim.outcomes import final_outcomes, outcome_columns, outcome_names
-from sim.runner import load
 from tests.conftest import SCENARIOS
 
 

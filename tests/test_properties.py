@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import sim
-from sim.cli import main
+from sim.cli.main import main
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_landscape, load_scenario
 from sim.scenario.schema import Parameters

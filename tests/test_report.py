@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from sim.report import bloc_table, polarity_reason
-from sim.runner import load
+from sim.analysis.summary import bloc_table, polarity_reason
+from sim.experiments.runner import load
 from tests.conftest import ROOT
 
 CONFIG = load(ROOT / "scenarios" / "baseline.yaml")

@@ -7,8 +7,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
-from sim.errors import ScenarioError
-from sim.sensitivity import (
+from sim.analysis.sensitivity import (
     analyse,
     analyse_sweep,
     format_table,
@@ -16,6 +15,7 @@ from sim.sensitivity import (
     read_report,
     write_report,
 )
+from sim.errors import ScenarioError
 
 PI = float(np.pi)
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-PI, PI]] * 3}

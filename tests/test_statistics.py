@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from sim import statistics
+from sim.analysis import statistics
 
 
 @pytest.fixture

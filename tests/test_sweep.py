@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.cli import main
+from sim.cli.main import main
 from sim.errors import ScenarioError
-from sim.runner import TABLES
-from sim.sweep import DesignOptions, build_plan, execute, load_sweep, run_task
+from sim.experiments.runner import TABLES
+from sim.experiments.sweep import DesignOptions, build_plan, execute, load_sweep, run_task
 from tests.conftest import ROOT, SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"

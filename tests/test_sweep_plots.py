@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from SALib.sample import latin
 
+from sim.analysis.sensitivity import write_report
 from sim.errors import ScenarioError
-from sim.sensitivity import write_report
-from sim.sweep_plots import (
+from sim.plots.sweep import (
     grid_parameters,
     is_share,
     plot_sweep,

@@ -8,11 +8,11 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.cli import main
-from sim.outcomes import final_outcomes
-from sim.runner import load, load_folder, replicate_seeds
+from sim.analysis.outcomes import final_outcomes
+from sim.cli.main import main
+from sim.experiments.runner import load, load_folder, replicate_seeds
+from sim.experiments.sweep import DesignOptions, build_plan, execute, load_sweep
 from sim.scenario.schema import Uncertainty
-from sim.sweep import DesignOptions, build_plan, execute, load_sweep
 from sim.uncertainty import draw, latin_hypercube, path_seed, quantiles, run_configs
 
 SHOCK = "events.crash.change_pct"
@@ -186,7 +186,7 @@ def test_a_run_folder_records_parameters_and_outcomes(tmp_path, write, capsys):
 
 def test_a_run_folder_without_uncertainties_has_outcomes_but_no_parameters(tmp_path):
     plain = {**SCENARIO, "uncertainties": {}, "runs": 2}
-    out = sim.output.write_results(sim.run(plain), tmp_path / "plain", plots=False)
+    out = sim.experiments.folders.write_results(sim.run(plain), tmp_path / "plain", plots=False)
     assert (out / "outcomes.parquet").is_file() and not (out / "parameters.parquet").exists()
     assert load_folder(out).parameters is None
     assert "uncertainties" not in (out / "scenario.yaml").read_text()

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import calibration as c
 from sim import convergence, trends
+from sim.experiments import calibration as c
 from sim.world import build_world
 
 

@@ -17,8 +17,8 @@ matplotlib.use("Agg")  # files only: no display is needed or wanted
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sim.discovery import Discovery  # noqa: E402
-from sim.discovery_boxes import quiet_ema  # noqa: E402
+from sim.analysis.discovery import Discovery  # noqa: E402
+from sim.analysis.discovery_boxes import quiet_ema  # noqa: E402
 
 DPI = 120
 

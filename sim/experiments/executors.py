@@ -49,7 +49,7 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (forkserver: safe beside threads, quick to start)."""
     context = multiprocessing.get_context("forkserver")
     # the server imports the model once; every worker forked from it starts warm
-    context.set_forkserver_preload(["sim.sweep"])
+    context.set_forkserver_preload(["sim.experiments.sweep"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts)
 
 

@@ -173,7 +173,7 @@ def _run_outcomes(folder: Path) -> pd.DataFrame:
     if (folder / "outcomes.parquet").exists():
         return _read(folder / "outcomes.parquet")
     if (folder / "states.parquet").exists() and (folder / "system.parquet").exists():
-        from sim.outcomes import final_outcomes
+        from sim.analysis.outcomes import final_outcomes
 
         return final_outcomes(_read(folder / "states.parquet"), _read(folder / "system.parquet"))
     raise _at(folder, "a run folder without outcomes.parquet (or states and system tables)")

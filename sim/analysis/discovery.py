@@ -10,9 +10,9 @@ runs inside it that are cases) and its *mass* (the share of all runs inside it).
 
 The algorithms are EMA Workbench's: PRIM peels the input space into a trajectory of
 ever denser, smaller boxes; CART splits it into leaves; extra trees score each
-input's importance. The choice of PRIM's box is here; ``sim.discovery_data`` reads
-the folder and the question, ``sim.discovery_boxes`` reads EMA's boxes and runs
-CART, ``sim.discovery_report`` writes and prints, ``sim.discovery_plots`` draws.
+input's importance. The choice of PRIM's box is here; ``sim.analysis.discovery_data`` reads
+the folder and the question, ``sim.analysis.discovery_boxes`` reads EMA's boxes and runs
+CART, ``sim.analysis.discovery_report`` writes and prints, ``sim.plots.discovery`` draws.
 
 References:
     Friedman, J. H. and Fisher, N. I. (1999). Bump hunting in high-dimensional data.
@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.discovery_boxes import Box, Limit, box_limits, cart_leaves, quiet_ema, weak_limit
-from sim.discovery_data import Question, cli_problem, parse_question, read_runs
+from sim.analysis.discovery_boxes import Box, Limit, box_limits, cart_leaves, quiet_ema, weak_limit
+from sim.analysis.discovery_data import Question, cli_problem, parse_question, read_runs
 
 __all__ = ["Box", "Discovery", "Limit", "Question", "discover", "parse_question", "read_runs"]
 
@@ -119,7 +119,7 @@ class Discovery:
 
     def write(self, out: str | Path | None = None, plots: bool = True, argv=None) -> Path:
         """Write report.md, report.json and the plots (default ``FOLDER/discover/SLUG``)."""
-        from sim.discovery_report import write
+        from sim.analysis.discovery_report import write
 
         return write(self, out, plots=plots, argv=argv)
 

@@ -13,8 +13,8 @@ import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.analysis.summary import major_states  # noqa: E402
 from sim.metrics import POLARITIES  # noqa: E402
-from sim.report import major_states  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
 
 POLARITY_COLORS = {"unipolar": "#b2182b", "bipolar": "#ef8a62", "multipolar": "#2166ac"}
@@ -179,14 +179,14 @@ def plot_folder(folder: Path) -> list[Path]:
             )
         )
     if kind == "sweep":
-        from sim.sweep_plots import plot_sweep
+        from sim.plots.sweep import plot_sweep
 
         return plot_sweep(folder)
     if kind == "comparison":
-        from sim.compare_plots import plot_comparison
+        from sim.plots.comparison import plot_comparison
 
         return plot_comparison(folder)
-    from sim.runner import load_folder
+    from sim.experiments.runner import load_folder
 
     results = load_folder(folder)
     return plot_run(results.tables(), results.summary, results.scenario, folder / "plots")

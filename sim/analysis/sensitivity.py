@@ -38,9 +38,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from SALib.analyze import morris, sobol  # noqa: E402
 
+from sim.analysis.outcomes import outcome_columns  # noqa: E402
 from sim.errors import Problem, ScenarioError  # noqa: E402
 from sim.metrics import POLARITIES  # noqa: E402
-from sim.outcomes import outcome_columns  # noqa: E402
 
 METHODS = ("sobol", "morris")
 DEFAULT_OUTCOMES = ("leader_share", "effective_poles", "con", "p_multipolar")

@@ -24,10 +24,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from sim.errors import Problem, ScenarioError  # noqa: E402
-from sim.metrics import POLARITIES  # noqa: E402
-from sim.plots import POLARITY_COLORS  # noqa: E402
-from sim.sensitivity import (  # noqa: E402
+from sim.analysis.sensitivity import (  # noqa: E402
     DEFAULT_OUTCOMES,
     POLARITY_OUTCOMES,
     read_report,
@@ -35,6 +32,9 @@ from sim.sensitivity import (  # noqa: E402
     run_values,
     sensitivity_chart,
 )
+from sim.errors import Problem, ScenarioError  # noqa: E402
+from sim.metrics import POLARITIES  # noqa: E402
+from sim.plots.runs import POLARITY_COLORS  # noqa: E402
 
 BINS = 10
 BAND = (0.05, 0.5, 0.95)
@@ -408,7 +408,7 @@ def plot_sweep(folder: Path, outcomes: list[str] | None = None) -> list[Path]:
 
     Args:
         folder: The sweep folder (manifest.json, design.parquet, outcomes.parquet).
-        outcomes: Outcome names, as ``sim.sensitivity.run_values`` accepts; by default
+        outcomes: Outcome names, as ``sim.analysis.sensitivity.run_values`` accepts; by default
             leader_share, effective_poles, con and p_multipolar.
 
     Returns:

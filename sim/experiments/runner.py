@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim import backtest
-from sim.executors import process_pool, resolve_jobs
+from sim.analysis import backtest
+from sim.analysis.summary import summarize
+from sim.experiments.executors import process_pool, resolve_jobs
 from sim.model import WorldModel
-from sim.report import summarize
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.uncertainty import parameters_table, run_configs

@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
+from sim.analysis.outcomes import final_outcomes
 from sim.errors import Problem, ScenarioError
-from sim.outcomes import final_outcomes
-from sim.runner import Results
+from sim.experiments.runner import Results
 from sim.scenario.schema import Scenario
 
 RESULTS_ROOT = Path("results")
@@ -181,14 +181,14 @@ def write_results(
         (partial / "scenario.yaml").write_text(text, encoding="utf-8")
         (partial / "summary.json").write_text(json.dumps(results.summary, indent=2) + "\n")
         if results.backtest is not None:
-            from sim.backtest import format_report
+            from sim.analysis.backtest import format_report
 
             (partial / "backtest.json").write_text(json.dumps(results.backtest, indent=2) + "\n")
             (partial / "backtest.md").write_text(
                 "```\n" + format_report(results.backtest) + "\n```\n", encoding="utf-8"
             )
         if plots:
-            from sim.plots import plot_run
+            from sim.plots.runs import plot_run
 
             plot_run(results.tables(), results.summary, results.scenario, partial / "plots")
         results.timings["write_seconds"] = time.perf_counter() - started

@@ -28,8 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import backtest, trends
-from sim.runner import load, run
+from sim import trends
+from sim.analysis import backtest
+from sim.experiments.runner import load, run
 from sim.world import DATA, members
 
 CONVERGENCE = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3)

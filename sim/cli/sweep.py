@@ -1,4 +1,4 @@
-"""``sim sweep`` and ``sim sensitivity``: the command-line side of sim.sweep.
+"""``sim sweep`` and ``sim sensitivity``: the command-line side of sim.experiments.sweep.
 
 Both build a design (the scenario's ``sweep:`` block and/or options), run it into a
 folder that survives any interruption, then summarise: a per-point table for a
@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.cli import add_overrides
+from sim.analysis.sensitivity import DEFAULT_OUTCOMES
+from sim.cli.main import add_overrides
 from sim.errors import Problem, ScenarioError
-from sim.runner import TABLES
-from sim.sensitivity import DEFAULT_OUTCOMES
+from sim.experiments.runner import TABLES
 
 EXIT_INTERRUPTED = 130
 SENSITIVITY_DEFAULTS = {"sobol": 64, "morris": 16}
@@ -113,7 +113,7 @@ def _tables(text: str) -> tuple[str, ...]:
 
 
 def _plan(args: argparse.Namespace, sample: str | None, n: int | None):
-    from sim.sweep import DesignOptions, build_plan, load_sweep
+    from sim.experiments.sweep import DesignOptions, build_plan, load_sweep
 
     for name, least in (("runs", 1), ("years", 1), ("n", 1), ("levels", 1), ("seed", 0)):
         value = getattr(args, name, None)
@@ -136,7 +136,7 @@ def _plan(args: argparse.Namespace, sample: str | None, n: int | None):
 
 
 def _out(args: argparse.Namespace, name: str, kind: str) -> Path:
-    from sim.output import check_out
+    from sim.experiments.folders import check_out
 
     if args.out:
         if not args.resume:  # before the first line is printed, as every other mistake
@@ -145,13 +145,13 @@ def _out(args: argparse.Namespace, name: str, kind: str) -> Path:
         return args.out
     if args.resume:
         raise _problem("--resume", "needs --out DIR, the folder of the sweep to finish")
-    from sim.output import RESULTS_ROOT
+    from sim.experiments.folders import RESULTS_ROOT
 
     return RESULTS_ROOT / name / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
 def _execute(args: argparse.Namespace, argv: list[str], plan, out: Path, command: str) -> int:
-    from sim import sweep
+    from sim.experiments import sweep
 
     quiet = args.quiet
     if not quiet:
@@ -197,7 +197,7 @@ def _execute(args: argparse.Namespace, argv: list[str], plan, out: Path, command
 
 
 def _kept(out: Path) -> int:
-    from sim.sweep import SweepFolder
+    from sim.experiments.sweep import SweepFolder
 
     folder = SweepFolder(out)
     try:
@@ -209,7 +209,7 @@ def _kept(out: Path) -> int:
 
 
 def _finish(out: Path, plan, manifest: dict[str, Any], plots: bool) -> None:
-    from sim.sweep import point_summary, read_outcomes
+    from sim.experiments.sweep import point_summary, read_outcomes
 
     outcomes = read_outcomes(out)
     summary = point_summary(plan.design, outcomes)
@@ -223,13 +223,13 @@ def _finish(out: Path, plan, manifest: dict[str, Any], plots: bool) -> None:
     }
     (out / "summary.json").write_text(json.dumps(data, indent=1) + "\n")
     if plots:
-        from sim.sweep_plots import plot_sweep
+        from sim.plots.sweep import plot_sweep
 
         plot_sweep(out)
 
 
 def _report(out: Path, plan, manifest: dict[str, Any]) -> str:
-    from sim.sweep import point_summary, read_outcomes
+    from sim.experiments.sweep import point_summary, read_outcomes
 
     summary = point_summary(plan.design, read_outcomes(out))
     shown = summary.head(20)
@@ -252,8 +252,8 @@ def _report(out: Path, plan, manifest: dict[str, Any]) -> str:
 def _check_outcomes(columns: list[str], states: list[str]) -> None:
     import difflib
 
+    from sim.analysis.outcomes import outcome_names
     from sim.metrics import POLARITIES
-    from sim.outcomes import outcome_names
 
     known = [*outcome_names(states), *(f"p_{kind}" for kind in POLARITIES), "power_transition"]
     for column in columns:
@@ -277,7 +277,7 @@ def sweep_main(args: argparse.Namespace, argv: list[str]) -> int:
 
 def sensitivity_main(args: argparse.Namespace, argv: list[str]) -> int:
     """``sim sensitivity``: a Sobol or Morris sweep, then its indices per outcome."""
-    from sim import sensitivity
+    from sim.analysis import sensitivity
 
     n = args.n or SENSITIVITY_DEFAULTS[args.method]
     if args.runs is None:
@@ -291,7 +291,7 @@ def sensitivity_main(args: argparse.Namespace, argv: list[str]) -> int:
     status = _execute(args, argv, plan, out, "sensitivity")
     if status:
         return status
-    from sim.sweep import read_outcomes
+    from sim.experiments.sweep import read_outcomes
 
     result = sensitivity.analyse(
         plan.meta(), plan.design, read_outcomes(out), columns, seed=plan.seed, folder=str(out)

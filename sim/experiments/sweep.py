@@ -4,7 +4,7 @@ A sweep folder looks like a run folder (``states.parquet``, ``dyads.parquet``,
 ``system.parquet``, ``events.parquet``) with a ``point`` column beside ``run``;
 each table is a folder of Parquet parts, which ``pandas.read_parquet`` reads as
 one table. Beside them: ``design.parquet`` (one row per point), ``outcomes.parquet``
-(one row per run, ``sim.outcomes``, then the value of each uncertain field the run
+(one row per run, ``sim.analysis.outcomes``, then the value of each uncertain field the run
 drew, named by its dotted path), ``scenario.yaml`` and ``manifest.json``.
 
 Runs are numbered in (point, run) order and grouped into fixed chunks. How a
@@ -49,9 +49,9 @@ from tqdm import tqdm
 
 from sim.design import design_meta, design_table, point_config
 from sim.errors import Problem, ScenarioError
-from sim.executors import open_executor, process_pool, resolve_jobs
+from sim.experiments.executors import open_executor, process_pool, resolve_jobs
+from sim.experiments.runner import TABLES
 from sim.model import WorldModel
-from sim.runner import TABLES
 from sim.scenario.loader import Located
 from sim.scenario.schema import Scenario, Sweep
 from sim.uncertainty import METHOD, draw, drawn_values, fix_swept
@@ -184,7 +184,7 @@ def _sha(text: str) -> str:
 
 def scenario_yaml(config: Scenario) -> str:
     """The resolved scenario as YAML."""
-    from sim.output import resolved_yaml
+    from sim.experiments.folders import resolved_yaml
 
     return resolved_yaml(config)
 
@@ -523,7 +523,7 @@ def execute(
 
 
 def _open(folder: SweepFolder, plan: Plan, resume: bool, argv: list[str] | None) -> dict:
-    from sim.output import run_provenance
+    from sim.experiments.folders import run_provenance
 
     identity = plan.identity()
     if resume:

@@ -1,6 +1,6 @@
 """``sim discover``: the report of a scenario discovery (Markdown, JSON, terminal) and its command.
 
-``sim.discovery`` does the analysis; this module turns a ``Discovery`` into
+``sim.analysis.discovery`` does the analysis; this module turns a ``Discovery`` into
 ``report.md``, ``report.json`` and the plots, written into a folder that appears
 only when complete (``FOLDER/discover/<outcome>/`` by default; a rerun replaces it).
 """
@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sim.discovery import DEFAULT_SIGNIFICANCE, DEFAULT_THRESHOLD, Box, Discovery, Limit
+from sim.analysis.discovery import DEFAULT_SIGNIFICANCE, DEFAULT_THRESHOLD, Box, Discovery, Limit
 from sim.errors import Problem, ScenarioError
 
 REPORT = "report.json"
@@ -81,7 +81,7 @@ def _box_json(box: Box) -> dict[str, Any]:
 
 def to_json(result: Discovery, argv: list[str] | None = None) -> dict[str, Any]:
     """Everything in report.md, as data."""
-    from sim.output import run_provenance
+    from sim.experiments.folders import run_provenance
 
     provenance = run_provenance(argv)
     for name in ("ema_workbench", "scikit-learn"):
@@ -245,7 +245,7 @@ def default_out(result: Discovery) -> Path:
 
 def check_target(out: Path) -> bool:
     """Refuse a folder that holds something other than an earlier report; True to replace it."""
-    from sim.output import check_out
+    from sim.experiments.folders import check_out
 
     if out.is_dir() and (out / REPORT).is_file():
         return True
@@ -255,7 +255,7 @@ def check_target(out: Path) -> bool:
 
 def write(result: Discovery, out: str | Path | None = None, plots: bool = True, argv=None) -> Path:
     """Write report.md, report.json and the plots into ``out`` atomically; return ``out``."""
-    from sim.output import atomic_folder
+    from sim.experiments.folders import atomic_folder
 
     out = Path(out) if out is not None else default_out(result)
     replace = check_target(out)
@@ -264,7 +264,7 @@ def write(result: Discovery, out: str | Path | None = None, plots: bool = True, 
         (partial / REPORT).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         (partial / "report.md").write_text(markdown(result, plots), encoding="utf-8")
         if plots:
-            from sim.discovery_plots import plot_box, plot_trajectory
+            from sim.plots.discovery import plot_box, plot_trajectory
 
             plot_trajectory(result, partial / "peeling_trajectory.png")
             plot_box(result, partial / "box.png")
@@ -317,7 +317,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, argv: list[str]) -> int:
     """``sim discover``: analyse, write the report, print the sentence and a short table."""
-    from sim.discovery import discover
+    from sim.analysis.discovery import discover
 
     if args.out is not None:
         check_target(args.out)  # a bad --out costs nothing

@@ -1,7 +1,7 @@
 """Comparing scenarios: ``sim compare REFERENCE OTHER…`` and the statistics behind it.
 
 The first source is the reference and every other source is compared with it, on
-where each run ended (``sim.outcomes.final_outcomes``). Scenario files are run with
+where each run ended (``sim.analysis.outcomes.final_outcomes``). Scenario files are run with
 the same runs and master seed, so run r of every scenario draws the same random
 numbers (common random numbers) and the runs are compared in pairs; run folders
 written earlier are paired only when they share their seed and run count.
@@ -31,14 +31,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import statistics
-from sim.cli import add_overrides
+from sim.analysis import statistics
+from sim.analysis.outcomes import PER_STATE, SYSTEM, final_outcomes, outcome_columns
+from sim.analysis.summary import major_states, quantiles
+from sim.cli.main import add_overrides
 from sim.errors import Problem, ScenarioError
+from sim.experiments.runner import TABLES, Results, load_folder, run
+from sim.experiments.runner import load as load_config
 from sim.metrics import POLARITIES
-from sim.outcomes import PER_STATE, SYSTEM, final_outcomes, outcome_columns
-from sim.report import major_states, quantiles
-from sim.runner import TABLES, Results, load_folder, run
-from sim.runner import load as load_config
 from sim.scenario.schema import Scenario
 
 COMPARE_ROOT = Path("results") / "compare"
@@ -923,7 +923,7 @@ def _collect(
     sources: list[Source], names: list[str], args: argparse.Namespace, partial: Path, argv: list
 ) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
     """Run or read every source; write each run's folder; keep only what is compared."""
-    from sim.output import write_results
+    from sim.experiments.folders import write_results
 
     outcomes, shares = {}, []
     for source, name in zip(sources, names, strict=True):
@@ -948,7 +948,7 @@ def _stack(outcomes: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _manifest(
     sources: list[Source], names: list[str], result: dict[str, Any], argv: list[str]
 ) -> dict[str, Any]:
-    from sim.output import run_provenance
+    from sim.experiments.folders import run_provenance
 
     seeds = {s.seed for s in sources}
     runs = {s.runs for s in sources}
@@ -991,7 +991,7 @@ def compare(
     """Run or read the sources and write the comparison folder; return the comparison."""
     names = unique_names([source.config.name for source in sources])
     paired = len({(source.seed, source.runs) for source in sources}) == 1
-    from sim.output import atomic_folder
+    from sim.experiments.folders import atomic_folder
 
     with atomic_folder(out) as partial:
         outcomes, shares = _collect(sources, names, args, partial, argv)
@@ -1006,7 +1006,7 @@ def compare(
             json.dumps(_manifest(sources, names, result, argv), indent=2) + "\n"
         )
         if not args.no_plots:
-            from sim.compare_plots import plot_comparison
+            from sim.plots.comparison import plot_comparison
 
             plot_comparison(partial)
     return result
@@ -1025,7 +1025,7 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
     Raises:
         ScenarioError: For any mistake in the sources or options, before anything runs.
     """
-    from sim.output import check_out
+    from sim.experiments.folders import check_out
 
     _check_arguments(args)
     sources = plan_sources(args)

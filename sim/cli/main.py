@@ -89,8 +89,8 @@ def _landscape(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import PARAMETERS
-    from sim.calibration_report import write
+    from sim.experiments.calibration import PARAMETERS
+    from sim.experiments.calibration_report import write
 
     fit = write(args.scenario, args.baseline, args.out, args.runs, args.seed)
     for path, key in zip(
@@ -122,7 +122,8 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     _run_parser(sub)
     _validate_parser(sub)
-    from sim import comparison, sweep_command
+    from sim.analysis import comparison
+    from sim.cli import sweep as sweep_command
 
     sweep_command.add_sweep_arguments(
         sub.add_parser(
@@ -136,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
     comparison.add_arguments(
         sub.add_parser("compare", help="compare scenarios on common seeds, with statistics")
     )
-    from sim import discovery_report
+    from sim.analysis import discovery_report
 
     discovery_report.add_arguments(
         sub.add_parser("discover", help="which inputs of a sweep lead to an outcome (PRIM, CART)")
@@ -163,9 +164,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
-    from sim.output import check_out, default_out, write_results
-    from sim.report import format_table, major_states
-    from sim.runner import load, run
+    from sim.analysis.summary import format_table, major_states
+    from sim.experiments.folders import check_out, default_out, write_results
+    from sim.experiments.runner import load, run
 
     for name, least in (("runs", 1), ("years", 1), ("seed", 0)):
         value = getattr(args, name)
@@ -186,7 +187,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.quiet:
         print(format_table(results.summary, major_states(config)))
         if results.backtest is not None:
-            from sim.backtest import format_report
+            from sim.analysis.backtest import format_report
 
             print("\n" + format_report(results.backtest))
         seconds = results.timings.get("runs_seconds", 0.0)
@@ -214,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calibrate":
             return _calibrate(args)
         if args.command in ("sweep", "sensitivity"):
-            from sim import sweep_command
+            from sim.cli import sweep as sweep_command
 
             main = (
                 sweep_command.sweep_main
@@ -223,15 +224,15 @@ def main(argv: list[str] | None = None) -> int:
             )
             return main(args, argv)
         if args.command == "compare":
-            from sim import comparison
+            from sim.analysis import comparison
 
             return comparison.execute(args, argv)
         if args.command == "discover":
-            from sim import discovery_report
+            from sim.analysis import discovery_report
 
             return discovery_report.main(args, argv)
         if args.command == "plot":
-            from sim.plots import plot_folder
+            from sim.plots.runs import plot_folder
 
             for path in plot_folder(args.folder):
                 print(path)
