@@ -8,21 +8,66 @@ The Python API mirrors the command line::
     res.summary       # the dict written to summary.json
     sim.run_sweep("scenarios/sanctions.yaml", "out", grid=["parameters.arms.offer_rate=0,0.1"])
     sim.discover("out", "polarity=multipolar").sentence   # which inputs lead there
+
+Names are imported when first used (PEP 562), so ``import sim`` is instant.
 """
 
-from sim.analysis.discovery import Discovery, discover
-from sim.errors import ScenarioError
-from sim.experiments.runner import Results, load, run
-from sim.experiments.sweep import run_sweep
-from sim.scenario.loader import load_scenario
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_HOMES = {
+    "run": "sim.api",
+    "run_sweep": "sim.api",
+    "compare": "sim.api",
+    "sensitivity": "sim.api",
+    "discover": "sim.api",
+    "load": "sim.api",
+    "load_folder": "sim.experiments.runner",
+    "Results": "sim.experiments.runner",
+    "Discovery": "sim.analysis.discovery",
+    "ScenarioError": "sim.errors",
+    "Problem": "sim.errors",
+    "load_scenario": "sim.scenario.loader",
+    "OUTCOMES": "sim.outcomes",
+}
 
 __all__ = [
+    "OUTCOMES",
     "Discovery",
+    "Problem",
     "Results",
     "ScenarioError",
+    "compare",
     "discover",
     "load",
+    "load_folder",
     "load_scenario",
     "run",
     "run_sweep",
+    "sensitivity",
 ]
+
+if TYPE_CHECKING:  # for editors and type checkers; at run time names load on first use
+    from sim.analysis.discovery import Discovery
+    from sim.api import compare, discover, load, run, run_sweep, sensitivity
+    from sim.errors import Problem, ScenarioError
+    from sim.experiments.runner import Results, load_folder
+    from sim.outcomes import OUTCOMES
+    from sim.scenario.loader import load_scenario
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        if name in {"api", "cli", "plots", "experiments", "analysis"}:
+            return importlib.import_module(f"sim.{name}")
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

@@ -186,7 +186,7 @@ def test_a_run_folder_records_parameters_and_outcomes(tmp_path, write, capsys):
 
 def test_a_run_folder_without_uncertainties_has_outcomes_but_no_parameters(tmp_path):
     plain = {**SCENARIO, "uncertainties": {}, "runs": 2}
-    out = sim.experiments.folders.write_results(sim.run(plain), tmp_path / "plain", plots=False)
+    out = sim.run(plain, out=tmp_path / "plain", plots=False).folder
     assert (out / "outcomes.parquet").is_file() and not (out / "parameters.parquet").exists()
     assert load_folder(out).parameters is None
     assert "uncertainties" not in (out / "scenario.yaml").read_text()

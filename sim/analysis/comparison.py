@@ -34,7 +34,7 @@ import pandas as pd
 from sim.analysis import statistics
 from sim.analysis.outcomes import PER_STATE, SYSTEM, final_outcomes, outcome_columns
 from sim.analysis.summary import major_states, quantiles
-from sim.cli.main import add_overrides
+from sim.cli.options import add_overrides
 from sim.errors import Problem, ScenarioError
 from sim.experiments.runner import TABLES, Results, load_folder, run
 from sim.experiments.runner import load as load_config
@@ -933,7 +933,7 @@ def _collect(
         )
         if not source.run_folder:
             folder = partial / "scenarios" / name
-            write_results(results, folder, plots=False, argv=["sim", *argv])
+            write_results(results, folder, argv=["sim", *argv])
         outcomes[name] = final_outcomes(results.states, results.system)
         shares.append(power_shares(results.states).assign(scenario=name))
     return outcomes, shares

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.sensitivity import DEFAULT_OUTCOMES
-from sim.cli.main import add_overrides
+from sim.cli.options import add_overrides
 from sim.errors import Problem, ScenarioError
 from sim.experiments.runner import TABLES
 
@@ -300,3 +300,18 @@ def sensitivity_main(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.quiet:
         print("\n" + sensitivity.format_table(result, args.method))
     return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Declare ``sim sweep``."""
+    add_sweep_arguments(
+        sub.add_parser(
+            "sweep",
+            help="run a design (grid, lhs, sobol, morris) x replicates into a resumable folder",
+        )
+    )
+
+
+def execute(args: argparse.Namespace, argv: list[str]) -> int:
+    """Run ``sim sweep``."""
+    return sweep_main(args, argv)

@@ -13,7 +13,7 @@ import platform
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import metadata
@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from sim.analysis.backtest import format_report
 from sim.analysis.outcomes import final_outcomes
 from sim.errors import Problem, ScenarioError
 from sim.experiments.runner import Results
@@ -164,9 +165,17 @@ def manifest(results: Results, scenario_text: str, argv: list[str] | None) -> di
 
 
 def write_results(
-    results: Results, out: Path, plots: bool = True, argv: list[str] | None = None
+    results: Results,
+    out: Path,
+    draw: Callable[[Results, Path], object] | None = None,
+    argv: list[str] | None = None,
 ) -> Path:
-    """Write every output of ``results`` into ``out`` atomically and return ``out``."""
+    """Write every output of ``results`` into ``out`` atomically and return ``out``.
+
+    ``draw(results, folder)``, if given, adds figures to the folder before it is
+    renamed into place (``sim.plots.runs.plot_results``): a folder has its plots or
+    does not exist.
+    """
     check_out(out)
     with atomic_folder(out) as partial:
         started = time.perf_counter()
@@ -181,16 +190,12 @@ def write_results(
         (partial / "scenario.yaml").write_text(text, encoding="utf-8")
         (partial / "summary.json").write_text(json.dumps(results.summary, indent=2) + "\n")
         if results.backtest is not None:
-            from sim.analysis.backtest import format_report
-
             (partial / "backtest.json").write_text(json.dumps(results.backtest, indent=2) + "\n")
             (partial / "backtest.md").write_text(
                 "```\n" + format_report(results.backtest) + "\n```\n", encoding="utf-8"
             )
-        if plots:
-            from sim.plots.runs import plot_run
-
-            plot_run(results.tables(), results.summary, results.scenario, partial / "plots")
+        if draw is not None:
+            draw(results, partial)
         results.timings["write_seconds"] = time.perf_counter() - started
         (partial / "manifest.json").write_text(
             json.dumps(manifest(results, text, argv), indent=2) + "\n"

@@ -58,6 +58,7 @@ class Results:
     timings: dict[str, float] = field(default_factory=dict)
     backtest: dict[str, Any] | None = None
     parameters: pd.DataFrame | None = None  # run + each uncertain path's value (sim.uncertainty)
+    folder: Path | None = None  # where the results were written or read, if anywhere
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The four tables by name."""
@@ -205,4 +206,5 @@ def load_folder(folder: str | Path) -> Results:
         timings=manifest.get("timings", {}),
         backtest=json.loads(checked.read_text()) if checked.is_file() else None,
         parameters=pd.read_parquet(drawn) if drawn.is_file() else None,
+        folder=folder,
     )

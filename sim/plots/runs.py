@@ -5,25 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only: no display is needed or wanted
-
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.analysis.summary import major_states  # noqa: E402
-from sim.metrics import POLARITIES  # noqa: E402
-from sim.scenario.schema import Scenario  # noqa: E402
-
-POLARITY_COLORS = {"unipolar": "#b2182b", "bipolar": "#ef8a62", "multipolar": "#2166ac"}
+from sim.analysis.summary import major_states
+from sim.metrics import POLARITIES
+from sim.plots.style import POLARITY_COLORS
+from sim.scenario.schema import Scenario
 
 
 def fan_chart(states: pd.DataFrame, shown: list[str], path: Path) -> None:
     """Median and 5-95% band of each shown state's power share over time."""
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    colors = plt.get_cmap("tab20")
+    fig = Figure(figsize=(9, 5.5))
+    ax = fig.subplots()
+    colors = matplotlib.colormaps["tab20"]
     for k, state in enumerate(shown):
         by_year = states[states["state"] == state].groupby("year")["power_share"]
         q = by_year.quantile([0.05, 0.5, 0.95]).unstack()
@@ -46,7 +43,6 @@ def fan_chart(states: pd.DataFrame, shown: list[str], path: Path) -> None:
     ax.set_title("Power shares")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def polarity_bars(system: pd.DataFrame, path: Path) -> None:
@@ -54,7 +50,8 @@ def polarity_bars(system: pd.DataFrame, path: Path) -> None:
     last = system["year"].max()
     share = system[system["year"] == last]["polarity"].value_counts(normalize=True)
     values = [share.get(kind, 0.0) for kind in POLARITIES]
-    fig, ax = plt.subplots(figsize=(5.5, 4))
+    fig = Figure(figsize=(5.5, 4))
+    ax = fig.subplots()
     bars = ax.bar(POLARITIES, values, color=[POLARITY_COLORS[k] for k in POLARITIES])
     ax.bar_label(bars, labels=[f"{v:.0%}" for v in values])
     ax.set_ylim(0, 1.1)
@@ -62,14 +59,14 @@ def polarity_bars(system: pd.DataFrame, path: Path) -> None:
     ax.set_title(f"Polarity in {last}")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def leader_share_hist(system: pd.DataFrame, path: Path) -> None:
     """Distribution over runs of the leading state's final power share, by leader."""
     last = system["year"].max()
     final = system[system["year"] == last]
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig = Figure(figsize=(6.5, 4))
+    ax = fig.subplots()
     bins = np.linspace(final["leader_share"].min() * 0.95, final["leader_share"].max() * 1.05, 25)
     for leader, group in final.groupby("leader"):
         ax.hist(group["leader_share"], bins=bins, alpha=0.6, label=f"leader {leader}")
@@ -79,7 +76,6 @@ def leader_share_hist(system: pd.DataFrame, path: Path) -> None:
     ax.legend(frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def alignment_network(
@@ -108,9 +104,10 @@ def alignment_network(
     # every pair pulls by its alignment, so that blocs sit apart but on one page
     layout = nx.spring_layout(everyone, seed=0, weight="weight")
     blocs = sorted(set(bloc))
-    palette = plt.get_cmap("tab10")
+    palette = matplotlib.colormaps["tab10"]
     colors = [palette(blocs.index(bloc[s]) % 10) for s in graph.nodes]
-    fig, ax = plt.subplots(figsize=(8, 6.5))
+    fig = Figure(figsize=(8, 6.5))
+    ax = fig.subplots()
     allied = [e for e in graph.edges if graph.edges[e]["allied"]]
     aligned = [e for e in graph.edges if not graph.edges[e]["allied"]]
     nx.draw_networkx_edges(graph, layout, edgelist=aligned, style="dotted", alpha=0.4, ax=ax)
@@ -131,7 +128,6 @@ def alignment_network(
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def plot_run(
@@ -152,41 +148,6 @@ def plot_run(
     return [folder / name for name in paths]
 
 
-def plot_folder(folder: Path) -> list[Path]:
-    """(Re)draw every plot of a run, sweep or comparison folder; return the files drawn."""
-    import json
-
-    from sim.errors import Problem, ScenarioError
-
-    folder = Path(folder)
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text())
-    except (OSError, ValueError):
-        raise ScenarioError(
-            Problem(str(folder), 0, 0, "", "not a results folder (no readable manifest.json)")
-        ) from None
-    kind = manifest.get("kind", "run")
-    if manifest.get("status", "complete") != "complete":
-        raise ScenarioError(
-            Problem(
-                str(folder),
-                0,
-                0,
-                "",
-                f"this {kind} is incomplete ({manifest.get('runs_done', 0)} of "
-                f"{manifest.get('tasks', '?')} runs); finish it with "
-                f"`sim sweep --resume --out {folder}` first",
-            )
-        )
-    if kind == "sweep":
-        from sim.plots.sweep import plot_sweep
-
-        return plot_sweep(folder)
-    if kind == "comparison":
-        from sim.plots.comparison import plot_comparison
-
-        return plot_comparison(folder)
-    from sim.experiments.runner import load_folder
-
-    results = load_folder(folder)
-    return plot_run(results.tables(), results.summary, results.scenario, folder / "plots")
+def plot_results(results, folder: Path) -> list[Path]:
+    """Draw a run's plots into ``folder/plots`` (the ``draw`` step of writing a run folder)."""
+    return plot_run(results.tables(), results.summary, results.scenario, Path(folder) / "plots")

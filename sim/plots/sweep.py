@@ -34,7 +34,7 @@ from sim.analysis.sensitivity import (  # noqa: E402
 )
 from sim.errors import Problem, ScenarioError  # noqa: E402
 from sim.metrics import POLARITIES  # noqa: E402
-from sim.plots.runs import POLARITY_COLORS  # noqa: E402
+from sim.plots.style import POLARITY_COLORS  # noqa: E402
 
 BINS = 10
 BAND = (0.05, 0.5, 0.95)

@@ -1,0 +1,35 @@
+"""What every command shares: exit statuses, the ``--set`` option, located option errors.
+
+Imported by ``sim --help``, so it imports nothing heavier than argparse.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.errors import Problem
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+COMMAND_LINE = "command line"
+
+
+def add_overrides(p: argparse.ArgumentParser, help: str = "override a scenario field") -> None:
+    """The ``--set PATH=VALUE`` option every command that reads scenarios takes."""
+    p.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE", help=help
+    )
+
+
+def option_problem(option: str, message: str) -> Problem:
+    """A mistake in a command-line option, located at the option."""
+    return Problem(COMMAND_LINE, 0, 0, option, message)
+
+
+def at_least(args: argparse.Namespace, limits: dict[str, int]) -> list[Problem]:
+    """Problems with integer options below their least value (``{"runs": 1}``)."""
+    return [
+        option_problem(f"--{name}", f"must be at least {least}, got {value}")
+        for name, least in limits.items()
+        if (value := getattr(args, name, None)) is not None and value < least
+    ]

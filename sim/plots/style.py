@@ -1,0 +1,3 @@
+"""Colours shared by every figure."""
+
+POLARITY_COLORS = {"unipolar": "#b2182b", "bipolar": "#ef8a62", "multipolar": "#2166ac"}
