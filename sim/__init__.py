@@ -27,6 +27,9 @@ _HOMES = {
     "load_folder": "sim.experiments.runner",
     "Results": "sim.experiments.runner",
     "Discovery": "sim.analysis.discovery",
+    "Comparison": "sim.experiments.comparison",
+    "SweepResult": "sim.experiments.sweep",
+    "SensitivityResult": "sim.experiments.sweep_sensitivity",
     "ScenarioError": "sim.errors",
     "Problem": "sim.errors",
     "load_scenario": "sim.scenario.loader",
@@ -35,10 +38,13 @@ _HOMES = {
 
 __all__ = [
     "OUTCOMES",
+    "Comparison",
     "Discovery",
     "Problem",
     "Results",
     "ScenarioError",
+    "SensitivityResult",
+    "SweepResult",
     "compare",
     "discover",
     "load",
@@ -53,7 +59,10 @@ if TYPE_CHECKING:  # for editors and type checkers; at run time names load on fi
     from sim.analysis.discovery import Discovery
     from sim.api import compare, discover, load, run, run_sweep, sensitivity
     from sim.errors import Problem, ScenarioError
+    from sim.experiments.comparison import Comparison
     from sim.experiments.runner import Results, load_folder
+    from sim.experiments.sweep import SweepResult
+    from sim.experiments.sweep_sensitivity import SensitivityResult
     from sim.outcomes import OUTCOMES
     from sim.scenario.loader import load_scenario
 

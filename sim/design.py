@@ -14,6 +14,7 @@ outermost.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from typing import Any
 
@@ -21,11 +22,10 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import Problem, ScenarioError
-from sim.scenario.loader import parse_yaml
+from sim.scenario.located import COMMAND_LINE
+from sim.scenario.paths import set_path
 from sim.scenario.schema import Bounds, Sample, Scenario, Steps, Sweep
-
-COMMAND_LINE = "command line"
-
+from sim.scenario.yaml_reader import parse_yaml
 
 # ------------------------------------------------------------- command line specs
 
@@ -196,24 +196,14 @@ def design_meta(sweep: Sweep, seed: int, points: int) -> dict[str, Any]:
     return meta
 
 
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set a dotted path in nested dicts, creating mappings on the way."""
-    *parents, leaf = path.split(".")
-    node = data
-    for part in parents:
-        child = node.get(part)
-        if child is None:
-            child = node[part] = {}
-        if not isinstance(child, dict):
-            raise KeyError(part)
-        node = child
-    node[leaf] = value
-
-
 def point_config(base: dict[str, Any], values: dict[str, Any]) -> Scenario:
-    """The scenario ``base`` (a JSON dump) with ``values`` set by dotted path, validated."""
-    import copy
+    """The scenario ``base`` (a JSON dump) with ``values`` set by dotted path, validated.
 
+    Raises:
+        KeyError: Of the part of a path that goes inside a value that is not a
+            mapping (``sim.scenario.paths.NotAMapping``).
+        pydantic.ValidationError: When the scenario cannot take the values.
+    """
     data = copy.deepcopy(base)
     for path, value in values.items():
         set_path(data, path, value.item() if isinstance(value, np.generic) else value)

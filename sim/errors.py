@@ -41,3 +41,11 @@ class ScenarioError(Exception):
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+COMMAND_LINE = "command line"
+
+
+def option_problem(option: str, message: str) -> Problem:
+    """A mistake in an option (of the command line, or the same argument in Python)."""
+    return Problem(COMMAND_LINE, 0, 0, option, message)

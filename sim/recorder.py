@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim import metrics
+from sim import metrics, outcomes
+from sim.outcomes import STATE_ORDER, YearView
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -33,21 +34,6 @@ DYAD_COLUMNS = (
     "sanction_intensity",
     "arms_transfer_usd_bn",
     "gas_flow_bcm",
-)
-SYSTEM_COLUMNS = (
-    "year",
-    "leader",
-    "leader_share",
-    "con",
-    "effective_poles",
-    "polarity",
-    "poles",
-    "power_transition",
-    "blocs",
-    "bloc_leader",
-    "bloc_leader_share",
-    "bloc_effective_poles",
-    "bloc_polarity",
 )
 EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
 # fixed so that a run without events has the same table schema as one with them
@@ -85,6 +71,8 @@ class Recorder:
         self.bloc: list[list[str]] = []
         self.dyads = {col: np.zeros((years, n, n)) for col in DYAD_COLUMNS}
         self.system: list[tuple] = []
+        self.measures = outcomes.SYSTEM_OUTCOMES  # the system table's columns after year
+        self.system_columns = ("year", *(o.name for o in self.measures))
         self.row = 0
 
     def record(self) -> None:
@@ -121,27 +109,20 @@ class Recorder:
         names = metrics.bloc_names(labels, ids, shares)
         self.bloc.append([*names, ""])
         totals, found = metrics.bloc_shares(labels, shares)
-        top = int(np.argmax(totals))
-        leader = int(np.argmax(shares))
-        self.system.append(
-            (
-                m.year,
-                ids[leader],
-                float(shares[leader]),
-                metrics.concentration(shares),
-                metrics.effective_poles(shares),
-                metrics.polarity(shares, p.pole_share, p.unipolar_ratio),
-                int((shares >= p.pole_share).sum()),
-                metrics.power_transition(
-                    shares, affinity, p.transition_parity, p.dissatisfied_affinity
-                ),
-                int(len(found)),
-                names[int(np.nonzero(labels == found[top])[0][0])],
-                float(totals[top]),
-                metrics.effective_poles(totals),
-                metrics.polarity(totals, p.pole_share, p.unipolar_ratio),
-            )
+        view = YearView(
+            ids=ids,
+            shares=shares,
+            affinity=affinity,
+            bloc_labels=labels,
+            bloc_names=names,
+            bloc_totals=totals,
+            blocs_found=found,
+            pole_share=p.pole_share,
+            unipolar_ratio=p.unipolar_ratio,
+            transition_parity=p.transition_parity,
+            dissatisfied_affinity=p.dissatisfied_affinity,
         )
+        self.system.append((m.year, *(o.compute(view) for o in self.measures)))
 
     # ------------------------------------------------------------------ tables
 
@@ -179,7 +160,7 @@ class Recorder:
         }
         dyads["allied"] = dyads["allied"].astype(bool)
         system = {"run": np.full(len(self.system), run, np.int32)}
-        for k, col in enumerate(SYSTEM_COLUMNS):
+        for k, col in enumerate(self.system_columns):
             system[col] = np.array([row[k] for row in self.system])
         system["year"] = system["year"].astype(np.int32)
         log = m.events_log
@@ -194,14 +175,12 @@ class Recorder:
 
     def outcomes(self) -> dict[str, object]:
         """Where the run ended: one row of ``sim.analysis.outcomes.final_outcomes``."""
-        from sim.analysis.outcomes import PER_STATE, SYSTEM
-
         m = self.model
-        last = self.system[-1]
-        row: dict[str, object] = {col: last[SYSTEM_COLUMNS.index(col)] for col in SYSTEM}
-        row["power_transition"] = any(
-            r[SYSTEM_COLUMNS.index("power_transition")] for r in self.system
-        )
+        row: dict[str, object] = {}
+        for outcome in outcomes.run_outcomes():
+            k = self.system_columns.index(outcome.name)
+            years = [r[k] for r in self.system]
+            row[outcome.name] = any(years) if outcome.over_run == "any" else years[-1]
         power = self.states["power_index"][self.row - 1]
         share = power / power.sum()
         blocs = np.array(self.bloc[-1], dtype=object)
@@ -214,7 +193,7 @@ class Recorder:
             "bloc_power_share": bloc_share,
             "gdp_usd_bn": self.states["gdp_usd_bn"][self.row - 1],
         }
-        for prefix, source in PER_STATE.items():
+        for outcome in STATE_ORDER:
             for k, state in enumerate(m.ids):
-                row[f"{prefix}_{state}"] = float(values[source][k])
+                row[f"{outcome.name}_{state}"] = float(values[outcome.column][k])
         return row

@@ -3,7 +3,7 @@
 A scenario's ``uncertainties:`` block maps dotted field paths to distributions
 (uniform, triangular, truncated normal, discrete), the way EMA Workbench declares
 uncertainties (Kwakkel 2017). Run ``r`` of a scenario is the scenario with the
-``r``-th draw of each set (``sim.design.set_path``), validated like any scenario.
+``r``-th draw of each set (``sim.scenario.paths.set_path``), validated like any scenario.
 
 Draws are a Latin hypercube over the runs (McKay, Beckman & Conover 1979): each
 path's unit interval is cut into ``runs`` equal-probability bins and each bin
@@ -40,6 +40,7 @@ from pydantic import BaseModel
 from scipy import stats
 from scipy.stats import qmc
 
+from sim.design import point_config
 from sim.scenario.schema import Scenario, Uncertainty
 
 STREAM = 0x554E43  # "UNC": keeps these seeds apart from the replicate seeds' spawn keys
@@ -89,8 +90,6 @@ def draw(uncertainties: dict[str, Uncertainty], runs: int, seed: int) -> pd.Data
 
 def run_configs(config: Scenario, runs: int, seed: int) -> list[Scenario]:
     """The scenario of each run: ``config`` with that run's draws set (itself if none)."""
-    from sim.design import point_config
-
     uncertain = config.active_uncertainties()
     if not uncertain:
         return [config] * runs

@@ -245,7 +245,7 @@ def build_world(
     capability stock depends on the depreciation rate (which runs may draw), and it
     is recomputed from a cached table of spending by age.
     """
-    world = _build_world(tuple(states), history_start, start_year)
+    world = _build_world(tuple(states))
     stock = _capability(tuple(states), depreciation, history_start, start_year)
     return dataclasses.replace(world, capability=stock)
 
@@ -267,13 +267,11 @@ def _spending_by_age(history_start: int, start_year: int) -> tuple[np.ndarray, n
 
 
 @functools.lru_cache(maxsize=8)
-def _build_world(states: tuple[str, ...], history_start: int, start_year: int) -> StartingWorld:
-    """Aggregate the packaged countries into the scenario's rows.
+def _build_world(states: tuple[str, ...]) -> StartingWorld:
+    """Aggregate the packaged countries into the scenario's rows (capability left at 0).
 
     Args:
         states: Acting state ids (countries or groups such as ``EUU``).
-        history_start: First year of spending counted in the initial stock.
-        start_year: The data year (the packaged world is 2014).
 
     Returns:
         The starting world, acting states first and ``ROW`` last.

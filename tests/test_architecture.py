@@ -167,3 +167,48 @@ def test_every_module_is_small():
 
 def test_data_building_scripts_are_not_shipped():
     assert not list((PACKAGE / "data").glob("build*.py"))
+
+
+HEAVY = ("numpy", "pandas", "scipy", "mesa", "matplotlib", "SALib", "ema_workbench", "pyarrow")
+
+
+def _loaded_after(code: str) -> set[str]:
+    import subprocess
+    import sys
+
+    out = (
+        subprocess.run(
+            [sys.executable, "-c", f"{code}\nimport sys; print('@', *sys.modules)"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        .stdout.rpartition("@")[2]
+        .split()
+    )
+    return {name.split(".")[0] for name in out}
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import sim",
+        "from sim.cli.main import COMMANDS, main\n"
+        "for argv in (['--help'], *([name, '--help'] for name in COMMANDS)):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass",
+    ],
+    ids=["import sim", "sim --help"],
+)
+def test_starting_up_loads_no_scientific_library(code):
+    """``import sim`` and ``sim --help`` stay fast: numpy and friends load on first use."""
+    assert not _loaded_after(code) & set(HEAVY)
+
+
+def test_a_library_name_loads_on_first_use():
+    loaded = _loaded_after("import sim\nsim.run")
+    assert {"numpy", "mesa", "pandas"} <= loaded
+    assert "matplotlib" not in loaded  # figures wait until something is drawn

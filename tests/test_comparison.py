@@ -4,14 +4,19 @@ import argparse
 import json
 import re
 import shutil
+from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import comparison
+import sim
+from sim.analysis import comparison, comparison_text
 from sim.analysis.statistics import proportion_ci
+from sim.cli import compare as compare_command
 from sim.errors import ScenarioError
+from sim.experiments import comparison as comparing
 from sim.experiments.runner import load
 from tests.conftest import SCENARIOS
 
@@ -88,9 +93,9 @@ def test_polarity_shares_and_intervals(synthetic):
 def test_result_is_json_and_reads_in_plain_words(synthetic):
     _, result = synthetic
     assert json.loads(json.dumps(result, allow_nan=False)) == result
-    text = comparison.format_table(result)
+    text = comparison_text.format_table(result)
     assert "Power share of the leading state" in text and "Concentration of power" in text
-    headline = " ".join(comparison.headlines(result))
+    headline = " ".join(comparison_text.headlines(result))
     found = re.search(
         r"^multipolar vs unipolar: the power share of the leading state in 2040 is "
         r"(\d\.\d+) percentage points lower \(95% CI (\d\.\d+) to (\d\.\d+)\)",
@@ -102,7 +107,7 @@ def test_result_is_json_and_reads_in_plain_words(synthetic):
     assert "the world ends multipolar in 85% of runs vs 10%" in headline
     assert "1 of 2 outcomes differ significantly" in headline
     assert "minus median of unipolar" in text
-    markdown = comparison.to_markdown(result)
+    markdown = comparison_text.to_markdown(result)
     assert "| Outcome | unipolar | multipolar |" in markdown
     assert "## multipolar minus unipolar" in markdown
 
@@ -112,7 +117,7 @@ def test_unpaired_comparison_uses_mann_whitney(synthetic):
     result = comparison.compare_outcomes(outcomes, ["leader_share"], paired=False, seed=1)
     row = result["differences"][0]
     assert "p_signed_rank" not in row and row["significant"] and row["p_adjusted"] < 1e-6
-    assert "not paired" in comparison.format_table(result)
+    assert "not paired" in comparison_text.format_table(result)
 
 
 def test_paired_comparison_needs_the_same_runs(synthetic):
@@ -148,15 +153,16 @@ def test_default_outcomes_include_major_states_blocs_and_sanction_targets():
 def test_unknown_outcome_names_close_matches():
     configs = [load(COHESION), load(CONSOLIDATION)]
     with pytest.raises(ScenarioError, match=r"--outcomes: unknown outcome 'leader_shar'") as err:
-        comparison.choose_columns("leader_shar,share_CHN,gpd_RUS", configs)
+        comparison.choose_columns(["leader_shar", "share_CHN", "gpd_RUS"], configs)
     assert len(err.value.problems) == 2
     assert "did you mean leader_share" in str(err.value) and "gdp_RUS" in str(err.value)
-    assert comparison.choose_columns("share_CHN, gdp_RUS", configs) == ["share_CHN", "gdp_RUS"]
+    chosen = comparison.choose_columns("share_CHN, gdp_RUS".split(","), configs)
+    assert chosen == ["share_CHN", "gdp_RUS"]
 
 
 def test_unique_names():
-    assert comparison.unique_names(["a", "a", "b"]) == ["a", "a-2", "b"]
-    assert comparison.unique_names(["a", "a", "a-2"]) == ["a", "a-3", "a-2"]
+    assert comparing.unique_names(["a", "a", "b"]) == ["a", "a-2", "b"]
+    assert comparing.unique_names(["a", "a", "a-2"]) == ["a", "a-3", "a-2"]
 
 
 # ------------------------------------------------------------------ the command
@@ -164,9 +170,9 @@ def test_unique_names():
 
 def _execute(*argv):
     parser = argparse.ArgumentParser()
-    comparison.add_arguments(parser)
-    argv = [str(a) for a in argv]
-    return comparison.execute(parser.parse_args(argv), ["compare", *argv])
+    compare_command.add_parser(parser.add_subparsers())
+    argv = ["compare", *(str(a) for a in argv)]
+    return compare_command.execute(parser.parse_args(argv), argv)
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +306,7 @@ def test_interrupt_leaves_nothing_behind(compared, tmp_path, monkeypatch, capsys
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(comparison, "compare_outcomes", interrupted)
+    monkeypatch.setattr(comparing, "compare_outcomes", interrupted)
     folders = [
         compared / "scenarios" / name for name in ("western_cohesion", "sino_russian_consolidation")
     ]
@@ -318,6 +324,7 @@ def test_interrupt_leaves_nothing_behind(compared, tmp_path, monkeypatch, capsys
         ([COHESION, SCENARIOS / "missing.yaml"], "missing.yaml: no such file or folder"),
         ([COHESION, CONSOLIDATION, "--outcomes", "leader"], "did you mean leader_share"),
         ([COHESION, CONSOLIDATION, "--set", "years=5"], "western_exercise_2024.year"),
+        ([COHESION, CONSOLIDATION, "--outcomes", " , "], "--outcomes: expected comma-separated"),
     ],
 )
 def test_mistakes_are_reported_before_anything_runs(argv, message, tmp_path):
@@ -339,3 +346,93 @@ def test_sources_must_end_in_the_same_year(compared, tmp_path):
     folder = compared / "scenarios" / "western_cohesion"
     with pytest.raises(ScenarioError, match="end in the same year.*ends in 2026"):
         _execute(folder, CONSOLIDATION, "--years", 12, "--out", tmp_path / "x")
+
+
+# ------------------------------------------------------------------ the library
+
+
+def _files(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def _manifest_without_provenance(path, *skip):
+    manifest = json.loads(path.read_text())
+    return {k: v for k, v in manifest.items() if k not in {"command", "created", *skip}}
+
+
+def test_python_writes_the_folder_the_command_line_writes(compared, tmp_path):
+    out = tmp_path / "python"
+    found = sim.compare([COHESION, CONSOLIDATION], runs=6, seed=3, overrides=["years=10"], out=out)
+    assert found.folder == out
+    assert _files(out) == _files(compared)
+    for name in _files(out):
+        ours, theirs = out / name, compared / name
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(ours), pd.read_parquet(theirs))
+        elif name == "manifest.json":
+            assert _manifest_without_provenance(ours) == _manifest_without_provenance(theirs)
+        elif name.endswith("manifest.json"):  # a scenario's run: its timings differ too
+            skip = ("timings",)
+            assert _manifest_without_provenance(ours, *skip) == _manifest_without_provenance(
+                theirs, *skip
+            )
+        else:
+            assert ours.read_bytes() == theirs.read_bytes(), name
+    assert found.result == json.loads((out / "comparison.json").read_text())
+    pd.testing.assert_frame_equal(found.outcomes, pd.read_parquet(out / "outcomes.parquet"))
+    pd.testing.assert_frame_equal(found.power_shares, pd.read_parquet(out / "power_share.parquet"))
+
+
+def test_result_prints_what_the_command_line_prints(compared, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    folders = [
+        compared / "scenarios" / name for name in ("western_cohesion", "sino_russian_consolidation")
+    ]
+    found = sim.compare(folders, outcomes=["share_CHN", "gdp_RUS"])
+    assert found.folder is None and not list(tmp_path.iterdir())  # nothing written
+    out = tmp_path / "command"
+    assert _execute(*folders, "--outcomes", "share_CHN,gdp_RUS", "--out", out, "--no-plots") == 0
+    assert capsys.readouterr().out == found.table() + f"\n\nresults written to {out}\n"
+    assert found.markdown() == (out / "comparison.md").read_text()
+    assert found.result == json.loads((out / "comparison.json").read_text())
+    assert found.names == ["western_cohesion", "sino_russian_consolidation"]
+    assert found.headlines[0].startswith(
+        "sino_russian_consolidation vs western_cohesion: the power share of CHN in 2024"
+    )
+    assert list(found.differences["outcome"]) == ["share_CHN", "gdp_RUS"]
+    assert found.differences.loc[0, "ci_low"] > 0
+
+
+@pytest.mark.parametrize(
+    ("sources", "options", "argv"),
+    [
+        ([COHESION], {}, []),
+        (COHESION, {}, []),
+        ([COHESION, CONSOLIDATION], {"runs": 1}, ["--runs", 1]),
+        ([COHESION, CONSOLIDATION], {"seed": -1}, ["--seed", -1]),
+        ([COHESION, SCENARIOS / "missing.yaml"], {}, []),
+        (
+            [COHESION, CONSOLIDATION],
+            {"outcomes": ["leader", "gpd_RUS"]},
+            ["--outcomes", "leader,gpd_RUS"],
+        ),
+        ([COHESION, CONSOLIDATION], {"outcomes": []}, ["--outcomes", ","]),
+        ([COHESION, CONSOLIDATION], {"overrides": ["years=5"]}, ["--set", "years=5"]),
+    ],
+)
+def test_python_mistakes_read_as_on_the_command_line(sources, options, argv, tmp_path):
+    with pytest.raises(ScenarioError) as raised:
+        sim.compare(sources, out=tmp_path / "never", **options)
+    listed = sources if isinstance(sources, list) else [sources]
+    with pytest.raises(ScenarioError) as printed:
+        _execute(*listed, *argv, "--out", tmp_path / "never")
+    assert str(raised.value) == str(printed.value)
+    assert not (tmp_path / "never").exists()
+
+
+def test_default_folder_names_the_scenarios():
+    now = datetime(2024, 5, 1, 12, 30, 0)
+    folder = comparing.default_out(["western_cohesion", "sino_russian_consolidation"], now)
+    assert folder == Path(
+        "results/compare/western_cohesion-vs-sino_russian_consolidation/20240501-123000"
+    )

@@ -13,7 +13,7 @@ from sim.design import (
     sample_points,
 )
 from sim.errors import ScenarioError
-from sim.experiments.sweep import DesignOptions, build_plan, load_sweep
+from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
 from sim.scenario.schema import Sample, Sweep
 from tests.conftest import SCENARIOS
 

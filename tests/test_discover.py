@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +15,8 @@ import pytest
 from SALib.sample import latin
 
 import sim
-from sim.analysis.discovery import Discovery, discover
+from sim import api
+from sim.analysis.discovery import DEFAULT_SIGNIFICANCE, DEFAULT_THRESHOLD, Discovery, discover
 from sim.analysis.discovery_data import parse_question, read_runs
 from sim.cli.main import main
 from sim.errors import ScenarioError
@@ -97,7 +101,7 @@ def test_the_sentence_names_the_limits_and_the_statistics(found):
     assert found.sentence.endswith(f"(coverage {box.coverage:.0%}, density {box.density:.0%})")
 
 
-def test_the_default_box_is_the_widest_reaching_the_threshold(box_folder, found):
+def test_the_default_box_is_the_widest_reaching_the_threshold(box_folder):
     loose = discover(box_folder, "polarity=multipolar")
     trajectory = loose.trajectory
     assert loose.box.density >= 0.8 and loose.chosen_by == "threshold"
@@ -247,6 +251,7 @@ def test_the_command_writes_the_report_and_a_rerun_replaces_it(box_folder, capsy
         (["--outcome", "leader=CHN", "--threshold", "1.5"], "command line: --threshold: must be"),
         (["--outcome", "leader=CHN", "--box", "999"], "command line: --box: the peeling traj"),
         (["--outcome", "leader=CHN", "--significance", "0"], "command line: --significance: mu"),
+        (["--outcome", "leader=CHN", "--seed", "-1"], "command line: --seed: must be at least 0"),
         (["--threshold", "0.5"], "command line: the following arguments are required: --outcome"),
     ],
 )
@@ -300,9 +305,63 @@ def test_an_occupied_out_is_refused(box_folder, tmp_path, capsys):
 
 
 def test_python_api_is_exported(found):
-    assert sim.discover is discover and isinstance(found, sim.Discovery)
+    assert sim.discover is api.discover and isinstance(found, sim.Discovery)
     with pytest.raises(ScenarioError, match="nothing to discover"):
-        sim.discover(found.folder, "polarity=unipolar")
+        sim.discover(found.source, "polarity=unipolar")
+
+
+def test_the_library_writes_nothing_unless_asked(box_folder):
+    before = _snapshot(box_folder)
+    result = sim.discover(box_folder, "leader=CHN", threshold=0.95)
+    assert result.folder is None and _snapshot(box_folder) == before
+    assert result.sentence == discover(box_folder, "leader=CHN", threshold=0.95).sentence
+
+
+def test_the_library_writes_the_folder_the_command_writes(box_folder, tmp_path, capsys):
+    """``sim.discover(..., out=DIR)`` writes what ``sim discover ... --out DIR2`` writes."""
+    spec, options = "share_CHN>0.15", ["--threshold", "0.9", "--box", "-2", "--seed", "3"]
+    from_python = tmp_path / "python"
+    result = sim.discover(box_folder, spec, threshold=0.9, box=-2, seed=3, out=from_python)
+    assert result.folder == from_python
+    from_command = tmp_path / "command"
+    argv = ["discover", str(box_folder), "--outcome", spec, *options, "--out", str(from_command)]
+    assert main(argv) == 0
+    assert f"report written to {from_command}" in capsys.readouterr().out
+    python, command = _snapshot(from_python), _snapshot(from_command)
+    assert sorted(python) == sorted(command) == sorted(FILES)
+    reports = [json.loads(files.pop("report.json")) for files in (python, command)]
+    for report in reports:
+        del report["created"], report["command"]
+    assert reports[0] == reports[1] and reports[0]["prim"]["box"] == result.box.index
+    assert python == command  # report.md and the figures, byte for byte
+
+
+def test_the_default_out_is_beside_the_runs(box_folder, tmp_path):
+    source = shutil.copytree(box_folder, tmp_path / "sweep")
+    result = sim.discover(source, "leader=CHN", out=api.DEFAULT_OUT, plots=False)
+    assert result.folder == source / "discover" / "leader-CHN"
+    assert sorted(p.name for p in result.folder.iterdir()) == ["report.json", "report.md"]
+    assert json.loads((result.folder / "report.json").read_text())["sentence"] == result.sentence
+
+
+def test_ctrl_c_while_drawing_writes_nothing(box_folder, tmp_path, monkeypatch, capsys):
+    def interrupt(result, folder):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sim.plots.discovery.draw_discovery", interrupt)
+    out = tmp_path / "reports" / "report"
+    argv = ["discover", str(box_folder), "--outcome", "leader=CHN", "--out", str(out)]
+    assert main(argv) == 130
+    assert f"nothing was written to {out}" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_the_help_quotes_the_library_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["discover", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"(default {DEFAULT_THRESHOLD})" in shown
+    assert f"(default {DEFAULT_SIGNIFICANCE};" in shown
 
 
 def test_end_to_end_on_a_real_sweep(tmp_path, capsys):
@@ -348,10 +407,13 @@ def test_end_to_end_on_a_real_sweep(tmp_path, capsys):
     "module",
     [
         "cli/main",
+        "cli/discover",
+        "api",
         "analysis/discovery",
         "analysis/discovery_boxes",
         "analysis/discovery_data",
         "analysis/discovery_report",
+        "experiments/discovery_folder",
         "plots/discovery",
     ],
 )
@@ -362,3 +424,14 @@ def test_ema_workbench_is_imported_only_when_used(module):
     names = [a.name for n in top if isinstance(n, ast.Import) for a in n.names]
     names += [n.module or "" for n in top if isinstance(n, ast.ImportFrom)]
     assert not [name for name in names if name.split(".")[0] in ("ema_workbench", "sklearn")]
+
+
+def test_the_command_line_parser_leaves_ema_workbench_unimported():
+    code = (
+        "import sys; from sim.cli.main import parser; parser(); "
+        "print([m for m in ('ema_workbench', 'sklearn') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -28,3 +28,48 @@ def test_recorded_outcomes_equal_those_derived_from_the_tables():
     for state in states:
         assert (outcomes[f"bloc_share_{state}"] >= outcomes[f"share_{state}"] - 1e-12).all()
     assert set(outcome_columns(outcomes)) == set(outcome_names(states))
+
+
+def test_a_declared_measure_reaches_every_table_and_the_summary(monkeypatch):
+    """docs/architecture.md: declaring a measure in sim.outcomes is all it takes."""
+    from sim import outcomes
+    from sim.analysis.summary import summarize
+    from sim.outcomes import Outcome
+
+    herfindahl = Outcome(
+        "bloc_herfindahl",
+        "Herfindahl index of bloc power",
+        "",
+        "number",
+        compute=lambda v: float((v.bloc_totals**2).sum()),
+    )
+    monkeypatch.setattr(outcomes, "SYSTEM_OUTCOMES", (*outcomes.SYSTEM_OUTCOMES, herfindahl))
+    config = load(SCENARIOS / "sanctions.yaml", years=4)
+    model = WorldModel(config, rng=np.random.default_rng(1))
+    model.run()
+    tables = model.recorder.tables(0)
+    system = tables["system"]
+    assert list(system.columns[-1:]) == ["bloc_herfindahl"]
+    # the measure is what its definition says, every year: s_max^2 <= H <= s_max
+    top = system["bloc_leader_share"]
+    assert (system["bloc_herfindahl"] >= top**2 - 1e-12).all()
+    assert (system["bloc_herfindahl"] <= top + 1e-12).all()
+    final = final_outcomes(tables["states"], system)
+    assert final["bloc_herfindahl"].iloc[0] == system["bloc_herfindahl"].iloc[-1]
+    assert model.recorder.outcomes()["bloc_herfindahl"] == system["bloc_herfindahl"].iloc[-1]
+    assert "bloc_herfindahl" in outcome_columns(final)
+    assert "bloc_herfindahl" in outcome_names(["USA"])
+    summary = summarize(config, tables)
+    assert summary["bloc_herfindahl_final"]["p50"] == system["bloc_herfindahl"].iloc[-1]
+    assert outcomes.describe("bloc_herfindahl") == ("Herfindahl index of bloc power", "number")
+
+
+def test_every_outcome_column_is_described_by_its_declaration():
+    from sim.outcomes import OUTCOMES, describe, run_outcomes
+
+    assert describe("share_CHN") == ("Power share of CHN", "share")
+    assert describe("bloc_share_USA") == ("Power share of USA's bloc", "share")
+    assert describe("gdp_RUS") == ("GDP of RUS (US$ bn, 2014 prices)", "gdp")
+    assert describe("leader_share") == ("Power share of the leading state", "share")
+    assert {o.over_run for o in run_outcomes()} == {"last", "any"}
+    assert all(o.kind in ("share", "number", "gdp", "category", "flag") for o in OUTCOMES.values())

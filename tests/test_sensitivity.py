@@ -16,6 +16,7 @@ from sim.analysis.sensitivity import (
     write_report,
 )
 from sim.errors import ScenarioError
+from sim.plots.sensitivity import sensitivity_chart
 
 PI = float(np.pi)
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-PI, PI]] * 3}
@@ -176,8 +177,9 @@ def test_format_table_sobol_sorts_by_total_index(ishigami):
 def test_report_round_trips(tmp_path, ishigami):
     result = analyse(*ishigami, ["leader_share"])
     paths = write_report(tmp_path, result, "sobol")
-    assert [p.name for p in paths] == ["sensitivity.json", "sensitivity.md", "sensitivity.png"]
-    assert paths[2].parent == tmp_path / "plots" and paths[2].stat().st_size > 10_000
+    assert [p.name for p in paths] == ["sensitivity.json", "sensitivity.md"]
+    chart = sensitivity_chart(result, "sobol", tmp_path / "plots" / "sensitivity.png")
+    assert chart.parent == tmp_path / "plots" and chart.stat().st_size > 10_000
     back, method = read_report(tmp_path)
     assert method == "sobol" and back.attrs["conf_level"] == 0.95
     pd.testing.assert_frame_equal(back, result)
@@ -200,3 +202,30 @@ def test_analyse_sweep_reads_a_folder(tmp_path, linear):
 def test_analyse_sweep_refuses_other_folders(tmp_path):
     with pytest.raises(ScenarioError, match="not a sweep folder: manifest.json"):
         analyse_sweep(tmp_path)
+
+
+def test_the_library_returns_the_indices_the_command_writes(tmp_path, capsys):
+    from sim import sensitivity
+    from sim.cli.main import main
+    from tests.conftest import SCENARIOS
+
+    scenario = SCENARIOS / "sanctions.yaml"
+    vary = "parameters.trade.diversion_share=0.1:0.6"
+    options = ["--n", "2", "--runs", "2", "--years", "3", "--jobs", "1", "--outcomes", "con"]
+    cli, api = tmp_path / "cli", tmp_path / "api"
+    argv = ["sensitivity", str(scenario), "--vary", vary, *options, "--out", str(cli)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    result = sensitivity(
+        scenario, vary=[vary], n=2, runs=2, years=3, jobs=1, outcomes=["con"], out=api
+    )
+
+    written, method = read_report(cli)
+    assert method == result.method == "sobol" and result.folder == api
+    pd.testing.assert_frame_equal(result.indices, written)
+    assert list(written["parameter"]) == ["parameters.trade.diversion_share"]
+    assert result.table() == format_table(written, method) and result.table() in printed
+    assert (api / "sensitivity.md").read_text() == (cli / "sensitivity.md").read_text()
+    files = [sorted(p.relative_to(f).as_posix() for p in f.rglob("*")) for f in (api, cli)]
+    assert files[0] == files[1] and "plots/sensitivity.png" in files[0]
+    assert len(result.sweep.design) == 6 and len(result.sweep.outcomes) == 12

@@ -14,11 +14,13 @@ import sim
 from sim.cli.main import main
 from sim.errors import ScenarioError
 from sim.experiments.runner import TABLES
-from sim.experiments.sweep import DesignOptions, build_plan, execute, load_sweep, run_task
+from sim.experiments.sweep import execute, run_task
+from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
 from tests.conftest import ROOT, SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"
 SHARE = "parameters.trade.diversion_share"
+RESPONSE = "parameters.military.threat_response"
 ALL = (*TABLES, "outcomes")
 
 
@@ -250,3 +252,128 @@ def test_the_command_writes_summary_and_plots(tmp_path, capsys):
     assert [p["runs"] for p in summary["points"]] == [2, 2, 2]
     assert any(p.suffix == ".png" for p in (out / "plots").iterdir())
     assert main(["plot", str(out)]) == 0
+
+
+# ------------------------------------------------------------ points checked against the world
+
+TARGET = "events.western_sanctions_2014.target"
+
+
+def test_a_swept_state_id_the_world_lacks_is_refused_before_anything_runs(tmp_path, capsys):
+    out = tmp_path / "s1"
+    argv = ["sweep", str(SANCTIONS), "--grid", f"{TARGET}=RUS,ZZZ", "--runs", "1"]
+    status = main([*argv, "--years", "1", "--jobs", "1", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"command line: sweep.grid.{TARGET}: {TARGET} = 'ZZZ' (point 1): ")
+    assert "'ZZZ' is not an acting state of this scenario" in line
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_a_swept_state_id_in_a_sweep_block_is_reported_at_its_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {SANCTIONS}\nsweep:\n  grid:\n    {TARGET}: [RUS, ZZZ]\n")
+    located, config = load_sweep(path)
+    with pytest.raises(ScenarioError) as err:
+        build_plan(located, config)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line) == (str(path), 4)
+    assert problem.message.startswith(f"{TARGET} = 'ZZZ' (point 1): 'ZZZ' is not an acting state")
+
+
+# ------------------------------------------------------------ resuming what never began
+
+
+def _start_files_only(out, serial):
+    out.mkdir()
+    for name in ("design.parquet", "scenario.yaml"):
+        (out / name).write_bytes((serial / name).read_bytes())
+
+
+@pytest.mark.parametrize("left", ["nothing", "the files before the manifest"])
+def test_resume_where_no_sweep_began_starts_it(serial, tmp_path, left):
+    out = tmp_path / "later" / "resumed"
+    if left != "nothing":
+        out.parent.mkdir()
+        _start_files_only(out, serial)
+    argv = ["sweep", str(SANCTIONS), "--grid", f"{SHARE}=0.1,0.5", "--runs", "3", "--years", "4"]
+    assert main([*argv, "--jobs", "1", "--no-plots", "--quiet", "--resume", "--out", str(out)]) == 0
+    manifest = _manifest(out)
+    assert manifest["status"] == "complete" and "resumed" not in manifest
+    assert_same_tables(serial, out)
+
+
+# ------------------------------------------------------------ the library writes the same folder
+
+VOLATILE = {"command", "created", "updated", "timings"}
+
+
+def _files(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def test_run_sweep_writes_the_folder_the_command_writes(tmp_path, capsys):
+    options = {"ranges": [f"{SHARE}=0.1:0.5:2"], "runs": 2, "years": 3, "jobs": 1}
+    cli, api = tmp_path / "cli", tmp_path / "api"
+    argv = ["sweep", str(SANCTIONS), "--range", options["ranges"][0], "--runs", "2"]
+    assert main([*argv, "--years", "3", "--jobs", "1", "--out", str(cli)]) == 0
+    printed = capsys.readouterr().out
+    result = sim.run_sweep(SANCTIONS, api, **options)
+
+    assert result.folder == api and _files(api) == _files(cli)
+    assert any(name.startswith("plots/") for name in _files(api))
+    assert_same_tables(cli, api)
+    pd.testing.assert_frame_equal(pd.read_parquet(cli / "design.parquet"), result.design)
+    for name in ("summary.json", "scenario.yaml"):
+        assert (api / name).read_text() == (cli / name).read_text(), name
+    made, wrote = (json.loads((f / "manifest.json").read_text()) for f in (api, cli))
+    assert {k: v for k, v in made.items() if k not in VOLATILE} == {
+        k: v for k, v in wrote.items() if k not in VOLATILE
+    }
+    assert wrote["command"][:2] == ["sim", "sweep"] and made["command"] != wrote["command"]
+    pd.testing.assert_frame_equal(result.outcomes, read(cli, "outcomes"))
+    points = json.loads((cli / "summary.json").read_text())["points"]
+    assert result.summary["runs"].tolist() == [p["runs"] for p in points] == [2, 2]
+    # the command prints the result's table (but for the seconds it took)
+    assert result.table().splitlines()[0] in printed
+
+
+# ------------------------------------------------------------ option mistakes cost nothing
+
+GRID = ["--grid", f"{SHARE}=0.1,0.5"]
+VARY = ["--vary", f"{SHARE}=0.1:0.6"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["sweep", "{S}", *GRID, "--tables", "states,bogus"], "--tables: unknown table 'bogus'"),
+        (["sweep", "{S}", *GRID, "--resume"], "--resume: needs --out DIR"),
+        (["sweep", *GRID], "scenario: give a scenario file (or --resume --out DIR)"),
+        (["sweep", "--resume", "--out", "{W}/none"], "--out: {W}/none holds no sweep to resume"),
+        (["sweep", "{S}", *GRID, "--runs", "0"], "--runs: must be at least 1, got 0"),
+        (
+            ["sensitivity", "{S}", *VARY, "--outcomes", "leader_shar"],
+            "--outcomes: unknown outcome 'leader_shar'; did you mean leader_share",
+        ),
+        (
+            ["sensitivity", "{G}", *VARY],
+            "--vary: a sensitivity analysis varies sampled parameters only (no grid)",
+        ),
+    ],
+)
+def test_option_mistakes_are_refused_before_anything_runs(
+    tmp_path, monkeypatch, capsys, argv, expected
+):
+    gridded = tmp_path / "gridded.yaml"
+    gridded.write_text(f"extends: {SANCTIONS}\nsweep:\n  grid:\n    {RESPONSE}: [1, 2]\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    fill = {"{S}": str(SANCTIONS), "{G}": str(gridded)}
+    argv = [fill.get(a, a).replace("{W}", str(work)) for a in argv]
+    assert main([*argv, "--jobs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("command line: " + expected.replace("{W}", str(work))), err
+    assert not list(work.iterdir())

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from itertools import product
 
 import matplotlib.pyplot as plt
@@ -19,6 +21,7 @@ from sim.plots.sweep import (
     surface,
     wilson,
 )
+from tests.conftest import ROOT
 
 RUNS = 3
 
@@ -166,10 +169,29 @@ def test_sensitivity_chart_is_redrawn(tmp_path):
             "ST_conf": [0.06, 0.05],
         }
     )
-    chart = write_report(folder, result, "sobol")[2]
-    chart.unlink()
+    write_report(folder, result, "sobol")
+    chart = folder / "plots" / "sensitivity.png"
+    assert not chart.exists()
     paths = plot_sweep(folder, ["con"])
     assert chart in paths and chart.stat().st_size > 10_000
+
+
+def test_figures_are_drawn_without_pyplot(tmp_path):
+    folder = grid_sweep(tmp_path / "grid")
+    result = pd.DataFrame(
+        {"outcome": ["con"], "parameter": ["parameters.a"], "S1": [0.6], "S1_conf": [0.05]}
+    ).assign(ST=0.7, ST_conf=0.06)
+    write_report(folder, result, "sobol")
+    code = (
+        "import sys\n"
+        "from sim.plots.sweep import plot_sweep\n"
+        f"paths = plot_sweep({str(folder)!r})\n"
+        "print(len(paths), 'matplotlib.pyplot' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == ["7", "False"]  # 6 sweep figures and the chart, no pyplot
 
 
 def test_unknown_outcome_is_refused(tmp_path):

@@ -11,7 +11,8 @@ import sim
 from sim.analysis.outcomes import final_outcomes
 from sim.cli.main import main
 from sim.experiments.runner import load, load_folder, replicate_seeds
-from sim.experiments.sweep import DesignOptions, build_plan, execute, load_sweep
+from sim.experiments.sweep import execute
+from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
 from sim.scenario.schema import Uncertainty
 from sim.uncertainty import draw, latin_hypercube, path_seed, quantiles, run_configs
 

@@ -12,7 +12,8 @@ The algorithms are EMA Workbench's: PRIM peels the input space into a trajectory
 ever denser, smaller boxes; CART splits it into leaves; extra trees score each
 input's importance. The choice of PRIM's box is here; ``sim.analysis.discovery_data`` reads
 the folder and the question, ``sim.analysis.discovery_boxes`` reads EMA's boxes and runs
-CART, ``sim.analysis.discovery_report`` writes and prints, ``sim.plots.discovery`` draws.
+CART, ``sim.analysis.discovery_report`` words the report; ``sim.plots.discovery`` draws
+it and ``sim.experiments.discovery_folder`` writes it.
 
 References:
     Friedman, J. H. and Fisher, N. I. (1999). Bump hunting in high-dimensional data.
@@ -52,9 +53,13 @@ TRAJECTORY.update(n=int, k=int)
 
 @dataclass
 class Discovery:
-    """What ``discover`` found: PRIM's trajectory and chosen box, CART's leaves, scores."""
+    """What ``discover`` found: PRIM's trajectory and chosen box, CART's leaves, scores.
 
-    folder: Path
+    ``source`` is the sweep or run folder analysed; ``folder`` is where the report was
+    written, if it was (``sim.discover(..., out=...)``).
+    """
+
+    source: Path
     question: Question
     year: int | None
     runs: int
@@ -71,7 +76,8 @@ class Discovery:
     boxes: list[pd.DataFrame]
     cart: list[Box]
     scores: pd.Series
-    prim_box: Any = field(default=None, repr=False)
+    prim_box: Any = field(default=None, repr=False)  # EMA's PrimBox, to explore interactively
+    folder: Path | None = None
 
     @property
     def base_rate(self) -> float:
@@ -116,12 +122,6 @@ class Discovery:
                 "it may be chance"
             )
         return "; ".join(notes) or None
-
-    def write(self, out: str | Path | None = None, plots: bool = True, argv=None) -> Path:
-        """Write report.md, report.json and the plots (default ``FOLDER/discover/SLUG``)."""
-        from sim.analysis.discovery_report import write
-
-        return write(self, out, plots=plots, argv=argv)
 
 
 def _trajectory(found) -> pd.DataFrame:
@@ -245,16 +245,19 @@ def discover(
         mass_min: The least share of the runs in a PRIM box or a CART leaf.
         peel_alpha: The share of the runs PRIM peels off at each step.
         paste_alpha: The share of the runs PRIM pastes back at each step.
-        seed: Seed of CART's tie-breaking and of the extra trees.
+        seed: Seed of CART's tie-breaking and of the extra trees (at least 0).
 
     Raises:
         ScenarioError: For a folder without runs and inputs, an unknown outcome, an
-            outcome that never or always happens, or a box off the trajectory.
+            outcome that never or always happens, a box off the trajectory, or a
+            threshold, significance or seed out of range.
     """
     if not 0 < threshold <= 1:
         raise cli_problem("--threshold", f"must be a density in (0, 1], got {threshold:g}")
     if not 0 < significance <= 1:
         raise cli_problem("--significance", f"must be in (0, 1], got {significance:g}")
+    if seed < 0:
+        raise cli_problem("--seed", f"must be at least 0, got {seed}")
     runs = read_runs(folder)
     question = parse_question(outcome, runs.outcomes)
     known = runs.outcomes[question.column].notna().to_numpy()
@@ -274,7 +277,7 @@ def discover(
     limits = box_limits(found.box_lims[index], algorithm.box_init, found.p_values[index])
     chosen = Box(float(row.coverage), float(row.density), float(row.mass), limits, index)
     return Discovery(
-        folder=runs.folder,
+        source=runs.folder,
         question=question,
         year=runs.year,
         runs=len(y),

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, option_problem
 from sim.metrics import POLARITIES
 
 INPUT_ROOTS = ("parameters", "events", "world")
@@ -30,7 +30,7 @@ _TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
 
 def cli_problem(option: str, message: str) -> ScenarioError:
     """A mistake in a command-line option (the same message from the Python API)."""
-    return ScenarioError(Problem("command line", 0, 0, option, message))
+    return ScenarioError(option_problem(option, message))
 
 
 def _at(folder: Path, message: str) -> ScenarioError:

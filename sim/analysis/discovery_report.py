@@ -1,23 +1,19 @@
-"""``sim discover``: the report of a scenario discovery (Markdown, JSON, terminal) and its command.
+"""The words of a scenario discovery: ``report.md``, ``report.json``'s data, the terminal summary.
 
-``sim.analysis.discovery`` does the analysis; this module turns a ``Discovery`` into
-``report.md``, ``report.json`` and the plots, written into a folder that appears
-only when complete (``FOLDER/discover/<outcome>/`` by default; a rerun replaces it).
+Pure functions of a ``Discovery``. ``sim.experiments.discovery_folder`` writes them into
+a report folder, with the figures of ``sim.plots.discovery`` (whose file names are
+here, because report.md links them).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 from dataclasses import asdict
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
-from sim.analysis.discovery import DEFAULT_SIGNIFICANCE, DEFAULT_THRESHOLD, Box, Discovery, Limit
-from sim.errors import Problem, ScenarioError
+from sim.analysis.discovery import DEFAULT_THRESHOLD, Box, Discovery, Limit
 
-REPORT = "report.json"
+TRAJECTORY_FIGURE = "peeling_trajectory.png"
+BOX_FIGURE = "box.png"
 CHOSEN_BY = {
     "threshold": "the highest-coverage box whose density reaches {threshold:.0%}",
     "--box": "chosen with --box",
@@ -61,7 +57,8 @@ def _why(result: Discovery) -> str:
     )
 
 
-def _stats(box: Box) -> str:
+def box_stats(box: Box) -> str:
+    """``coverage 93%, density 97%, mass 20%``."""
     return f"coverage {box.coverage:.0%}, density {box.density:.0%}, mass {box.mass:.0%}"
 
 
@@ -79,21 +76,13 @@ def _box_json(box: Box) -> dict[str, Any]:
     }
 
 
-def to_json(result: Discovery, argv: list[str] | None = None) -> dict[str, Any]:
-    """Everything in report.md, as data."""
-    from sim.experiments.folders import run_provenance
-
-    provenance = run_provenance(argv)
-    for name in ("ema_workbench", "scikit-learn"):
-        try:
-            provenance["versions"][name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            provenance["versions"][name] = "not installed"
+def to_json(result: Discovery) -> dict[str, Any]:
+    """Everything in report.md, as data (the writer adds the provenance)."""
     q = result.question
     return {
         "question": f"Which inputs lead to {result.label}?",
         "outcome": {"column": q.column, "operator": q.op, "value": q.value, "text": str(q)},
-        "folder": str(result.folder),
+        "folder": str(result.source),
         "year": result.year,
         "runs": result.runs,
         "cases": result.cases,
@@ -114,7 +103,6 @@ def to_json(result: Discovery, argv: list[str] | None = None) -> dict[str, Any]:
         "peeling_trajectory": result.trajectory.to_dict(orient="records"),
         "cart": [{"leaf": box.index, **_box_json(box)} for box in result.cart],
         "feature_scores": {name: float(v) for name, v in result.scores.items()},
-        **provenance,
     }
 
 
@@ -137,7 +125,7 @@ def markdown(result: Discovery, plots: bool = True) -> str:
     lines = [
         f"# Scenario discovery: {result.label}",
         "",
-        f"Which inputs lead to {result.label}? `{result.folder}`: {result.runs} runs, "
+        f"Which inputs lead to {result.label}? `{result.source}`: {result.runs} runs, "
         f"{result.question.label} in {result.cases} (base rate {result.base_rate:.0%}).",
         "",
         f"Inputs: {inputs}." + (f" Constant, left out: {constant}." if constant else ""),
@@ -147,14 +135,14 @@ def markdown(result: Discovery, plots: bool = True) -> str:
         *([f"Note: {result.note}.", ""] if result.note else []),
         f"## PRIM box {box.index}",
         "",
-        f"{_why(result)[0].upper()}{_why(result)[1:]}: {_stats(box)}, "
+        f"{_why(result)[0].upper()}{_why(result)[1:]}: {box_stats(box)}, "
         f"{box.res_dim} restricted input{'' if box.res_dim == 1 else 's'}.",
         "",
         *(_limits_table(box.limits) if box.limits else ["(no input is restricted)"]),
         "",
         EXPLAIN,
         "",
-        *(["![PRIM box](box.png)", ""] if plots else []),
+        *([f"![PRIM box]({BOX_FIGURE})", ""] if plots else []),
         "## Peeling trajectory",
         "",
         "Each row is a box of PRIM's peeling (and pasting): smaller boxes are denser but "
@@ -177,7 +165,7 @@ def markdown(result: Discovery, plots: bool = True) -> str:
             f"{', '.join(result.dropped)}, whose quasi-p values exceed {result.significance:g} "
             "(EMA's `drop_restriction`; `--significance 1` keeps them).",
         ]
-    lines += ["", *(["![Peeling trajectory](peeling_trajectory.png)", ""] if plots else [])]
+    lines += ["", *([f"![Peeling trajectory]({TRAJECTORY_FIGURE})", ""] if plots else [])]
     lines += [
         "## CART leaves",
         "",
@@ -218,7 +206,7 @@ def format_summary(result: Discovery) -> str:
         f"{result.runs} runs, {result.question.label} in {result.cases} ({result.base_rate:.0%})"
     )
     lines.append(f"PRIM box {box.index}: {_why(result)}")
-    lines.append(f"  {_stats(box)}")
+    lines.append(f"  {box_stats(box)}")
     if box.limits:
         cells = [(limit.input, *limit_cells(limit)) for limit in box.limits]
         head = ("input", "range", "box", "quasi-p")
@@ -229,109 +217,7 @@ def format_summary(result: Discovery) -> str:
     if result.cart:
         best = result.cart[0]
         where = best.conditions() if best.limits else "all runs"
-        lines.append(f"CART's densest leaf: {where} ({_stats(best)})")
+        lines.append(f"CART's densest leaf: {where} ({box_stats(best)})")
     shown = result.scores.head(SHOWN_SCORES)
     lines.append("feature scores: " + ", ".join(f"{k} {v:.2f}" for k, v in shown.items()))
     return "\n".join(lines)
-
-
-# ------------------------------------------------------------------ writing
-
-
-def default_out(result: Discovery) -> Path:
-    """``FOLDER/discover/<outcome-slug>/``."""
-    return result.folder / "discover" / result.question.slug
-
-
-def check_target(out: Path) -> bool:
-    """Refuse a folder that holds something other than an earlier report; True to replace it."""
-    from sim.experiments.folders import check_out
-
-    if out.is_dir() and (out / REPORT).is_file():
-        return True
-    check_out(out, " (and is not an earlier discovery report)")
-    return False
-
-
-def write(result: Discovery, out: str | Path | None = None, plots: bool = True, argv=None) -> Path:
-    """Write report.md, report.json and the plots into ``out`` atomically; return ``out``."""
-    from sim.experiments.folders import atomic_folder
-
-    out = Path(out) if out is not None else default_out(result)
-    replace = check_target(out)
-    with atomic_folder(out, replace=replace) as partial:
-        data = to_json(result, argv)
-        (partial / REPORT).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        (partial / "report.md").write_text(markdown(result, plots), encoding="utf-8")
-        if plots:
-            from sim.plots.discovery import plot_box, plot_trajectory
-
-            plot_trajectory(result, partial / "peeling_trajectory.png")
-            plot_box(result, partial / "box.png")
-    return out
-
-
-# ------------------------------------------------------------------ the command
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """Options of ``sim discover``."""
-    p.add_argument("folder", type=Path, help="a sweep folder, or a run folder with uncertainties")
-    p.add_argument(
-        "--outcome",
-        required=True,
-        metavar="COLUMN=CLASS|COLUMN>VALUE",
-        help="the outcome of interest: polarity=multipolar, leader=CHN, share_CHN>0.2, "
-        "effective_poles>=3 (also <, <=, !=; columns as in sim/outcomes.py)",
-    )
-    p.add_argument(
-        "--threshold",
-        type=float,
-        default=DEFAULT_THRESHOLD,
-        metavar="DENSITY",
-        help="least density of the chosen PRIM box: the highest-coverage box reaching it "
-        f"(default {DEFAULT_THRESHOLD})",
-    )
-    p.add_argument(
-        "--box",
-        type=int,
-        metavar="N",
-        help="choose box N of the peeling trajectory (-1: the last, densest)",
-    )
-    p.add_argument(
-        "--significance",
-        type=float,
-        default=DEFAULT_SIGNIFICANCE,
-        metavar="ALPHA",
-        help="drop the chosen box's limits whose quasi-p values exceed ALPHA, as chance "
-        f"(default {DEFAULT_SIGNIFICANCE}; 1 keeps them all)",
-    )
-    p.add_argument(
-        "--seed", type=int, default=0, metavar="S", help="seed of CART and the extra trees"
-    )
-    p.add_argument(
-        "--out", type=Path, metavar="DIR", help="report folder (default FOLDER/discover/OUTCOME)"
-    )
-    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-
-
-def main(args: argparse.Namespace, argv: list[str]) -> int:
-    """``sim discover``: analyse, write the report, print the sentence and a short table."""
-    from sim.analysis.discovery import discover
-
-    if args.out is not None:
-        check_target(args.out)  # a bad --out costs nothing
-    if args.seed < 0:
-        raise ScenarioError(Problem("command line", 0, 0, "--seed", "must be at least 0"))
-    result = discover(
-        args.folder,
-        args.outcome,
-        threshold=args.threshold,
-        box=args.box,
-        significance=args.significance,
-        seed=args.seed,
-    )
-    out = write(result, args.out, plots=not args.no_plots, argv=["sim", *argv])
-    print(format_summary(result))
-    print(f"\nreport written to {out}")
-    return 0

@@ -2,12 +2,13 @@
 
 A run's tables hold every year; comparisons, sweeps and sensitivity analyses need
 only where each run ended. ``final_outcomes`` reduces the states and system tables
-to one row per run (per design point in a sweep), with these columns:
+to one row per run (per design point in a sweep). Its columns are the outcomes
+declared in ``sim.outcomes``:
 
 - ``leader``, ``leader_share``: the strongest state and its share of world power;
-- ``con``, ``effective_poles``, ``poles``, ``polarity``: concentration and polarity;
-- ``bloc_leader_share``, ``bloc_effective_poles``, ``bloc_polarity``: the same over blocs;
+- ``con``, ``effective_poles``, ``polarity``, ``poles``: concentration and polarity;
 - ``power_transition``: whether a power transition was flagged in any year of the run;
+- ``bloc_leader_share``, ``bloc_effective_poles``, ``bloc_polarity``: the same over blocs;
 - ``share_<ID>``: each row's final share of world power (``ROW`` included);
 - ``bloc_share_<ID>``: the final power share of the bloc that row belongs to;
 - ``gdp_<ID>``: each row's final GDP, US$ bn at 2014 prices.
@@ -18,19 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.outcomes import STATE_ORDER, numeric_names, run_outcomes
+
 KEYS = ("point", "run")
-SYSTEM = (
-    "leader",
-    "leader_share",
-    "con",
-    "effective_poles",
-    "poles",
-    "polarity",
-    "bloc_leader_share",
-    "bloc_effective_poles",
-    "bloc_polarity",
-)
-PER_STATE = {"share": "power_share", "bloc_share": "bloc_power_share", "gdp": "gdp_usd_bn"}
 
 
 def final_outcomes(states: pd.DataFrame, system: pd.DataFrame) -> pd.DataFrame:
@@ -45,21 +36,27 @@ def final_outcomes(states: pd.DataFrame, system: pd.DataFrame) -> pd.DataFrame:
     """
     keys = [k for k in KEYS if k in system.columns]
     last = system["year"].max()
-    final = system[system["year"] == last].set_index(keys)[list(SYSTEM)]
-    final["power_transition"] = system.groupby(keys)["power_transition"].any()
+    declared = run_outcomes()
+    final = system[system["year"] == last].set_index(keys)
+    out = pd.DataFrame(index=final.index)
+    for outcome in declared:
+        if outcome.over_run == "any":
+            out[outcome.name] = system.groupby(keys)[outcome.name].any()
+        else:
+            out[outcome.name] = final[outcome.name]
     rows = states[states["year"] == last].copy()
     bloc_keys = [*keys, "bloc"]
     in_bloc = rows["bloc"] != ""
     bloc_total = rows[in_bloc].groupby(bloc_keys)["power_share"].transform("sum")
     rows["bloc_power_share"] = rows["power_share"]
     rows.loc[in_bloc, "bloc_power_share"] = bloc_total
-    wide = rows.pivot(index=keys, columns="state", values=list(PER_STATE.values()))
+    wide = rows.pivot(index=keys, columns="state", values=[o.column for o in STATE_ORDER])
     order = list(dict.fromkeys(rows["state"]))
     columns = {}
-    for prefix, source in PER_STATE.items():
+    for outcome in STATE_ORDER:
         for state in order:
-            columns[f"{prefix}_{state}"] = wide[(source, state)]
-    out = final.join(pd.DataFrame(columns, index=wide.index)).reset_index()
+            columns[f"{outcome.name}_{state}"] = wide[(outcome.column, state)]
+    out = out.join(pd.DataFrame(columns, index=wide.index)).reset_index()
     for key in keys:
         out[key] = out[key].astype(np.int32)
     return out.sort_values(keys, ignore_index=True)
@@ -71,7 +68,7 @@ def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
     A sweep's outcomes also hold each run's draws of the scenario's uncertain
     fields, named by their dotted paths: those are inputs, not outcomes.
     """
-    skip = {*KEYS, "scenario", "leader", "polarity", "bloc_polarity", "power_transition"}
+    skip = {*KEYS, "scenario"} | {o.name for o in run_outcomes() if o.kind in ("category", "flag")}
     return [
         c
         for c in outcomes.columns
@@ -80,7 +77,5 @@ def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
 
 
 def outcome_names(states: list[str]) -> list[str]:
-    """Every outcome column for a world whose rows are ``states`` (ROW included)."""
-    numeric = [c for c in SYSTEM if c not in ("leader", "polarity", "bloc_polarity")]
-    per_state = [f"{prefix}_{state}" for prefix in PER_STATE for state in states]
-    return [*numeric, *per_state]
+    """Every numeric outcome column for a world whose rows are ``states`` (ROW included)."""
+    return numeric_names(states)

@@ -25,22 +25,16 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 import textwrap
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris, sobol
 
-matplotlib.use("Agg")  # files only: no display is needed or wanted
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from SALib.analyze import morris, sobol  # noqa: E402
-
-from sim.analysis.outcomes import outcome_columns  # noqa: E402
-from sim.errors import Problem, ScenarioError  # noqa: E402
-from sim.metrics import POLARITIES  # noqa: E402
+from sim.analysis.outcomes import outcome_columns, outcome_names
+from sim.errors import Problem, ScenarioError, option_problem
+from sim.metrics import POLARITIES
 
 METHODS = ("sobol", "morris")
 DEFAULT_OUTCOMES = ("leader_share", "effective_poles", "con", "p_multipolar")
@@ -134,6 +128,26 @@ def run_values(outcomes: pd.DataFrame, name: str, file: str = "<sweep>") -> pd.S
     if name in POLARITY_OUTCOMES:
         return (outcomes["polarity"] == POLARITY_OUTCOMES[name]).astype(float)
     return outcomes[name].astype(float)
+
+
+def check_outcome_names(names: list[str], rows: list[str]) -> None:
+    """Refuse, at the ``--outcomes`` option, a name no run of this world reports.
+
+    Args:
+        names: The outcome names asked for.
+        rows: The world's rows: its acting states and ``ROW``.
+
+    Raises:
+        ScenarioError: For no name, or an unknown one (with close matches).
+    """
+    known = [*outcome_names(rows), *POLARITY_OUTCOMES, "power_transition"]
+    if not names:
+        raise ScenarioError(option_problem("--outcomes", "name at least one outcome"))
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ScenarioError(option_problem("--outcomes", f"unknown outcome {name!r}{hint}"))
 
 
 def _listed(points: list[int]) -> str:
@@ -314,7 +328,7 @@ def analyse_sweep(
     return result, manifest["design"]["method"]
 
 
-def _ranked(result: pd.DataFrame, method: str) -> list[tuple[str, pd.DataFrame]]:
+def ranked(result: pd.DataFrame, method: str) -> list[tuple[str, pd.DataFrame]]:
     """Each outcome's rows, most influential parameter first, outcomes in given order."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -352,7 +366,7 @@ def format_table(result: pd.DataFrame, method: str) -> str:
 
     explain = " ".join(filter(None, [EXPLAIN[method], _confidence_note(result)]))
     blocks = [textwrap.fill(explain, width=88)]
-    for name, rows in _ranked(result, method):
+    for name, rows in ranked(result, method):
         blocks.append("\n".join([name, head, *(line(r) for _, r in rows.iterrows())]))
     return "\n\n".join(blocks)
 
@@ -372,7 +386,7 @@ def _markdown(result: pd.DataFrame, method: str) -> str:
         "sobol": ["S1", "S1_conf", "ST", "ST_conf"],
         "morris": ["mu_star", "mu_star_conf", "mu", "sigma"],
     }[method]
-    for name, rows in _ranked(result, method):
+    for name, rows in ranked(result, method):
         lines += [f"## {name}", "", "| parameter | " + " | ".join(labels) + " |"]
         lines.append("|---|" + "---:|" * len(labels))
         for _, r in rows.iterrows():
@@ -382,76 +396,22 @@ def _markdown(result: pd.DataFrame, method: str) -> str:
     return "\n".join(lines)
 
 
-def sensitivity_chart(result: pd.DataFrame, method: str, path: Path) -> None:
-    """Bars of S1 and ST (or mu* and sigma) per parameter, one panel per outcome."""
-    ranked = _ranked(result, method)
-    ncols = min(2, len(ranked))
-    nrows = math.ceil(len(ranked) / ncols)
-    k = result["parameter"].nunique()
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(7 * ncols, nrows * (1.6 + 0.5 * k)), squeeze=False
-    )
-    if method == "sobol":
-        bars = [
-            ("S1", "S1_conf", "S1 (alone)", "#92c5de"),
-            ("ST", "ST_conf", "ST (total)", "#2166ac"),
-        ]
-    else:
-        bars = [("mu_star", "mu_star_conf", "mu*", "#2166ac"), ("sigma", None, "sigma", "#ef8a62")]
-    height = 0.38
-    for ax, (name, rows) in zip(axes.flat, ranked, strict=False):
-        rows = rows.iloc[::-1]  # barh draws from the bottom: most influential on top
-        y = np.arange(len(rows))
-        for offset, (key, conf, label, color) in zip((height / 2, -height / 2), bars, strict=True):
-            ax.barh(
-                y + offset,
-                rows[key],
-                height,
-                xerr=rows[conf] if conf else None,
-                color=color,
-                label=label,
-                error_kw={"elinewidth": 1, "capsize": 2},
-            )
-        ax.set_yticks(y, rows["parameter"], fontsize=8)
-        ax.axvline(0, color="black", linewidth=0.5)
-        ax.set_title(name)
-        ax.set_xlabel("index" if method == "sobol" else "outcome change over the parameter range")
-        ax.legend(fontsize=8, frameon=False, loc="best")
-    for ax in axes.flat[len(ranked) :]:
-        ax.axis("off")
-    level = result.attrs.get("conf_level")
-    bars_note = f"; error bars: {level:.0%} confidence" if level else "; error bars: confidence"
-    fig.suptitle(
-        ("Sobol' sensitivity indices" if method == "sobol" else "Morris screening") + bars_note,
-        fontsize=10,
-    )
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def write_report(folder: Path, result: pd.DataFrame, method: str) -> list[Path]:
     """Write the indices to ``folder`` and return the files written.
 
     ``sensitivity.json`` holds ``method``, ``conf_level`` (or null) and
-    ``indices``, a list of the result's rows; ``sensitivity.md`` the tables;
-    ``plots/sensitivity.png`` the bar chart.
+    ``indices``, a list of the result's rows; ``sensitivity.md`` the tables.
+    The bar chart is drawn by ``sim.plots.sensitivity``.
     """
     folder = Path(folder)
-    (folder / "plots").mkdir(parents=True, exist_ok=True)
     data = {
         "method": method,
         "conf_level": result.attrs.get("conf_level"),
         "indices": result.to_dict(orient="records"),
     }
-    paths = [
-        folder / "sensitivity.json",
-        folder / "sensitivity.md",
-        folder / "plots/sensitivity.png",
-    ]
+    paths = [folder / "sensitivity.json", folder / "sensitivity.md"]
     paths[0].write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     paths[1].write_text(_markdown(result, method), encoding="utf-8")
-    sensitivity_chart(result, method, paths[2])
     return paths
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.metrics import POLARITIES
+from sim.outcomes import run_outcomes
 from sim.scenario.schema import Scenario
 from sim.uncertainty import METHOD
 from sim.world import filled_values
@@ -121,6 +121,27 @@ def bloc_table(final_states: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"bloc": "state"})
 
 
+def declared_outcomes(system: pd.DataFrame) -> dict[str, Any]:
+    """Every declared run outcome (``sim.outcomes``) across runs, keyed as in summary.json.
+
+    Numbers and shares give quantiles (``<name>_final``), categories the share of
+    runs ending in each (``<name>_final``), flags the share of runs where it held
+    in any year (``<name>_runs``).
+    """
+    final = system[system["year"] == system["year"].max()]
+    out: dict[str, Any] = {}
+    for outcome in run_outcomes():
+        if outcome.kind == "flag":
+            out[f"{outcome.name}_runs"] = float(system.groupby("run")[outcome.name].any().mean())
+        elif outcome.kind == "category":
+            counts = final[outcome.name].value_counts(normalize=True)
+            values = outcome.categories or list(counts.index)
+            out[f"{outcome.name}_final"] = {k: float(counts.get(k, 0.0)) for k in values}
+        else:
+            out[f"{outcome.name}_final"] = quantiles(final[outcome.name])
+    return out
+
+
 def summarize(
     config: Scenario, tables: dict[str, pd.DataFrame], parameters: pd.DataFrame | None = None
 ) -> dict[str, Any]:
@@ -134,9 +155,6 @@ def summarize(
     final_states = states[states["year"] == last]
     final_system = system[system["year"] == last]
     runs = int(system["run"].nunique())
-    polarity = final_system["polarity"].value_counts(normalize=True)
-    bloc_polarity = final_system["bloc_polarity"].value_counts(normalize=True)
-    transition = system.groupby("run")["power_transition"].any()
     shares = {
         state: quantiles(group["power_share"])
         for state, group in final_states.groupby("state", sort=False)
@@ -151,21 +169,13 @@ def summarize(
         "runs": runs,
         "seed": config.seed,
         "years": [config.start_year, last],
-        "polarity_final": {kind: float(polarity.get(kind, 0.0)) for kind in POLARITIES},
+        **declared_outcomes(system),
         "polarity_note": polarity_reason(final_states, final_system["polarity"], config),
         "bloc_polarity_note": polarity_reason(
             bloc_table(final_states), final_system["bloc_polarity"], config, "bloc"
         ),
-        "bloc_polarity_final": {kind: float(bloc_polarity.get(kind, 0.0)) for kind in POLARITIES},
-        "power_transition_runs": float(transition.mean()),
         "power_share_final": shares,
         "gdp_usd_bn_final": gdp,
-        "leader_final": {
-            k: float(v) for k, v in final_system["leader"].value_counts(normalize=True).items()
-        },
-        "leader_share_final": quantiles(final_system["leader_share"]),
-        "con_final": quantiles(final_system["con"]),
-        "effective_poles_final": quantiles(final_system["effective_poles"]),
         "blocs_final": _final_blocs(final_states),
         "events_by_kind": {k: int(v) for k, v in tables["events"]["kind"].value_counts().items()},
         "filled_values": filled_values(list(config.world.states)),

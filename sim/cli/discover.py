@@ -3,19 +3,72 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from sim.cli.options import EXIT_INTERRUPTED
+
+# Options left out take the library's defaults (``sim.api.discover``); the help quotes them.
+DEFAULTED = ("threshold", "significance", "seed")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Declare ``sim discover``."""
-    from sim.analysis import discovery_report
-
-    discovery_report.add_arguments(
-        sub.add_parser("discover", help="which inputs of a sweep lead to an outcome (PRIM, CART)")
+    p = sub.add_parser("discover", help="which inputs of a sweep lead to an outcome (PRIM, CART)")
+    p.add_argument("folder", type=Path, help="a sweep folder, or a run folder with uncertainties")
+    p.add_argument(
+        "--outcome",
+        required=True,
+        metavar="COLUMN=CLASS|COLUMN>VALUE",
+        help="the outcome of interest: polarity=multipolar, leader=CHN, share_CHN>0.2, "
+        "effective_poles>=3 (also <, <=, !=; columns as in sim/outcomes.py)",
     )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        metavar="DENSITY",
+        help="least density of the chosen PRIM box: the highest-coverage box reaching it "
+        "(default 0.8)",
+    )
+    p.add_argument(
+        "--box", type=int, metavar="N", help="choose box N of the peeling trajectory (-1: the last)"
+    )
+    p.add_argument(
+        "--significance",
+        type=float,
+        metavar="ALPHA",
+        help="drop the chosen box's limits whose quasi-p values exceed ALPHA, as chance "
+        "(default 0.05; 1 keeps them all)",
+    )
+    p.add_argument("--seed", type=int, metavar="S", help="seed of CART and the extra trees (0)")
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="report folder (default FOLDER/discover/OUTCOME)"
+    )
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
 
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
-    """Run ``sim discover``."""
-    from sim.analysis import discovery_report
+    """Analyse, write the report, print the sentence and a short table."""
+    from sim import api
+    from sim.analysis.discovery_report import format_summary
 
-    return discovery_report.main(args, argv)
+    given = {name: getattr(args, name) for name in DEFAULTED if getattr(args, name) is not None}
+    try:
+        result = api.discover(
+            args.folder,
+            args.outcome,
+            box=args.box,
+            out=args.out or api.DEFAULT_OUT,
+            plots=not args.no_plots,
+            argv=["sim", *argv],
+            **given,
+        )
+    except api.Interrupted as stop:
+        print(
+            f"\ninterrupted: nothing was written to {stop.out}; run the command again to redo it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    print(format_summary(result))
+    print(f"\nreport written to {result.folder}")
+    return 0

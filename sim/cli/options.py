@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import argparse
 
-from sim.errors import Problem
+from sim.errors import COMMAND_LINE, Problem, option_problem
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-COMMAND_LINE = "command line"
+__all__ = [
+    "COMMAND_LINE",
+    "EXIT_INTERRUPTED",
+    "EXIT_USAGE",
+    "add_overrides",
+    "at_least",
+    "option_problem",
+]
 
 
 def add_overrides(p: argparse.ArgumentParser, help: str = "override a scenario field") -> None:
@@ -19,11 +26,6 @@ def add_overrides(p: argparse.ArgumentParser, help: str = "override a scenario f
     p.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE", help=help
     )
-
-
-def option_problem(option: str, message: str) -> Problem:
-    """A mistake in a command-line option, located at the option."""
-    return Problem(COMMAND_LINE, 0, 0, option, message)
 
 
 def at_least(args: argparse.Namespace, limits: dict[str, int]) -> list[Problem]:

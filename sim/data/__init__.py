@@ -1,1 +1,1 @@
-"""Packaged data for the 2014 starting world; provenance in README.md, built by build.py."""
+"""Packaged data for the 2014 starting world (provenance in README.md; see scripts/)."""

@@ -135,7 +135,7 @@ edit by hand: rerun the command. The growth model itself is described in
 
 {_fitted_table(fit)}
 
-The calibrated values are the schema defaults (`sim/scenario/schema.py`) and the packaged
+The calibrated values are the schema defaults (`sim/scenario/parameters.py`) and the packaged
 trend table; a test keeps them equal to this page. A scenario can replace any state's trend
 with `parameters.economy.trend_growth.STATE` (fraction a year) and its β with
 `parameters.economy.convergence_by_state.STATE`.

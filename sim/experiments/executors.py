@@ -15,9 +15,10 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, option_problem
 
 BACKENDS = ("process", "dask")
+TASK_MODULES = ("sim.experiments.runner", "sim.experiments.sweep")  # what workers run
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -48,8 +49,8 @@ def _ignore_interrupts() -> None:
 def process_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (forkserver: safe beside threads, quick to start)."""
     context = multiprocessing.get_context("forkserver")
-    # the server imports the model once; every worker forked from it starts warm
-    context.set_forkserver_preload(["sim.experiments.sweep"])
+    # the server imports the model and the tasks once; every worker forked from it starts warm
+    context.set_forkserver_preload(list(TASK_MODULES))
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts)
 
 
@@ -85,9 +86,7 @@ def open_executor(backend: str, jobs: int, address: str | None = None) -> Iterat
         return
     if backend != "dask":
         raise ScenarioError(
-            Problem(
-                "command line", 0, 0, "--backend", f"expected one of {BACKENDS}, got {backend!r}"
-            )
+            option_problem("--backend", f"expected one of {BACKENDS}, got {backend!r}")
         )
     try:
         from distributed import Client, LocalCluster
@@ -99,7 +98,7 @@ def open_executor(backend: str, jobs: int, address: str | None = None) -> Iterat
             client = Client(address, timeout="10s")
         except OSError as err:
             raise ScenarioError(
-                Problem("command line", 0, 0, "--address", f"cannot reach {address}: {err}")
+                option_problem("--address", f"cannot reach {address}: {err}")
             ) from None
     else:
         cluster = LocalCluster(

@@ -24,7 +24,7 @@ import yaml
 
 from sim.analysis.backtest import format_report
 from sim.analysis.outcomes import final_outcomes
-from sim.errors import Problem, ScenarioError
+from sim.errors import ScenarioError, option_problem
 from sim.experiments.runner import Results
 from sim.scenario.schema import Scenario
 
@@ -61,7 +61,7 @@ def check_out(out: Path, hint: str = "") -> None:
     """
 
     def refuse(message: str) -> ScenarioError:
-        return ScenarioError(Problem("command line", 0, 0, "--out", message))
+        return ScenarioError(option_problem("--out", message))
 
     try:
         if out.is_dir():
@@ -108,6 +108,16 @@ def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
             if folder.exists() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write one text file so that a reader finds the old text or the new, never a part.
+
+    The text goes to a hidden temporary name beside ``path``, then replaces it.
+    """
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def resolved_yaml(config: Scenario) -> str:

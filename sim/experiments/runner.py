@@ -10,8 +10,6 @@ process before any run starts (``sim.uncertainty``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,8 @@ from tqdm import tqdm
 
 from sim.analysis import backtest
 from sim.analysis.summary import summarize
-from sim.experiments.executors import process_pool, resolve_jobs
-from sim.model import WorldModel
+from sim.experiments.engine import run_one, run_tasks
+from sim.experiments.executors import resolve_jobs
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.uncertainty import parameters_table, run_configs
@@ -37,10 +35,9 @@ def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
 
 
 def run_replicate(config: Scenario, run: int, seed: np.random.SeedSequence) -> dict[str, Any]:
-    """Run one replicate and return its tidy tables (a picklable top-level function)."""
-    model = WorldModel(config, rng=np.random.default_rng(seed))
-    model.run()
-    return model.recorder.tables(run)
+    """Run one replicate and return its four tables as DataFrames (a picklable task)."""
+    tables = run_one(config, seed, run)
+    return {name: pd.DataFrame(tables[name]) for name in TABLES}
 
 
 @dataclass
@@ -71,37 +68,35 @@ def run_replicates(
     seed: int,
     jobs: int = 1,
     progress: bool = False,
-    on_done: Callable[[int], None] | None = None,
     configs: list[Scenario] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every replicate, in this process or a pool, and return them in run order.
+    """Run every replicate, in this process or on ``jobs`` workers, and return them in run order.
 
     Each run gets its own scenario, ``config`` with the run's draws of its
-    uncertainties (``configs``, by default ``sim.uncertainty.run_configs``).
+    uncertainties (``configs``, by default ``sim.uncertainty.run_configs``). A run
+    that raises stops them all with its exception.
     """
     seeds = replicate_seeds(seed, runs)
     configs = configs or run_configs(config, runs, seed)
     bar = tqdm(total=runs, desc=config.name, unit="run", disable=not progress, leave=False)
     done: dict[int, dict[str, Any]] = {}
+
+    def finish(run: int, tables: dict[str, Any]) -> None:
+        done[run] = tables
+        bar.update()
+
+    def fail(run: int, error: BaseException) -> None:  # noqa: ARG001 - run_tasks's hook
+        raise error
+
     try:
-        if jobs <= 1 or runs == 1:
-            for run, child in enumerate(seeds):
-                done[run] = run_replicate(configs[run], run, child)
-                bar.update()
-        else:
-            with process_pool(min(jobs, runs)) as pool:
-                futures = {
-                    pool.submit(run_replicate, configs[run], run, child): run
-                    for run, child in enumerate(seeds)
-                }
-                try:
-                    for future in as_completed(futures):
-                        done[futures[future]] = future.result()
-                        bar.update()
-                except BaseException:
-                    for future in futures:
-                        future.cancel()
-                    raise
+        run_tasks(
+            run_replicate,
+            range(runs),
+            lambda run: (configs[run], run, seeds[run]),
+            finish,
+            fail,
+            jobs=min(jobs, runs),
+        )
     finally:
         bar.close()
     return [done[run] for run in range(runs)]

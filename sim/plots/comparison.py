@@ -1,8 +1,9 @@
-"""Plots of a comparison folder: outcome distributions, ECDFs, fan charts, polarity.
+"""Plots of a comparison: outcome distributions, ECDFs, fan charts, polarity.
 
-Everything is drawn from the files in the folder (``comparison.json``,
-``outcomes.parquet``, ``power_share.parquet``), so the plots can be redrawn at
-any time without rerunning a scenario.
+``draw_comparison`` draws them from a comparison in memory, as the folder is
+written; ``plot_comparison`` redraws them from the files in a comparison folder
+(``comparison.json``, ``outcomes.parquet``, ``power_share.parquet``) without
+rerunning a scenario. Both draw the same figures from the same numbers.
 """
 
 from __future__ import annotations
@@ -11,18 +12,18 @@ import json
 import math
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-matplotlib.use("Agg")  # files only: no display is needed or wanted
+from sim.metrics import POLARITIES
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
-
-from sim.metrics import POLARITIES  # noqa: E402
+if TYPE_CHECKING:
+    from sim.experiments.comparison import Comparison
 
 DPI = 120
 COLUMNS = 3
@@ -30,7 +31,7 @@ COLUMNS = 3
 
 def scenario_colors(names: list[str]) -> dict[str, Any]:
     """One colour per scenario, the same in every plot."""
-    palette = plt.get_cmap("tab10")
+    palette = matplotlib.colormaps["tab10"]
     return {name: palette(k % 10) for k, name in enumerate(names)}
 
 
@@ -49,9 +50,8 @@ def _unit(kind: str) -> str:
 def _grid(panels: int, width: float = 4.4, height: float = 3.4):
     columns = min(COLUMNS, panels)
     rows = math.ceil(panels / columns)
-    fig, axes = plt.subplots(
-        rows, columns, figsize=(width * columns, height * rows), squeeze=False, layout="constrained"
-    )
+    fig = Figure(figsize=(width * columns, height * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False)
     for ax in axes.flat[panels:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:panels])
@@ -87,7 +87,6 @@ def distributions(
     year = f" in {result['year']}" if result.get("year") else ""
     fig.suptitle(f"Outcomes{year}: one dot per run, black line = median")
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
 
 
 def ecdfs(
@@ -109,7 +108,6 @@ def ecdfs(
     year = f" in {result['year']}" if result.get("year") else ""
     fig.suptitle(f"Outcomes{year}: cumulative distribution over runs")
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
 
 
 def fan_charts(shares: pd.DataFrame, result: dict[str, Any], path: Path) -> None:
@@ -117,15 +115,9 @@ def fan_charts(shares: pd.DataFrame, result: dict[str, Any], path: Path) -> None
     names = result["scenarios"]
     shown = [s for s in result.get("major_states", []) if s in set(shares["state"])]
     shown = shown or sorted(set(shares["state"]) - {"ROW"})
-    palette = plt.get_cmap("tab20" if len(shown) > 10 else "tab10")
-    fig, axes = plt.subplots(
-        1,
-        len(names),
-        figsize=(5.2 * len(names), 4.6),
-        sharey=True,
-        squeeze=False,
-        layout="constrained",
-    )
+    palette = matplotlib.colormaps["tab20" if len(shown) > 10 else "tab10"]
+    fig = Figure(figsize=(5.2 * len(names), 4.6), layout="constrained")
+    axes = fig.subplots(1, len(names), sharey=True, squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         ours = shares[shares["scenario"] == name]
         for k, state in enumerate(shown):
@@ -141,16 +133,14 @@ def fan_charts(shares: pd.DataFrame, result: dict[str, Any], path: Path) -> None
     axes[0][-1].legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.suptitle("Power shares: median of runs (line) and 5-95% range (band)")
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
 
 
 def polarity_bars(result: dict[str, Any], colors: dict[str, Any], path: Path) -> None:
     """Share of runs ending unipolar, bipolar, multipolar, with Wilson intervals."""
     names = result["scenarios"]
     tables = result["polarity"]
-    fig, axes = plt.subplots(
-        1, len(tables), figsize=(6 * len(tables), 4.4), squeeze=False, layout="constrained"
-    )
+    fig = Figure(figsize=(6 * len(tables), 4.4), layout="constrained")
+    axes = fig.subplots(1, len(tables), squeeze=False)
     width = 0.8 / len(names)
     x = np.arange(len(POLARITIES))
     for ax, table in zip(axes[0], tables.values(), strict=True):
@@ -179,14 +169,11 @@ def polarity_bars(result: dict[str, Any], colors: dict[str, Any], path: Path) ->
     level = f"{result['confidence']:.0%}"
     fig.suptitle(f"How the world ends{year} (error bars: {level} Wilson intervals)")
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
 
 
-def plot_comparison(folder: Path) -> list[Path]:
-    """Draw every plot of a comparison folder into ``folder/plots`` and return the files."""
-    folder = Path(folder)
-    result = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
-    outcomes = pd.read_parquet(folder / "outcomes.parquet")
+def _draw(
+    result: dict[str, Any], outcomes: pd.DataFrame, shares: pd.DataFrame | None, folder: Path
+) -> list[Path]:
     plots = folder / "plots"
     plots.mkdir(exist_ok=True)
     colors = scenario_colors(result["scenarios"])
@@ -196,11 +183,27 @@ def plot_comparison(folder: Path) -> list[Path]:
         distributions(outcomes, result, colors, drawn[-1])
         drawn.append(plots / "ecdf.png")
         ecdfs(outcomes, result, colors, drawn[-1])
-    shares = folder / "power_share.parquet"
-    if shares.is_file():
+    if shares is not None:
         drawn.append(plots / "power_share_fan.png")
-        fan_charts(pd.read_parquet(shares), result, drawn[-1])
+        fan_charts(shares, result, drawn[-1])
     if result["polarity"]:
         drawn.append(plots / "polarity.png")
         polarity_bars(result, colors, drawn[-1])
     return drawn
+
+
+def draw_comparison(comparison: Comparison, folder: Path) -> list[Path]:
+    """Draw every plot of ``comparison`` into ``folder/plots`` and return the files.
+
+    The ``draw`` callback of ``sim.experiments.comparison.compare``.
+    """
+    return _draw(comparison.result, comparison.outcomes, comparison.power_shares, Path(folder))
+
+
+def plot_comparison(folder: Path) -> list[Path]:
+    """Redraw every plot of a comparison folder into ``folder/plots`` and return the files."""
+    folder = Path(folder)
+    result = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    outcomes = pd.read_parquet(folder / "outcomes.parquet")
+    shares = folder / "power_share.parquet"
+    return _draw(result, outcomes, pd.read_parquet(shares) if shares.is_file() else None, folder)

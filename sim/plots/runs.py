@@ -130,9 +130,7 @@ def alignment_network(
     fig.savefig(path, dpi=120)
 
 
-def plot_run(
-    tables: dict[str, pd.DataFrame], summary: dict, config: Scenario, folder: Path
-) -> list[Path]:
+def plot_run(tables: dict[str, pd.DataFrame], config: Scenario, folder: Path) -> list[Path]:
     """Draw every plot of a run folder into ``folder`` and return the files."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -150,4 +148,4 @@ def plot_run(
 
 def plot_results(results, folder: Path) -> list[Path]:
     """Draw a run's plots into ``folder/plots`` (the ``draw`` step of writing a run folder)."""
-    return plot_run(results.tables(), results.summary, results.scenario, Path(folder) / "plots")
+    return plot_run(results.tables(), results.scenario, Path(folder) / "plots")

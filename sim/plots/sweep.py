@@ -15,57 +15,48 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-matplotlib.use("Agg")  # files only: no display is needed or wanted
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
-
-from sim.analysis.sensitivity import (  # noqa: E402
+from sim.analysis.sensitivity import (
     DEFAULT_OUTCOMES,
     POLARITY_OUTCOMES,
     read_report,
     read_sweep,
     run_values,
-    sensitivity_chart,
 )
-from sim.errors import Problem, ScenarioError  # noqa: E402
-from sim.metrics import POLARITIES  # noqa: E402
-from sim.plots.style import POLARITY_COLORS  # noqa: E402
+from sim.errors import Problem, ScenarioError
+from sim.metrics import POLARITIES
+from sim.outcomes import describe, find
+from sim.plots.sensitivity import sensitivity_chart
+from sim.plots.style import POLARITY_COLORS
 
 BINS = 10
 BAND = (0.05, 0.5, 0.95)
 Z90 = 1.6448536269514722  # normal quantile of 0.95: a two-sided 90% (5-95%) interval
 MAX_PAIRS_ALL = 3  # up to this many parameters, every pair gets a heatmap
 ANNOTATE_CELLS = 64
-LABELS = {
-    "leader_share": "leader's share of world power",
-    "con": "concentration (CON)",
-    "effective_poles": "effective number of poles",
-    "poles": "poles",
-    "bloc_leader_share": "leading bloc's share of world power",
-    "bloc_effective_poles": "effective number of bloc poles",
-    "power_transition": "P(power transition)",
-    **{name: f"P({kind})" for name, kind in POLARITY_OUTCOMES.items()},
-}
 
 
 def is_probability(name: str) -> bool:
     """Whether the outcome is a 0/1 per run, summarised as a share of runs."""
-    return name in POLARITY_OUTCOMES or name == "power_transition"
+    found = find(name)
+    return name in POLARITY_OUTCOMES or (found is not None and found[0].kind == "flag")
 
 
 def is_share(name: str) -> bool:
     """Whether the outcome is a fraction, shown in percent."""
-    return is_probability(name) or "share" in name
+    return is_probability(name) or describe(name)[1] == "share"
 
 
 def label(name: str) -> str:
-    """A readable axis label for an outcome."""
-    return LABELS.get(name, name)
+    """A readable axis label for an outcome (as declared in ``sim.outcomes``)."""
+    if name in POLARITY_OUTCOMES:
+        return f"P({POLARITY_OUTCOMES[name]})"
+    text = describe(name)[0]
+    return f"P({text.lower()})" if is_probability(name) else text
 
 
 def slug(path: str) -> str:
@@ -223,18 +214,18 @@ def _panels(count: int, width: float = 6.0, height: float = 4.2):
     """A figure with ``count`` panels, two per row; unused panels hidden."""
     ncols = min(2, count)
     nrows = -(-count // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    fig = Figure(figsize=(width * ncols, height * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     for ax in axes.flat[count:]:
         ax.axis("off")
     return fig, list(axes.flat[:count])
 
 
 def _save(fig, path: Path, title: str) -> Path:
-    """Title, lay out, write and close a figure."""
+    """Title, lay out and write a figure."""
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
@@ -347,7 +338,8 @@ def polarity_area_figure(
     shares = polarity_profile(runs[parameter], runs["polarity"], grid=grid)
     at, ticks = _x_positions(shares["x"])
     colors = [POLARITY_COLORS[kind] for kind in POLARITIES]
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig = Figure(figsize=(7, 4.2))
+    ax = fig.subplots()
     if ticks:
         bottom = np.zeros(len(shares))
         for kind, color in zip(POLARITIES, colors, strict=True):
@@ -472,3 +464,12 @@ def plot_sweep(folder: Path, outcomes: list[str] | None = None) -> list[Path]:
         sensitivity_chart(result, method, out / "sensitivity.png")
         paths.append(out / "sensitivity.png")
     return paths
+
+
+def draw_sweep(result: object, folder: Path) -> list[Path]:  # noqa: ARG001 - the draw hook
+    """The ``draw(result, folder)`` hook of sweeps and sensitivity analyses.
+
+    Every plot is drawn from the folder's files (``plot_sweep``), so the result
+    itself is not needed: a redraw gives the same figures.
+    """
+    return plot_sweep(folder)

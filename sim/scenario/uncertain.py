@@ -9,55 +9,19 @@ on the scenario, which is validated again, so the schema stays their only source
 from __future__ import annotations
 
 import copy
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from sim.errors import Problem, ScenarioError
-from sim.scenario.loader import KEY, Located, _members, _message
+from sim.errors import Problem
+from sim.scenario.located import KEY, Located
+from sim.scenario.paths import NUMBER, WHOLE, field_kind, set_path
+from sim.scenario.references import major_state_problems, reference_problems
 from sim.scenario.schema import Scenario, Uncertainty
+from sim.scenario.validation import error_message
 
 RUN_SETTINGS = ("name", "description", "runs", "seed", "years", "start_year", "sweep")
 RUN_SETTINGS += ("uncertainties", "extends", "backtest", "major_states")
-NUMBER, WHOLE, CHOICE = "number", "whole number", "choice"
-
-
-def _kind(annotation: Any) -> str | None:
-    """NUMBER, WHOLE or CHOICE for a field's type; None for anything else."""
-    members = _members(annotation)
-    if len(members) != 1:
-        return None
-    kind = members[0]
-    if get_origin(kind) is Literal:
-        return CHOICE
-    return {float: NUMBER, int: WHOLE}.get(kind)
-
-
-def field_kind(scenario: Scenario, path: str) -> tuple[str | None, str | None]:
-    """(kind of the field at ``path``, None) or (None, what is wrong with ``path``).
-
-    An entry missing from a mapping of numbers (``parameters.economy.trend_growth.USA``)
-    is allowed: setting it creates it.
-    """
-    from sim.scenario.checks import path_problem
-
-    node: Any = scenario
-    annotation: Any = Scenario
-    *parents, leaf = path.split(".")
-    for part in parents:
-        if isinstance(node, BaseModel) and part in type(node).model_fields:
-            annotation, node = type(node).model_fields[part].annotation, getattr(node, part)
-        elif isinstance(node, dict) and part in node:
-            annotation, node = get_args(_members(annotation)[0])[1], node[part]
-        else:
-            return None, path_problem(scenario, path)
-    if isinstance(node, BaseModel) and leaf in type(node).model_fields:
-        return _kind(type(node).model_fields[leaf].annotation), None
-    if isinstance(node, dict) and get_origin(_members(annotation)[0]) is dict:
-        kind = _kind(get_args(_members(annotation)[0])[1])
-        if leaf in node or kind is not None:
-            return kind, None
-    return None, path_problem(scenario, path)
 
 
 def candidates(uncertainty: Uncertainty) -> list[tuple[tuple[str, ...], Any]]:
@@ -86,23 +50,23 @@ def candidates(uncertainty: Uncertainty) -> list[tuple[tuple[str, ...], Any]]:
 
 
 def refusal(base: dict[str, Any], path: str, value: Any, file: str) -> str | None:
-    """Why the scenario ``base`` cannot take ``value`` at ``path`` (None if it can)."""
-    from sim.design import set_path
-    from sim.scenario.checks import check_against_world
+    """Why the scenario ``base`` cannot take ``value`` at ``path`` (None if it can).
 
+    ``base`` is a scenario's JSON dump without its uncertainties and sweep, so the
+    checks that apply are those of what it names.
+    """
     data = copy.deepcopy(base)
     set_path(data, path, value)
     try:
         config = Scenario.model_validate(data)
-        check_against_world(config, Located(data, {}, file))
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         at = "" if where == path else f" (at {where})"
-        return f"{path} = {value!r}: {_message(first)}{at}"
-    except ScenarioError as err:
-        return f"{path} = {value!r}: {err.problems[0].message}"
-    return None
+        return f"{path} = {value!r}: {error_message(first)}{at}"
+    located = Located(data, {}, file)
+    problems = reference_problems(config, located) + major_state_problems(config, located)
+    return f"{path} = {value!r}: {problems[0].message}" if problems else None
 
 
 def _path_problems(scenario: Scenario, path: str, uncertainty: Uncertainty) -> str | None:

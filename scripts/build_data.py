@@ -1,6 +1,6 @@
 """Derive the packaged 2014 world from the raw public data (a developer's script).
 
-Run ``uv run python -m sim.data.build PATH/TO/shared/data``. The script reads the raw
+Run ``uv run python scripts/build_data.py PATH/TO/shared/data``. The script reads the raw
 tables described in that folder's SOURCES.md and writes compact CSV files and
 README.md beside itself; they are committed, and ``sim`` never reads the raw folder
 at run time. Every number comes from a raw table by a rule stated in README.md.
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.typing import SeriesGroupBy
 
-OUT = Path(__file__).parent
+OUT = Path(__file__).resolve().parents[1] / "sim" / "data"
 YEAR = 2014
 EU27 = tuple(
     "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL "
@@ -934,19 +934,19 @@ DYAD_COLUMNS = [
 
 README = """# sim/data — the packaged 2014 world
 
-Compact tables derived from public data by `build.py` (this folder). They are committed
+Compact tables derived from public data by `scripts/build_data.py`. They are committed
 with the package; `sim` reads only these files at run time, never the raw data. This
 README is written by the same script, so its coverage lists match the tables.
 
 Three more tables sit beside them: population_wpp.csv (UN WPP 2022, written by
-`build_population.py`) and ssp2_gdp.csv (SSP2 GDP), described with their provenance in
+`scripts/build_population.py`) and ssp2_gdp.csv (SSP2 GDP), described with their provenance in
 [projections.md](projections.md); and growth_calibration.csv, the per-state trends and
 speeds of convergence written by `sim calibrate` (docs/calibration.md).
 
 Regenerate from the repository root, given the raw data folder (described in its
 SOURCES.md):
 
-    uv run python -m sim.data.build PATH/TO/shared/data
+    uv run python scripts/build_data.py PATH/TO/shared/data
 
 The script prints row counts and sanity figures (world GDP coverage; GDP, military
 spending and energy use of USA, CHN, RUS and the EU-27; USA–CHN, CHN–RUS and EU-27–RUS

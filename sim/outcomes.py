@@ -1,0 +1,238 @@
+"""Declared outcomes: every measure of the system a run reports, declared once.
+
+As in EMA Workbench, an outcome is declared with its name, a label, its unit and
+kind, and how it is computed. The recorder computes each system measure every
+year from a ``YearView`` (the year's power shares and blocs) and writes it as a
+column of the system table; a run's *outcome* is that measure in the final year
+(``over_run="last"``) or whether it held in any year (``"any"``). Per-state
+outcomes (``share_<ID>``, ``bloc_share_<ID>``, ``gdp_<ID>``) read a column of the
+states table in the final year.
+
+Summaries, comparisons, sensitivity analyses, discovery and plots read labels,
+units and kinds from here. To add a system measure: write its function in
+``sim.metrics`` and declare it in ``SYSTEM_OUTCOMES`` below (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim import metrics
+
+KINDS = ("share", "number", "gdp", "category", "flag")
+
+
+@dataclass(frozen=True)
+class YearView:
+    """What a system measure sees of one year: acting states' shares and their blocs.
+
+    Attributes:
+        ids: The acting states' ids.
+        shares: Their shares of world power (sum 1).
+        affinity: Their pairwise affinity.
+        bloc_labels: Each state's bloc label.
+        bloc_names: Each state's bloc name (its strongest member).
+        bloc_totals: Each bloc's share of world power, by bloc.
+        blocs_found: The bloc labels, in the order of ``bloc_totals``.
+        pole_share: Share of power that makes a state (or bloc) a pole.
+        unipolar_ratio: How far the first pole must lead the second for unipolarity.
+        transition_parity: The challenger's share of the leader's power at parity.
+        dissatisfied_affinity: Affinity below which a challenger is dissatisfied.
+    """
+
+    ids: list[str]
+    shares: np.ndarray
+    affinity: np.ndarray
+    bloc_labels: np.ndarray
+    bloc_names: list[str]
+    bloc_totals: np.ndarray
+    blocs_found: np.ndarray
+    pole_share: float
+    unipolar_ratio: float
+    transition_parity: float
+    dissatisfied_affinity: float
+
+    @property
+    def top_bloc(self) -> int:
+        """Index (into ``bloc_totals``) of the strongest bloc."""
+        return int(np.argmax(self.bloc_totals))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One declared measure.
+
+    Attributes:
+        name: Its column name (per-state outcomes: the prefix, ``share`` → ``share_CHN``).
+        label: Plain words for tables and axes (``{}`` is the state, per state).
+        unit: Its unit in words ("" when it has none).
+        kind: ``share`` (0-1), ``number``, ``gdp`` (US$ bn), ``category`` or ``flag``.
+        over_run: How a run's outcome is taken from its years: ``"last"`` (the final
+            year), ``"any"`` (true in any year), or ``None`` (recorded, not an outcome).
+        compute: For system measures, the year's value from a ``YearView``.
+        column: For per-state outcomes, the states-table column read.
+        categories: For categories with a fixed set of values, the values (all are
+            reported, those no run reached with share 0).
+    """
+
+    name: str
+    label: str
+    unit: str
+    kind: str
+    over_run: str | None = "last"
+    compute: Callable[[YearView], Any] | None = None
+    column: str | None = None
+    categories: tuple[str, ...] | None = None
+
+    def describe(self, state: str | None = None) -> str:
+        """The label, with the state filled in for per-state outcomes."""
+        return self.label.format(state) if state is not None else self.label
+
+
+def _bloc_leader(v: YearView) -> str:
+    first = int(np.nonzero(v.bloc_labels == v.blocs_found[v.top_bloc])[0][0])
+    return v.bloc_names[first]
+
+
+# The system table's columns after ``year``, in order.
+SYSTEM_OUTCOMES = (
+    Outcome(
+        "leader",
+        "Leading state",
+        "",
+        "category",
+        compute=lambda v: v.ids[int(np.argmax(v.shares))],
+    ),
+    Outcome(
+        "leader_share",
+        "Power share of the leading state",
+        "share of world power",
+        "share",
+        compute=lambda v: float(v.shares.max()),
+    ),
+    Outcome(
+        "con",
+        "Concentration of power (CON, 0 to 1)",
+        "",
+        "number",
+        compute=lambda v: metrics.concentration(v.shares),
+    ),
+    Outcome(
+        "effective_poles",
+        "Effective number of poles",
+        "poles",
+        "number",
+        compute=lambda v: metrics.effective_poles(v.shares),
+    ),
+    Outcome(
+        "polarity",
+        "Polarity among states",
+        "",
+        "category",
+        compute=lambda v: metrics.polarity(v.shares, v.pole_share, v.unipolar_ratio),
+        categories=metrics.POLARITIES,
+    ),
+    Outcome(
+        "poles",
+        "Number of poles",
+        "poles",
+        "number",
+        compute=lambda v: int((v.shares >= v.pole_share).sum()),
+    ),
+    Outcome(
+        "power_transition",
+        "Power transition under way",
+        "",
+        "flag",
+        over_run="any",
+        compute=lambda v: metrics.power_transition(
+            v.shares, v.affinity, v.transition_parity, v.dissatisfied_affinity
+        ),
+    ),
+    Outcome(
+        "blocs",
+        "Number of blocs",
+        "blocs",
+        "number",
+        over_run=None,
+        compute=lambda v: len(v.blocs_found),
+    ),
+    Outcome("bloc_leader", "Leading bloc", "", "category", over_run=None, compute=_bloc_leader),
+    Outcome(
+        "bloc_leader_share",
+        "Power share of the leading bloc",
+        "share of world power",
+        "share",
+        compute=lambda v: float(v.bloc_totals[v.top_bloc]),
+    ),
+    Outcome(
+        "bloc_effective_poles",
+        "Effective number of blocs",
+        "blocs",
+        "number",
+        compute=lambda v: metrics.effective_poles(v.bloc_totals),
+    ),
+    Outcome(
+        "bloc_polarity",
+        "Polarity among blocs",
+        "",
+        "category",
+        compute=lambda v: metrics.polarity(v.bloc_totals, v.pole_share, v.unipolar_ratio),
+        categories=metrics.POLARITIES,
+    ),
+)
+
+# Per-state outcomes, by prefix; checked in this order (``bloc_share`` before ``share``).
+STATE_OUTCOMES = (
+    Outcome(
+        "bloc_share",
+        "Power share of {}'s bloc",
+        "share of world power",
+        "share",
+        column="bloc_power_share",
+    ),
+    Outcome("share", "Power share of {}", "share of world power", "share", column="power_share"),
+    Outcome("gdp", "GDP of {} (US$ bn, 2014 prices)", "US$ bn", "gdp", column="gdp_usd_bn"),
+)
+
+OUTCOMES = {o.name: o for o in (*SYSTEM_OUTCOMES, *STATE_OUTCOMES)}
+
+
+def run_outcomes() -> list[Outcome]:
+    """The system measures that are also a run's outcomes, in column order."""
+    return [o for o in SYSTEM_OUTCOMES if o.over_run is not None]
+
+
+def find(column: str) -> tuple[Outcome, str | None] | None:
+    """The declared outcome behind an outcome column, and its state for per-state ones."""
+    for outcome in SYSTEM_OUTCOMES:
+        if outcome.name == column:
+            return outcome, None
+    for outcome in STATE_OUTCOMES:
+        if column.startswith(outcome.name + "_"):
+            return outcome, column.removeprefix(outcome.name + "_")
+    return None
+
+
+def describe(column: str) -> tuple[str, str]:
+    """A plain-language label for an outcome column and its kind (``share``, ``gdp``, …)."""
+    found = find(column)
+    if found is None:
+        return column.replace("_", " ").capitalize(), "number"
+    outcome, state = found
+    return outcome.describe(state), outcome.kind
+
+
+def numeric_names(states: list[str]) -> list[str]:
+    """Every numeric outcome column of a world whose rows are ``states`` (ROW included)."""
+    system = [o.name for o in run_outcomes() if o.kind in ("share", "number", "gdp")]
+    per_state = [f"{o.name}_{state}" for o in STATE_ORDER for state in states]
+    return [*system, *per_state]
+
+
+# The order of per-state columns in an outcomes table.
+STATE_ORDER = (OUTCOMES["share"], OUTCOMES["bloc_share"], OUTCOMES["gdp"])

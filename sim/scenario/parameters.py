@@ -1,0 +1,366 @@
+"""The behavioural parameters of each mechanism, with their defaults, bounds and units.
+
+Parameters that have no data behind them say so in their description (and in
+docs/model.md) so that users know to sweep them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.fields import Float, Int, NonNegative, Share, Strict, problem
+
+
+class Economy(Strict):
+    """GDP dynamics (docs/model.md#economy)."""
+
+    growth_shock_scale: NonNegative = Field(
+        1.0, description="multiplier on each state's 1995-2014 s.d. of real growth (1 = historical)"
+    )
+    convergence: Float = Field(
+        0.05,
+        ge=0.001,
+        le=0.5,
+        allow_inf_nan=False,
+        description="beta: share of the log gap between output per worker and its steady state "
+        "closed a year, for rows without a calibrated value of their own (Barro & "
+        "Sala-i-Martin 1992; fitted on SSP2 GDP paths: docs/calibration.md)",
+    )
+    convergence_by_state: dict[
+        str, Annotated[Float, Field(ge=0.001, le=0.5, allow_inf_nan=False)]
+    ] = Field(
+        default_factory=dict,
+        description="beta per row id, replacing the calibrated per-state value or "
+        "`convergence` (docs/calibration.md)",
+    )
+    frontier_growth: Float = Field(
+        0.016,
+        gt=0.0,
+        le=0.1,
+        allow_inf_nan=False,
+        description="g_F: growth of the frontier's output per worker, fraction a year (fitted "
+        "on SSP2 GDP paths: docs/calibration.md)",
+    )
+    min_trend_growth: Float = Field(
+        0.005,
+        gt=0.0,
+        le=0.1,
+        allow_inf_nan=False,
+        description="lowest trend growth of output per worker, fraction a year, of a state "
+        "whose trend output per worker is below the frontier's (assumption, no data: no "
+        "economy below the frontier stalls for good)",
+    )
+    trend_growth: dict[str, Annotated[Float, Field(ge=-0.1, le=0.2, allow_inf_nan=False)]] = Field(
+        default_factory=dict,
+        description="trend growth of output per working-age person over 2015-2024, fraction a "
+        "year, per row id, replacing the calibrated or observed value (docs/calibration.md); "
+        "it sets where each row stands relative to its steady state",
+    )
+    trade_gdp_elasticity: NonNegative = Field(
+        0.5,
+        description="GDP level change per unit change of trade/GDP away from its gravity path "
+        "(Frankel & Romer 1999 range 0.5-2)",
+    )
+    lng_premium: NonNegative = Field(
+        0.3,
+        description="extra cost, as a share of the lost gas's value, of replacing pipeline gas "
+        "(assumption, no data)",
+    )
+    energy_gdp_elasticity: NonNegative = Field(
+        0.5,
+        le=5.0,
+        description="elasticity of primary energy consumption to GDP (assumption; it feeds the "
+        "power index only; at most 5, beyond which (Y/Y2014)^elasticity overflows)",
+    )
+    energy_value_usd_bn_per_ej: NonNegative = Field(
+        16.2,
+        description="value of 1 EJ of net energy exports at the 2014 price level: Brent 2014 "
+        "US$99/bbl x 163.4 million bbl/EJ (EI 2024)",
+    )
+
+
+class Trade(Strict):
+    """Bilateral trade (docs/model.md#trade)."""
+
+    adjustment_rate: Share = Field(
+        0.5,
+        description="share of the gap to a higher target trade closed per year (assumption)",
+    )
+    cut_adjustment_rate: Share = Field(
+        1.0,
+        description="share of the gap to a lower target trade closed per year (1: within the "
+        "year; Eurostat: EU imports from Russia fell from EUR 22.0 bn in March 2022 to "
+        "EUR 3.8 bn in March 2023)",
+    )
+    diversion_share: Share = Field(
+        0.5,
+        description="share of trade lost to sanctions that finds other partners (assumption)",
+    )
+    alliance_bonus: NonNegative = Field(
+        0.1, description="proportional trade gain for a newly allied pair (assumption)"
+    )
+    affinity_elasticity: NonNegative = Field(
+        0.5,
+        description="proportional trade change per unit change of affinity from 2014 (assumption)",
+    )
+
+
+class SectorWeights(Strict):
+    """Share of a pair's trade that a full-intensity sanction in each sector stops.
+
+    Energy sanctions act on the pair's energy trade, the other sectors on the rest
+    (docs/model.md#trade).
+    """
+
+    trade: Share = Field(
+        0.8,
+        description="share of the banned goods' trade a full trade sanction stops (Miromanova "
+        "2018: Russia's 2014 food embargo cut imports of the banned goods by more than 80%; "
+        "the intensity is the share of the pair's non-energy trade under bans)",
+    )
+    finance: Share = Field(
+        0.5,
+        description="share of the pair's non-energy trade a full finance sanction stops "
+        "through payments and country risk (Crozet & Hinz 2020: most Western exports lost in "
+        "2014-15 were goods no sanction targeted), docs/model.md#trade",
+    )
+    energy: Share = Field(
+        1.0,
+        description="share of the pair's energy trade a full energy sanction stops (1: the "
+        "intensity is the share of energy imports cut, as in REPowerEU's two thirds)",
+    )
+    technology: Share = Field(
+        0.1,
+        description="share of the pair's non-energy trade a full technology sanction stops "
+        "(assumption)",
+    )
+    arms: Share = Field(
+        0.0, description="share of the pair's non-energy trade an arms embargo stops (assumption)"
+    )
+
+
+class Sanctions(Strict):
+    """Sanctions' effects (docs/model.md#sanctions)."""
+
+    trade_cut: SectorWeights = Field(default_factory=SectorWeights)
+    finance_loss: NonNegative = Field(
+        0.15,
+        description="target GDP level loss at full finance intensity from all its partners "
+        "(anchored to Gurvich & Prilepskiy 2015: -2.4% for Russia by 2017)",
+    )
+    technology_loss: NonNegative = Field(
+        0.05,
+        description="target GDP level loss at full technology intensity from all partners "
+        "(assumption)",
+    )
+    technology_energy_loss: Share = Field(
+        0.1,
+        description="share of energy production lost at full technology intensity (assumption)",
+    )
+    loss_adjustment: Share = Field(
+        0.5, description="share of the gap to the sanction level loss closed per year (assumption)"
+    )
+    counter_ratio: Share = Field(
+        0.3,
+        description="intensity of a target's trade counter-sanction relative to the sanction it "
+        "answers (assumption; Russia's 2014 food ban)",
+    )
+    counter_probability: Share = Field(
+        0.8, description="yearly chance a sanctioned state answers a sender (assumption)"
+    )
+    affinity_loss: NonNegative = Field(
+        0.05, description="yearly sender-target affinity fall per unit intensity (assumption)"
+    )
+    success_hazard: Share = Field(
+        0.05,
+        description="yearly chance a target under maximal pressure concedes (anchored to "
+        "Hufbauer, Schott & Elliott: about a third of episodes succeed)",
+    )
+    success_half_cost: Float = Field(
+        0.03,
+        gt=0,
+        allow_inf_nan=False,
+        description="cost (share of GDP) at which the concession chance is half its maximum "
+        "(assumption)",
+    )
+    target_drift: NonNegative = Field(
+        0.01,
+        description="yearly affinity gain of a target with non-senders per unit intensity "
+        "(assumption)",
+    )
+
+
+class Arms(Strict):
+    """Arms sales (docs/model.md#arms-sales)."""
+
+    capability_factor: NonNegative = Field(
+        1.0, description="capability added per unit of arms imports (SIPRI TIV, 1 = like spending)"
+    )
+    offer_rate: Share = Field(
+        0.3, description="yearly chance a seller offers arms to a fully threatened buyer"
+    )
+    min_affinity: Share = Field(0.6, description="seller-buyer affinity needed to offer arms")
+    deal_share: NonNegative = Field(
+        0.05, description="deal value as a share of the buyer's yearly military spending"
+    )
+    delivery_years: Int = Field(4, ge=1, le=30, description="years over which a deal is delivered")
+    affinity_gain: NonNegative = Field(0.02, description="seller-buyer affinity gain per deal")
+    rival_irritation: NonNegative = Field(
+        0.01, description="affinity fall between seller and the buyer's main rival per deal"
+    )
+    dependence: NonNegative = Field(
+        0.02,
+        description="yearly affinity gain per unit share of the buyer's arms imports from the "
+        "seller (assumption)",
+    )
+
+
+class Pipelines(Strict):
+    """Pipeline gas (docs/model.md#pipeline-deals)."""
+
+    gas_price_usd_mmbtu: NonNegative = Field(
+        8.1, description="contract gas price at energy price index 1 (TTF 2014, EI 2024)"
+    )
+    seek_threshold: Share = Field(
+        0.1, description="share of its 2014 pipeline exports an exporter must lose to seek a deal"
+    )
+    deal_share: Share = Field(
+        0.5, description="share of the lost volume a new contract covers (assumption)"
+    )
+    min_affinity: Share = Field(0.6, description="importer affinity needed to sign (assumption)")
+    build_years: Int = Field(5, ge=0, le=30, description="years from contract to first gas")
+    ramp_years: Int = Field(5, ge=0, le=30, description="years from first gas to full capacity")
+    duration_years: Int = Field(30, ge=1, le=100, description="contract length")
+    affinity_gain: NonNegative = Field(0.05, description="affinity gain on signing")
+    lockin: NonNegative = Field(
+        0.02, description="yearly affinity gain per unit share of importer's gas from the pair"
+    )
+
+
+class Alliances(Strict):
+    """Alliance formation and break-up (docs/model.md#alliances)."""
+
+    form_affinity: Share = Field(0.75, description="affinity both sides need to ally")
+    break_affinity: Share = Field(0.45, description="affinity below which an alliance may break")
+    form_rate: Share = Field(0.1, description="yearly chance of allying when conditions hold")
+    break_rate: Share = Field(0.2, description="yearly chance of breaking when conditions hold")
+    min_common_threat: Share = Field(
+        0.2, description="shared threat (0-1) needed before two states ally against it"
+    )
+    affinity_bonus: NonNegative = Field(
+        0.1, description="rise of the affinity anchor for allied pairs"
+    )
+    bandwagon_below: Share = Field(
+        0.05,
+        description="relative capability K_i/(K_i+K_j) below which a state may ally with its "
+        "main threat instead of balancing it (assumption)",
+    )
+    bandwagon_affinity: Share = Field(
+        0.6, description="affinity a weak state needs with its threat to bandwagon"
+    )
+    mode: Literal["threat", "landscape"] = Field(
+        "threat",
+        description="alignment rule: balance of threat, or Axelrod-Bennett landscape sides",
+    )
+    proximity_km: NonNegative = Field(
+        3000.0, description="distance at which threat is halved (loss-of-strength gradient)"
+    )
+
+
+class Exercises(Strict):
+    """Joint military exercises as costly signals (docs/model.md#exercises)."""
+
+    rate: Share = Field(0.2, description="yearly chance a qualifying pair exercises together")
+    min_affinity: Share = Field(0.7, description="affinity needed to exercise together")
+    affinity_gain: NonNegative = Field(0.02, description="affinity gain per exercise")
+    cost_share: Share = Field(
+        0.005, description="share of each participant's military spending an exercise costs"
+    )
+    readiness_gain: NonNegative = Field(
+        0.01, description="capability gain per exercise, as a share of the participant's stock"
+    )
+    rival_irritation: NonNegative = Field(
+        0.005, description="affinity fall with the common rival per exercise"
+    )
+
+
+class Affinity(Strict):
+    """Affinity dynamics (docs/model.md#affinity)."""
+
+    reversion: Share = Field(0.1, description="yearly pull back toward the anchor (assumption)")
+    noise: NonNegative = Field(0.01, description="s.d. of yearly random affinity shocks")
+
+
+class Military(Strict):
+    """Military spending and capability (docs/model.md#military)."""
+
+    threat_response: NonNegative = Field(
+        4.0,
+        description="rise of the military share of GDP, as a share of its 2014 level, per unit "
+        "rise of the largest threat a state faces (calibrated: docs/calibration.md)",
+    )
+
+    depreciation: Share = Field(
+        0.1, description="yearly depreciation of the capability stock (assumption)"
+    )
+
+
+class PowerWeights(Strict):
+    """Weights of the power index components; normalised to sum 1."""
+
+    military: NonNegative = Field(1 / 3, description="capability stock (CINC: military third)")
+    economy: NonNegative = Field(1 / 6, description="GDP (industrial proxy, CINC: industry)")
+    energy: NonNegative = Field(1 / 6, description="primary energy consumption (CINC: pec)")
+    population: NonNegative = Field(1 / 3, description="population (CINC: demographic third)")
+
+    @model_validator(mode="after")
+    def _positive_total(self) -> PowerWeights:
+        if self.military + self.economy + self.energy + self.population <= 0:
+            raise problem("at least one weight must be positive, got all zero")
+        return self
+
+
+class Power(Strict):
+    """Power index and polarity classification (docs/model.md#power-and-polarity)."""
+
+    index: Literal["composite", "cinc", "gdp", "capability"] = Field(
+        "composite",
+        description="which index gives power_share: composite (weights below), cinc (CINC's "
+        "six components), gdp, or capability (military stock)",
+    )
+    weights: PowerWeights = Field(default_factory=PowerWeights)
+    pole_share: Share = Field(0.1, description="world power share a state needs to count as a pole")
+    unipolar_ratio: Float = Field(
+        2.0,
+        ge=1.0,
+        allow_inf_nan=False,
+        description="leader/runner-up share ratio at or above which the system is unipolar",
+    )
+    transition_parity: Share = Field(
+        0.8,
+        description="runner-up/leader share ratio at which a power transition is possible "
+        "(Organski & Kugler 1980: 80%)",
+    )
+    dissatisfied_affinity: Share = Field(
+        0.5, description="runner-up's affinity with the leader below which it is dissatisfied"
+    )
+    bloc_affinity: Share = Field(
+        0.8, description="average affinity that holds a bloc together (allied pairs count as 1)"
+    )
+
+
+class Parameters(Strict):
+    """All behavioural parameters, grouped by mechanism."""
+
+    economy: Economy = Field(default_factory=Economy)
+    trade: Trade = Field(default_factory=Trade)
+    sanctions: Sanctions = Field(default_factory=Sanctions)
+    arms: Arms = Field(default_factory=Arms)
+    pipelines: Pipelines = Field(default_factory=Pipelines)
+    alliances: Alliances = Field(default_factory=Alliances)
+    exercises: Exercises = Field(default_factory=Exercises)
+    affinity: Affinity = Field(default_factory=Affinity)
+    military: Military = Field(default_factory=Military)
+    power: Power = Field(default_factory=Power)
