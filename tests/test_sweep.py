@@ -130,6 +130,25 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
     pd.testing.assert_frame_equal(outcomes, expected[keep].reset_index(drop=True))
 
 
+def test_a_sweep_whose_every_run_fails_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    from sim.experiments import sweep
+
+    def broken(config, seed, run=0):
+        raise RuntimeError("no run can go on")
+
+    monkeypatch.setattr(sweep, "run_one", broken)
+    out = tmp_path / "broken"
+    grid = "parameters.trade.diversion_share=0.2,0.4"
+    argv = ["sweep", str(SCENARIOS / "sanctions.yaml"), "--grid", grid, "--runs", "1"]
+    status = main([*argv, "--years", "2", "--jobs", "1", "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(err) == 1 and "every run failed" in err[0]
+    assert "RuntimeError: no run can go on" in err[0]
+    manifest = json.loads((out / "manifest.json").read_text())  # the record is kept
+    assert len(manifest["failed"]) == 2
+
+
 KILLED_VALUES = "0.1,0.3,0.5"
 KILLED_RUNS = 8
 KILLED_YEARS = 4

@@ -262,3 +262,15 @@ def test_a_scenario_extending_another_can_remove_an_inherited_uncertainty(write)
     write("base.yaml", json.dumps(SCENARIO))
     child = write("child.yaml", f"extends: base.yaml\nuncertainties:\n  {THREAT}: null\n")
     assert set(load(child).active_uncertainties()) == {SHOCK, "parameters.power.index"}
+
+
+def test_a_scenario_problem_is_not_blamed_on_its_uncertainties(capsys):
+    """An event outside the run is reported once, not again at every uncertain field."""
+    from tests.conftest import SCENARIOS
+
+    status = main(["validate", str(SCENARIOS / "western_cohesion.yaml"), "--set", "years=3"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(lines) == 2, lines
+    assert all("events.western_exercise_20" in line for line in lines)
+    assert not [line for line in lines if "uncertainties." in line]

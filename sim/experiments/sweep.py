@@ -158,8 +158,22 @@ def point_summary(design: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     return design.set_index("point").join(table, how="left").reset_index()
 
 
+def every_run_failed(out: Path, error: str) -> ScenarioError:
+    """The error of a sweep none of whose runs finished (the folder keeps the record)."""
+    hint = ""
+    if error.startswith("WorkerDied"):
+        hint = (
+            "; worker processes that die at once usually mean a Python script that starts "
+            'runs on several processes without `if __name__ == "__main__":` around its code'
+        )
+    message = f"every run failed (recorded in manifest.json), the first with {error}{hint}"
+    return ScenarioError(Problem(str(out), 0, 0, "", message))
+
+
 def summarize(plan: Plan, out: Path, manifest: dict[str, Any]) -> SweepResult:
     """Write ``summary.json`` of a finished sweep and return the sweep's result."""
+    if len(manifest["failed"]) >= plan.tasks:
+        raise every_run_failed(out, manifest["failed"][0]["error"])
     outcomes = read_outcomes(out)
     summary = point_summary(plan.design, outcomes)
     data = {

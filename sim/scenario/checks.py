@@ -17,8 +17,9 @@ from sim.scenario.uncertain import uncertainty_problems
 
 def check_against_world(scenario: Scenario, located: Located) -> None:
     """Raise a ScenarioError listing every reference the world data cannot satisfy."""
-    problems = reference_problems(scenario, located)
-    problems += uncertainty_problems(scenario, located)
-    problems += major_state_problems(scenario, located)
+    references = reference_problems(scenario, located)
+    majors = major_state_problems(scenario, located)
+    known = frozenset(p.message for p in references + majors)
+    problems = references + uncertainty_problems(scenario, located, known) + majors
     if problems:
         raise ScenarioError(problems)

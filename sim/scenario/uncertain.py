@@ -49,11 +49,14 @@ def candidates(uncertainty: Uncertainty) -> list[tuple[tuple[str, ...], Any]]:
     return [(("discrete", str(i)), v) for i, v in enumerate(values)]
 
 
-def refusal(base: dict[str, Any], path: str, value: Any, file: str) -> str | None:
+def refusal(
+    base: dict[str, Any], path: str, value: Any, file: str, known: frozenset[str] = frozenset()
+) -> str | None:
     """Why the scenario ``base`` cannot take ``value`` at ``path`` (None if it can).
 
     ``base`` is a scenario's JSON dump without its uncertainties and sweep, so the
-    checks that apply are those of what it names.
+    checks that apply are those of what it names. Problems in ``known`` are the
+    scenario's own, reported already: the value is not their cause.
     """
     data = copy.deepcopy(base)
     set_path(data, path, value)
@@ -66,6 +69,7 @@ def refusal(base: dict[str, Any], path: str, value: Any, file: str) -> str | Non
         return f"{path} = {value!r}: {error_message(first)}{at}"
     located = Located(data, {}, file)
     problems = reference_problems(config, located) + major_state_problems(config, located)
+    problems = [p for p in problems if p.message not in known]
     return f"{path} = {value!r}: {problems[0].message}" if problems else None
 
 
@@ -83,8 +87,14 @@ def _path_problems(scenario: Scenario, path: str, uncertainty: Uncertainty) -> s
     return None
 
 
-def uncertainty_problems(scenario: Scenario, located: Located) -> list[Problem]:
-    """Every problem of the ``uncertainties:`` block, each at its line in the file."""
+def uncertainty_problems(
+    scenario: Scenario, located: Located, known: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Every problem of the ``uncertainties:`` block, each at its line in the file.
+
+    ``known`` holds the messages of the scenario's own problems (an event outside
+    the run, say): a drawn value is refused only for a problem it causes.
+    """
     uncertain = scenario.active_uncertainties()
     if not uncertain:
         return []
@@ -99,7 +109,7 @@ def uncertainty_problems(scenario: Scenario, located: Located) -> list[Problem]:
             problems.append(located.problem((*entry, KEY), message))
             continue
         for where, value in candidates(uncertainty):
-            message = refusal(base, path, value, located.file)
+            message = refusal(base, path, value, located.file, known)
             if message:
                 problems.append(located.problem((*entry, *where), message))
                 break
