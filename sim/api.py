@@ -82,7 +82,7 @@ def run(
         folder = default_out(config) if out is DEFAULT_OUT else Path(out)
         check_out(folder)  # a bad folder costs nothing
     try:
-        results = runner.run(config, jobs=jobs, progress=progress)
+        results = runner.run_scenario(config, jobs=jobs, progress=progress)
         if folder is not None:
             draw = None
             if plots:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from sim.cli.options import EXIT_INTERRUPTED, add_overrides
+from sim.cli.options import add_overrides, interrupted
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -67,11 +66,7 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
             argv=["sim", *argv],
         )
     except api.Interrupted as stop:
-        print(
-            f"\ninterrupted: nothing was written to {stop.out}; run the command again to redo it",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
+        return interrupted(stop.out)
     if not args.quiet:
         print(comparison.table())
         print(f"\nresults written to {comparison.folder}")

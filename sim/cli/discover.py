@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from sim.cli.options import EXIT_INTERRUPTED
+from sim.cli.options import interrupted
 
 # Options left out take the library's defaults (``sim.api.discover``); the help quotes them.
 DEFAULTED = ("threshold", "significance", "seed")
@@ -64,11 +63,7 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
             **given,
         )
     except api.Interrupted as stop:
-        print(
-            f"\ninterrupted: nothing was written to {stop.out}; run the command again to redo it",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
+        return interrupted(stop.out)
     print(format_summary(result))
     print(f"\nreport written to {result.folder}")
     return 0

@@ -6,6 +6,7 @@ Imported by ``sim --help``, so it imports nothing heavier than argparse.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sim.errors import COMMAND_LINE, Problem, option_problem
 
@@ -35,3 +36,12 @@ def at_least(args: argparse.Namespace, limits: dict[str, int]) -> list[Problem]:
         for name, least in limits.items()
         if (value := getattr(args, name, None)) is not None and value < least
     ]
+
+
+def interrupted(out: object) -> int:
+    """Say that Ctrl-C left nothing in ``out``; the exit status of an interrupted command."""
+    print(
+        f"\ninterrupted: nothing was written to {out}; run the command again to redo it",
+        file=sys.stderr,
+    )
+    return EXIT_INTERRUPTED

@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the sweep and the analysis; print the sweep's table and the indices."""
     from sim import api
-    from sim.cli.sweep import check, names, stopped
+    from sim.cli.sweep import check, common, names, stopped
 
     check(args)
     try:
@@ -42,19 +42,7 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
             n=args.n,
             levels=args.levels,
             outcomes=names(args.outcomes),
-            runs=args.runs,
-            seed=args.seed,
-            years=args.years,
-            jobs=args.jobs,
-            backend=args.backend,
-            address=args.address,
-            overrides=args.overrides,
-            tables=names(args.tables),
-            resume=args.resume,
-            out=args.out,
-            plots=not args.no_plots,
-            progress=not args.quiet,
-            argv=["sim", *argv],
+            **common(args, argv),
         )
     except api.SweepInterrupted as stop:
         return stopped(stop, argv)

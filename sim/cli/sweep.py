@@ -61,6 +61,25 @@ def check(args: argparse.Namespace) -> None:
         raise ScenarioError(problems[:1])
 
 
+def common(args: argparse.Namespace, argv: list[str]) -> dict:
+    """The library arguments every sweep command takes from the options of ``add_common``."""
+    return {
+        "runs": args.runs,
+        "seed": args.seed,
+        "years": args.years,
+        "jobs": args.jobs,
+        "backend": args.backend,
+        "address": args.address,
+        "overrides": args.overrides,
+        "tables": names(args.tables),
+        "resume": args.resume,
+        "out": args.out,
+        "plots": not args.no_plots,
+        "progress": not args.quiet,
+        "argv": ["sim", *argv],
+    }
+
+
 def stopped(stop: SweepInterrupted, argv: list[str]) -> int:
     """Say what an interrupted sweep kept and how to finish it; return the exit status."""
     again = [a for a in argv if a != "--resume"]
@@ -107,25 +126,13 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         result = api.run_sweep(
             args.scenario,
-            out=args.out,
             grid=args.grid,
             ranges=args.ranges,
             sample=args.sample,
             n=args.n,
             vary=args.vary,
             levels=args.levels,
-            runs=args.runs,
-            seed=args.seed,
-            years=args.years,
-            jobs=args.jobs,
-            backend=args.backend,
-            address=args.address,
-            overrides=args.overrides,
-            tables=names(args.tables),
-            resume=args.resume,
-            plots=not args.no_plots,
-            progress=not args.quiet,
-            argv=["sim", *argv],
+            **common(args, argv),
         )
     except api.SweepInterrupted as stop:
         return stopped(stop, argv)

@@ -116,26 +116,22 @@ def run(
     overrides: list[str] | None = None,
     progress: bool = False,
 ) -> Results:
-    """Run a scenario's replicates and return their tables and summary.
+    """Load a scenario (``load``) and run its replicates (``run_scenario``)."""
+    config = load(scenario, overrides, runs=runs, seed=seed, years=years)
+    return run_scenario(config, jobs, progress)
+
+
+def run_scenario(config: Scenario, jobs: int | None = 1, progress: bool = False) -> Results:
+    """Run a loaded scenario's replicates and return their tables and summary.
 
     Args:
-        scenario: A YAML path, a dict with the same fields, or a loaded Scenario.
-        runs: Replicates (default: the scenario's ``runs``).
-        seed: Master seed (default: the scenario's ``seed``).
-        years: Years to simulate (default: the scenario's ``years``).
+        config: The scenario, as ``load`` returns it (its runs, seed and years).
         jobs: Worker processes; ``None`` or 0 uses every core.
-        overrides: ``path=value`` strings applied to the scenario.
         progress: Show a progress bar.
 
     Returns:
         The results: ``states``, ``dyads``, ``system``, ``events`` DataFrames and ``summary``.
-
-    Example:
-        >>> import sim
-        >>> res = sim.run("scenarios/sanctions.yaml", runs=50, seed=1)  # doctest: +SKIP
-        >>> res.states.query("year == 2040 and state == 'RUS'").power_share.median()
     """
-    config = load(scenario, overrides, runs=runs, seed=seed, years=years)
     started = time.perf_counter()
     configs = run_configs(config, config.runs, config.seed)
     jobs = resolve_jobs(jobs)
