@@ -199,3 +199,36 @@ def test_python_dash_m_sim_end_to_end(tmp_path):
         timeout=120,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_a_folder_written_from_python_equals_the_command_lines(run_folder, tmp_path):
+    import sim
+
+    res = sim.run(SANCTIONS, runs=3, years=6, seed=5, out=tmp_path / "py")
+    assert res.folder == tmp_path / "py"
+    files = sorted(p.relative_to(run_folder) for p in run_folder.rglob("*"))
+    assert sorted(p.relative_to(res.folder) for p in res.folder.rglob("*")) == files
+    for name in ("states", "dyads", "system", "events", "outcomes", "parameters"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(res.folder / f"{name}.parquet"),
+            pd.read_parquet(run_folder / f"{name}.parquet"),
+        )
+    for name in ("summary.json", "scenario.yaml"):
+        assert (res.folder / name).read_text() == (run_folder / name).read_text()
+    for name in ("power_share_fan.png", "alignment_network.png"):
+        assert (res.folder / "plots" / name).read_bytes() == (
+            run_folder / "plots" / name
+        ).read_bytes()
+    mine, theirs = (json.loads((f / "manifest.json").read_text()) for f in (res.folder, run_folder))
+    for manifest in (mine, theirs):
+        for varying in ("command", "created", "timings"):
+            manifest.pop(varying)
+    assert mine == theirs
+
+
+def test_the_library_writes_nothing_without_out(tmp_path, monkeypatch):
+    import sim
+
+    monkeypatch.chdir(tmp_path)
+    res = sim.run(SANCTIONS, runs=2, years=2)
+    assert res.folder is None and not list(tmp_path.iterdir())
