@@ -8,16 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.errors import COMMAND_LINE, Problem, option_problem
+from sim.errors import Problem, option_problem
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-__all__ = [
-    "COMMAND_LINE",
+__all__ = [  # option_problem comes from sim.errors, for the commands
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "add_overrides",
     "at_least",
+    "interrupted",
     "option_problem",
 ]
 
