@@ -200,6 +200,8 @@ STATE_OUTCOMES = (
 )
 
 OUTCOMES = {o.name: o for o in (*SYSTEM_OUTCOMES, *STATE_OUTCOMES)}
+# The order of per-state columns in an outcomes table.
+STATE_ORDER = (OUTCOMES["share"], OUTCOMES["bloc_share"], OUTCOMES["gdp"])
 
 
 def run_outcomes() -> list[Outcome]:
@@ -232,7 +234,3 @@ def numeric_names(states: list[str]) -> list[str]:
     system = [o.name for o in run_outcomes() if o.kind in ("share", "number", "gdp")]
     per_state = [f"{o.name}_{state}" for o in STATE_ORDER for state in states]
     return [*system, *per_state]
-
-
-# The order of per-state columns in an outcomes table.
-STATE_ORDER = (OUTCOMES["share"], OUTCOMES["bloc_share"], OUTCOMES["gdp"])
