@@ -78,7 +78,7 @@ def _base_path(located: Located, path: Path, parent: Any) -> Path:
         base_path = (path.parent / parent).resolve()
         found = base_path.is_file()
         folder = not found and base_path.is_dir()
-    except (OSError, RuntimeError) as err:
+    except (OSError, RuntimeError, ValueError) as err:  # ValueError: a NUL in the name
         raise ScenarioError(
             located.problem(("extends",), f"cannot read the base file {parent!r}: {err}")
         ) from None

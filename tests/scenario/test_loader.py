@@ -91,6 +91,12 @@ def test_extends_errors_point_at_the_file_that_set_the_value(write):
         load_scenario(child)
 
 
+def test_extends_naming_a_nul_byte_is_a_located_error(write):
+    child = write("child.yaml", 'extends: "\\0"\nname: child\n')
+    with pytest.raises(ScenarioError, match=rf"{child}:1:10: extends: cannot read the base file"):
+        load_scenario(child)
+
+
 def test_extends_cycle_is_reported(write):
     write("a.yaml", "extends: b.yaml\nname: a\n")
     b = write("b.yaml", "extends: a.yaml\nname: b\n")
