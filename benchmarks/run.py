@@ -13,7 +13,10 @@ noisy: compare ratios, not seconds):
 3. the same years as bare numpy (benchmarks/floor.py) at the largest n: sim / floor;
 4. a sweep of sanctions.yaml through `sim sweep` and through `mesa.batch_run`
    (benchmarks/sweep_vs_batch_run.py): the ratio of their wall times;
-5. the peak memory of a 10,000-run sweep streamed to disk (1,000 with --quick).
+5. the peak memory of a 10,000-run sweep streamed to disk (1,000 with --quick);
+6. sweep start-up: seconds from launching `python -m sim sweep` to its first
+   completed run (a run staged on disk), median of three launches;
+7. each figure against its target, as a table of met and missed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -121,6 +125,78 @@ def big_sweep(runs_per_point: int, points: int = 10) -> dict[str, float]:
     return result
 
 
+def startup(launches: int = 3) -> dict[str, float]:
+    """Seconds from launching a small sweep to its first completed run, median of launches."""
+    firsts, totals = [], []
+    for _ in range(launches):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "sweep"
+            command = [
+                *(sys.executable, "-m", "sim", "sweep", str(SANCTIONS)),
+                *("--grid", "parameters.trade.diversion_share=0.2,0.4"),
+                *("--runs", "2", "--jobs", "2", "--no-plots", "--quiet", "--out", str(out)),
+            ]
+            started = time.perf_counter()
+            proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+            first = None
+            while proc.poll() is None:
+                if first is None and any((out / ".staging").glob("[0-9]*")):
+                    first = time.perf_counter() - started
+                time.sleep(0.005)
+            if proc.returncode:
+                raise SystemExit(f"{command} failed with status {proc.returncode}")
+            totals.append(time.perf_counter() - started)
+            firsts.append(first if first is not None else totals[-1])
+    return {
+        "first_run_seconds": statistics.median(firsts),
+        "total_seconds": statistics.median(totals),
+    }
+
+
+TARGETS = (  # (what, how it is read from the results, comparison, target)
+    (
+        "runs/s per core, sanctions.yaml",
+        lambda r: r["single_run"]["runs_per_second_1_process"],
+        ">=",
+        60,
+    ),
+    (
+        "1,000-run sweep on 2 cores, s",
+        lambda r: r["sweep_vs_batch_run"]["sim_sweep"]["wall_seconds"],
+        "<=",
+        20,
+    ),
+    (
+        "193 states, s a run (50 years)",
+        lambda r: r["scaling"]["rows"][-1]["seconds_per_run"],
+        "<=",
+        0.5,
+    ),
+    (
+        "worst sim / bare numpy over n",
+        lambda r: max(x["seconds_per_run"] / x["floor_seconds"] for x in r["scaling"]["rows"]),
+        "<=",
+        3,
+    ),
+    ("sim sweep speed / mesa.batch_run", lambda r: r["sweep_vs_batch_run"]["speedup"], ">=", 3),
+    ("sweep start-up to first run, s", lambda r: r["startup"]["first_run_seconds"], "<=", 2),
+)
+
+
+def targets(results: dict) -> list[str]:
+    """Each figure against its target: met or missed, and by how much."""
+    lines = ["against the targets", f"  {'':36s} {'measured':>9s} {'target':>9s}"]
+    for what, read, sign, goal in TARGETS:
+        value = read(results)
+        met = value >= goal if sign == ">=" else value <= goal
+        factor = goal / value if sign == ">=" else value / goal
+        verdict = "met" if met else f"missed, by {factor:.1f}x"
+        lines.append(f"  {what:36s} {value:9.2f} {sign} {goal:<6g} {verdict}")
+    if results["quick"]:
+        lines.append("  (--quick: the sweep has 100 runs, not 1,000; the scaling 20 years, not 50)")
+    return lines
+
+
 def table(results: dict) -> str:
     """The printed summary."""
     one = results["single_run"]
@@ -160,6 +236,12 @@ def table(results: dict) -> str:
         f"a {big['runs']:,}-run sweep streamed to disk",
         f"  wall {big['wall_seconds']:.0f} s, {big['runs_per_second']:.1f} runs/s; peak memory "
         f"{big['peak_pss_mib']:.0f} MiB PSS ({big['peak_rss_mib']:.0f} MiB summed RSS)",
+        "",
+        "sweep start-up (2 points x 2 runs, 2 processes), median of 3 launches",
+        f"  first completed run               {results['startup']['first_run_seconds']:8.2f} s",
+        f"  whole command                     {results['startup']['total_seconds']:8.2f} s",
+        "",
+        *targets(results),
     ]
     return "\n".join(lines)
 
@@ -179,6 +261,7 @@ def main() -> None:
         "scaling": scaling(1 if quick else 3, 20 if quick else 50),
         "sweep_vs_batch_run": sweep_vs_batch_run.compare(10 if quick else 100, 2),
         "big_sweep": big_sweep(100 if quick else 1000),
+        "startup": startup(),
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

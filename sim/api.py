@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.analysis.discovery import DEFAULT_SIGNIFICANCE, DEFAULT_THRESHOLD, Discovery
-from sim.experiments.runner import Results, load
+from sim.scenario.loader import load
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
+    from sim.analysis.discovery import Discovery
     from sim.experiments.comparison import Comparison
+    from sim.experiments.runner import Results
     from sim.experiments.sweep import SweepResult
     from sim.experiments.sweep_sensitivity import SensitivityResult
 
@@ -73,6 +74,9 @@ def run(
         >>> res = sim.run("scenarios/sanctions.yaml", runs=50, seed=1)  # doctest: +SKIP
         >>> res.states.query("year == 2040 and state == 'RUS'").power_share.median()
     """
+    from sim.experiments.executors import warm_up
+
+    warm_up(jobs)  # workers import while the scenario is read and checked
     from sim.experiments import runner
     from sim.experiments.folders import check_out, default_out, write_results
 
@@ -264,6 +268,9 @@ def run_sweep(
         ...     grid=["events.western_sanctions_2014.sectors.finance=0.1,0.5,1.0"])
         >>> res.summary  # one row per point: runs, P(polarity), median outcomes
     """
+    from sim.experiments.executors import warm_up
+
+    warm_up(jobs, backend)  # workers import while the design is laid out and checked
     from sim.experiments import sweep
     from sim.experiments.sweep_plan import DesignOptions
 
@@ -335,6 +342,9 @@ def sensitivity(
     Raises:
         SweepInterrupted: After Ctrl-C or SIGTERM; the finished runs are kept.
     """
+    from sim.experiments.executors import warm_up
+
+    warm_up(jobs, backend)  # workers import while the design is laid out and checked
     from sim.experiments import sweep
     from sim.experiments.sweep_sensitivity import plan_sensitivity, run_sensitivity
 
@@ -369,9 +379,9 @@ def sensitivity(
 def discover(
     folder: str | Path,
     outcome: str,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = 0.8,
     box: int | None = None,
-    significance: float = DEFAULT_SIGNIFICANCE,
+    significance: float = 0.05,
     seed: int = 0,
     out: str | Path | None = None,
     plots: bool = True,

@@ -101,31 +101,29 @@ def cut_tree(tree: np.ndarray, n: int, height: float) -> np.ndarray:
     "distance")`` for a monotonic linkage such as average linkage (labels numbered
     by first member), without its per-call validation of the tree.
     """
-    parent = np.arange(2 * n - 1)
-    for k, (a, b, merged_at, _) in enumerate(tree):
+    parent = list(range(2 * n - 1))
+    for k, (a, b, merged_at, _) in enumerate(tree.tolist()):
         if merged_at > height:
             break  # merge heights only grow
         parent[int(a)] = parent[int(b)] = n + k
-    root = parent.copy()
+    root = np.array(parent)
     while True:
-        up = parent[root]
+        up = root[root]
         if np.array_equal(up, root):
             break
         root = up
-    _, labels = np.unique(root[:n], return_inverse=True)
-    first = np.full(labels.max() + 1, n)
-    np.minimum.at(first, labels, np.arange(n))
-    order = np.argsort(np.argsort(first))
+    _, first, labels = np.unique(root[:n], return_index=True, return_inverse=True)
+    order = np.argsort(np.argsort(first))  # number clusters by their first member
     return order[labels] + 1
 
 
 def bloc_names(labels: np.ndarray, ids: list[str], power: np.ndarray) -> list[str]:
-    """Name each actor's bloc after its most powerful member."""
-    names = {}
-    for label in np.unique(labels):
-        members = np.nonzero(labels == label)[0]
-        names[label] = ids[members[np.argmax(power[members])]]
-    return [names[label] for label in labels]
+    """Name each actor's bloc after its most powerful member (the first listed on a tie)."""
+    order = np.lexsort((-power, labels))  # by bloc, strongest first; stable on ties
+    ranked = labels[order]
+    first = order[np.r_[True, ranked[1:] != ranked[:-1]]]
+    strongest = dict(zip(labels[first].tolist(), first.tolist(), strict=True))
+    return [ids[strongest[label]] for label in labels.tolist()]
 
 
 def bloc_shares(labels: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

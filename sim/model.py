@@ -2,8 +2,9 @@
 
 One step is one year. The row recorded for year Y is the world at the end of Y:
 the step that produces it applies the scenario's events dated Y, lets every
-acting state decide (in random order), then advances the vectorised dynamics:
-gas, trade, economy, arms, military, affinity. Events dated in the start year
+acting state decide at once on that start-of-year world and carries the choices
+out together (``State.decide``, ``State.carry_out``), then advances the vectorised
+dynamics: gas, trade, economy, arms, military, affinity. Events dated in the start year
 are applied before the start row is recorded; their effects show from the
 next year on.
 """
@@ -58,6 +59,7 @@ class WorldModel(mesa.Model):
         )
         self.ids = start.ids
         self.index = {state: i for i, state in enumerate(self.ids)}
+        self.id_array = np.array(self.ids, dtype=object)
         self.n = len(self.ids)
         self.year = config.start_year
         self.acts = np.ones(self.n, bool)
@@ -66,6 +68,7 @@ class WorldModel(mesa.Model):
         for i, (iso3, name) in enumerate(zip(start.ids, start.names, strict=True)):
             State(self, i, iso3, name, acts=bool(self.acts[i]))
         self.states = self.agents_by_type[State]
+        self.deciding = self.states.select(lambda state: state.acts)
         self.by_id = {agent.iso3: agent for agent in self.states}
         self.contracts.extend(pipelines.existing_contracts(self))
         self.gas_flow0 = pipelines.flows(self)
@@ -73,6 +76,7 @@ class WorldModel(mesa.Model):
         self.gas_dependence0 = affinity.dependence(self.gas_flow0, self.gas_consumption)
         self.schedule = events.Schedule(config)
         self.schedule.apply(self, self.year)  # the start row already holds start-year events
+        self.between = sanctions.pair_intensity(self.sanctions)
         exercises.train(self)
         self.recorder = Recorder(self)
         self.recorder.record()
@@ -125,17 +129,20 @@ class WorldModel(mesa.Model):
         self.trade_deviation = np.zeros((n, n))
         self.trade_bonus = np.zeros((n, n))  # from trade agreements
         self.exposure = sanctions.exposure_shares(self.trade0)
+        self.trade_cut_weights = trade.cut_weights(self)
         self.affinity0 = start.affinity.copy()
         self.affinity = start.affinity.copy()
         self.allied0 = start.allied.copy()
         self.allied = start.allied.copy()
         self.distance = start.distance
+        self.proximity: np.ndarray | None = None  # the threat's proximity term (threat.reach)
         self.sanctions = np.zeros((len(sanctions.SECTOR_INDEX), n, n))  # [sector, sender, target]
+        self.between = np.zeros_like(self.sanctions)  # intensity in either direction, per sector
         self.countering = np.zeros((n, n), bool)
         self.tech_exposure = np.zeros(n)
         self.arms_background = start.arms / 1000.0  # TIV bn/yr, 2010-14 mean
         self.arms_flow = self.arms_background.copy()
-        self.deliveries: list[arms.Delivery] = []
+        self.deliveries = arms.Deliveries()
         self.contracts: list[pipelines.Contract] = []
         self.gas_flow = np.zeros((n, n))
         self.gas_flow0 = np.zeros((n, n))
@@ -143,11 +150,11 @@ class WorldModel(mesa.Model):
         self.events_log: list[tuple] = []
         self.exercised = np.zeros((n, n), bool)  # pairs that exercised this year
         self.exercising = np.zeros(n, bool)  # states that exercised this year
-        self.proposed_exercises: list[tuple[np.ndarray, np.ndarray]] = []
         self.sides: np.ndarray | None = None  # landscape sides of the acting states
         acting = self.affinity0[np.ix_(self.acts, self.acts)]
         self.landscape_center = float(acting[~np.eye(len(acting), dtype=bool)].mean())
         self.is_seller = arms.sellers(self)
+        self.energy_trade_share = trade.energy_share(self)  # of start-year trade: fixed
         self.energy_revenue = economy.energy_revenue(self)
         self.gas_import_cost = np.zeros(n)
         threat.update(self)
@@ -172,29 +179,32 @@ class WorldModel(mesa.Model):
         """``values / gdp`` (0 for an empty row)."""
         return np.divide(values, self.gdp, out=np.zeros(self.n), where=self.gdp > 0)
 
-    def shift_affinity(self, i: int, j: int, amount: float) -> None:
-        """Move the pair's affinity by ``amount``, kept within [0, 1] and symmetric."""
-        value = min(max(self.affinity[i, j] + amount, 0.0), 1.0)
-        self.affinity[i, j] = self.affinity[j, i] = value
-
-    def shift_affinities(self, a: np.ndarray, b: np.ndarray, amount: float) -> None:
-        """``shift_affinity`` for many pairs at once (a pair listed twice moves twice)."""
-        if len(a) == 0:
-            return
-        low, high = np.minimum(a, b), np.maximum(a, b)
-        pairs, count = np.unique(low * self.n + high, return_counts=True)
-        i, j = np.divmod(pairs, self.n)
-        value = np.clip(self.affinity[i, j] + amount * count, 0.0, 1.0)
-        self.affinity[i, j] = self.affinity[j, i] = value
-
     def log_many(
-        self, kind: str, sources: np.ndarray, targets: np.ndarray, magnitude: float, origin: str
+        self,
+        kind: str,
+        sources: np.ndarray,
+        targets: np.ndarray,
+        magnitude: float | np.ndarray,
+        origin: str,
     ) -> None:
-        """``log`` for many pairs of rows at once."""
-        ids = self.ids
+        """``log`` for many pairs of rows at once (one magnitude, or one per pair)."""
+        if len(sources) == 0:
+            return
+        count = len(sources)
+        if np.ndim(magnitude) == 0:
+            sizes = [float(magnitude)] * count
+        else:
+            sizes = np.asarray(magnitude, dtype=float).tolist()
         self.events_log.extend(
-            (self.year, kind, ids[s], ids[t], float(magnitude), origin)
-            for s, t in zip(sources.tolist(), targets.tolist(), strict=True)
+            zip(
+                [self.year] * count,
+                [kind] * count,
+                self.id_array[sources].tolist(),
+                self.id_array[targets].tolist(),
+                sizes,
+                [origin] * count,
+                strict=True,
+            )
         )
 
     def power_indices(self) -> dict[str, np.ndarray]:
@@ -250,12 +260,10 @@ class WorldModel(mesa.Model):
         self.growth_shock[:] = 0.0
         self.schedule.apply(self, self.year)
         threat.update(self)
-        # who is under sanctions other than counter-sanctions, for the agents' fast path
-        self.sanctioned = (self.sanctions.max(axis=0) * ~self.countering).max(axis=0) > 0
-        # arms embargoes as the year starts (read by every seller's offers)
-        self.arms_embargo = sanctions.pair_intensity(self.sanctions)[sanctions.SECTOR_INDEX["arms"]]
-        self.states.shuffle_do("decide")
-        exercises.conduct(self)
+        self.between = sanctions.pair_intensity(self.sanctions)  # as the year starts
+        self.arms_embargo = self.between[sanctions.SECTOR_INDEX["arms"]]
+        State.carry_out(self, State.decide(self.deciding))
+        self.between = sanctions.pair_intensity(self.sanctions)  # after the year's decisions
         if self.params.alliances.mode == "landscape":
             alliances.align_by_landscape(self)
         self.tech_exposure = sanctions.exposure(self, "technology")

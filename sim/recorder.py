@@ -74,6 +74,9 @@ class Recorder:
         self.measures = outcomes.SYSTEM_OUTCOMES  # the system table's columns after year
         self.system_columns = ("year", *(o.name for o in self.measures))
         self.row = 0
+        self.acting = np.flatnonzero(model.acts)  # acting states (the system's actors)
+        self.actors = [model.ids[i] for i in self.acting]
+        self.actor_pairs = np.ix_(self.acting, self.acting)
 
     def record(self) -> None:
         """Store the model's current year."""
@@ -101,11 +104,10 @@ class Recorder:
     def _record_system(self, power: np.ndarray) -> None:
         m = self.model
         p = m.params.power
-        acts = m.acts
-        shares = power[acts] / power.sum()
-        ids = [s for s, a in zip(m.ids, acts, strict=True) if a]
-        affinity = m.affinity[np.ix_(acts, acts)]
-        labels = metrics.blocs(affinity, m.allied[np.ix_(acts, acts)], p.bloc_affinity)
+        ids, pairs = self.actors, self.actor_pairs
+        shares = power[self.acting] / power.sum()
+        affinity = m.affinity[pairs]
+        labels = metrics.blocs(affinity, m.allied[pairs], p.bloc_affinity)
         names = metrics.bloc_names(labels, ids, shares)
         self.bloc.append([*names, ""])
         totals, found = metrics.bloc_shares(labels, shares)
@@ -145,18 +147,18 @@ class Recorder:
             "power_share": (power / power.sum(axis=1, keepdims=True)).ravel(),
             "bloc": np.array(self.bloc, dtype=object).ravel(),
         }
-        off = ~np.eye(n, dtype=bool)
-        a, b = np.nonzero(off)
-        values = {col: self.dyads[col][:rows][:, off].ravel() for col in DYAD_COLUMNS}
-        keep = np.zeros(rows * len(a), bool)
-        for column in values.values():
-            keep |= column != 0
+        recorded = {col: self.dyads[col][:rows] for col in DYAD_COLUMNS}
+        keep = np.zeros((rows, n, n), bool)  # a pair-year is a row if anything is nonzero
+        for values in recorded.values():
+            keep |= values != 0
+        keep[:, np.arange(n), np.arange(n)] = False
+        t, a, b = np.nonzero(keep)
         dyads = {
-            "run": np.full(int(keep.sum()), run, np.int32),
-            "year": np.repeat(years, len(a))[keep],
-            "a": ids(np.tile(a, rows)[keep]),
-            "b": ids(np.tile(b, rows)[keep]),
-            **{col: column[keep] for col, column in values.items()},
+            "run": np.full(len(t), run, np.int32),
+            "year": years[t],
+            "a": ids(a),
+            "b": ids(b),
+            **{col: values[t, a, b] for col, values in recorded.items()},
         }
         dyads["allied"] = dyads["allied"].astype(bool)
         system = {"run": np.full(len(self.system), run, np.int32)}
@@ -165,8 +167,9 @@ class Recorder:
         system["year"] = system["year"].astype(np.int32)
         log = m.events_log
         events = {"run": np.full(len(log), run, np.int32)}
-        for k, col in enumerate(EVENT_COLUMNS):
-            events[col] = np.array([row[k] for row in log], dtype=EVENT_TYPES[col])
+        fields = list(zip(*log, strict=True)) if log else [()] * len(EVENT_COLUMNS)
+        for col, values in zip(EVENT_COLUMNS, fields, strict=True):
+            events[col] = np.array(values, dtype=EVENT_TYPES[col])
         return {"states": states, "dyads": dyads, "system": system, "events": events}
 
     def tables(self, run: int) -> dict[str, pd.DataFrame]:

@@ -59,6 +59,7 @@ def calibrated_convergence() -> dict[str, float]:
     return dict(zip(table["state"], table["convergence"].astype(float), strict=True))
 
 
+@functools.cache
 def frontier_income() -> float:
     """The frontier's output per working-age person in 2014 (US$ thousand, 2014 prices)."""
     table = country_data().states.set_index("iso3")

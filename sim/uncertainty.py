@@ -37,8 +37,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
-from scipy import stats
-from scipy.stats import qmc
 
 from sim.design import point_config
 from sim.scenario.schema import Scenario, Uncertainty
@@ -55,12 +53,16 @@ def path_seed(seed: int, path: str) -> np.random.SeedSequence:
 
 def latin_hypercube(n: int, seed: np.random.SeedSequence) -> np.ndarray:
     """``n`` points in [0, 1), exactly one in each of ``n`` equal bins, in random order."""
+    from scipy.stats import qmc  # scipy.stats takes a second to import: only when drawing
+
     sampler = qmc.LatinHypercube(d=1, rng=np.random.default_rng(seed))
     return sampler.random(n)[:, 0]
 
 
 def quantiles(uncertainty: Uncertainty, u: np.ndarray) -> list[Any]:
     """The values at probabilities ``u`` of a distribution (its inverse CDF)."""
+    from scipy import stats
+
     kind = uncertainty.kind
     if kind == "discrete":
         values, weights = uncertainty.choices()

@@ -435,3 +435,13 @@ def test_the_command_line_parser_leaves_ema_workbench_unimported():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_library_function_has_the_analysis_defaults():
+    import inspect
+
+    import sim.api
+
+    parameters = inspect.signature(sim.api.discover).parameters
+    assert parameters["threshold"].default == DEFAULT_THRESHOLD
+    assert parameters["significance"].default == DEFAULT_SIGNIFICANCE

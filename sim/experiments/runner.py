@@ -22,7 +22,7 @@ from sim.analysis import backtest
 from sim.analysis.summary import summarize
 from sim.experiments.engine import run_one, run_tasks
 from sim.experiments.executors import resolve_jobs
-from sim.scenario.loader import load_scenario
+from sim.scenario.loader import load, load_scenario  # noqa: F401 (load: its home)
 from sim.scenario.schema import Scenario
 from sim.uncertainty import parameters_table, run_configs
 
@@ -150,24 +150,6 @@ def run_scenario(config: Scenario, jobs: int | None = 1, progress: bool = False)
         backtest=checked,
         parameters=parameters,
     )
-
-
-def load(
-    scenario: str | Path | dict | Scenario,
-    overrides: list[str] | None = None,
-    runs: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
-) -> Scenario:
-    """Load a scenario and apply overrides and the run settings given explicitly."""
-    settings = [
-        f"{key}={value}"
-        for key, value in (("runs", runs), ("seed", seed), ("years", years))
-        if value is not None
-    ]
-    if isinstance(scenario, Scenario):
-        scenario = scenario.model_dump(mode="json")
-    return load_scenario(scenario, [*(overrides or []), *settings])
 
 
 def load_folder(folder: str | Path) -> Results:

@@ -19,15 +19,49 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms.sanctions import pair_intensity
-
 if TYPE_CHECKING:
     from sim.model import WorldModel
 
 
-def target_drift(sanctions: np.ndarray, rate: float) -> np.ndarray:
-    """τ_tk: each target's pull toward the states that do not sanction it (symmetric)."""
-    between = pair_intensity(sanctions).max(axis=0)
+class Shifts:
+    """Affinity shifts collected over the year's decisions, summed, then applied once.
+
+    Every deal, contract and exercise decided in a year moves the pair's affinity by
+    its amount; the amounts of a pair add up and the sum is applied once, kept within
+    [0, 1], so the result does not depend on the order the choices are carried out.
+    """
+
+    def __init__(self, n: int):
+        self.n = n
+        self.pairs: list[np.ndarray] = []
+        self.amounts: list[np.ndarray] = []
+
+    def add(self, a: np.ndarray, b: np.ndarray, amount: float | np.ndarray) -> None:
+        """Move each pair (a[k], b[k]) by ``amount`` (a pair listed twice moves twice)."""
+        if len(a):
+            self.pairs += [a * self.n + b, b * self.n + a]
+            amount = np.full(len(a), amount) if np.ndim(amount) == 0 else amount
+            self.amounts += [amount, amount]
+
+    def apply(self, model: WorldModel) -> None:
+        """Add the summed shifts to the model's affinity, within [0, 1]."""
+        if not self.pairs:
+            return
+        pairs = np.concatenate(self.pairs)
+        change = np.bincount(pairs, np.concatenate(self.amounts), minlength=self.n * self.n)
+        moved = np.zeros(self.n * self.n, bool)
+        moved[pairs] = True
+        (flat,) = np.nonzero(moved)
+        i, j = np.divmod(flat, self.n)
+        model.affinity[i, j] = np.clip(model.affinity[i, j] + change[flat], 0.0, 1.0)
+        self.pairs, self.amounts = [], []
+
+
+def target_drift(sanctions: np.ndarray, between: np.ndarray, rate: float) -> np.ndarray:
+    """τ_tk: each target's pull toward the states that do not sanction it (symmetric).
+
+    ``between`` is each pair's strongest sanction in either direction, any sector.
+    """
     suffered = sanctions.max(axis=0).max(axis=0)  # strongest sanction on each target
     drift = rate * suffered[:, None] * (between == 0)
     np.fill_diagonal(drift, 0.0)
@@ -45,7 +79,7 @@ def update(model: WorldModel) -> None:
     """One year of affinity dynamics for every pair at once."""
     p = model.params
     anchor = model.affinity0 + p.alliances.affinity_bonus * (model.allied - model.allied0)
-    between = pair_intensity(model.sanctions).max(axis=0)
+    between = model.between.max(axis=0)
     noise = model.shock_rng.normal(size=(model.n, model.n))
     noise = p.affinity.noise * (noise + noise.T) / np.sqrt(2.0)
     gas = dependence(model.gas_flow, model.gas_consumption) - model.gas_dependence0
@@ -53,7 +87,7 @@ def update(model: WorldModel) -> None:
     change = (
         p.affinity.reversion * (anchor - model.affinity)
         - p.sanctions.affinity_loss * between
-        + target_drift(model.sanctions, p.sanctions.target_drift)
+        + target_drift(model.sanctions, between, p.sanctions.target_drift)
         + p.pipelines.lockin * gas
         + p.arms.dependence * arms
         + noise

@@ -13,14 +13,15 @@ References:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim import landscape
+from sim.mechanisms import draws
 
 if TYPE_CHECKING:
-    from sim.agents import State
     from sim.model import WorldModel
 
 
@@ -31,44 +32,70 @@ def set_pledge(model: WorldModel, i: int, k: int, allied: bool, origin: str) -> 
     model.log(kind, model.ids[i], model.ids[k], 1.0, origin)
 
 
-def review_alliances(agent: State) -> None:
-    """Drop allies that drifted away; propose pledges to friends facing the same threat."""
-    model = agent.model
-    p = model.params.alliances
-    i = agent.index
-    draws = model.rng.random(model.n)
-    allied = model.allied[i] > 0
-    for k in np.nonzero(allied & (model.affinity[i] < p.break_affinity) & (draws < p.break_rate))[
-        0
-    ]:
-        set_pledge(model, i, int(k), False, "decision")
-    candidates = (
-        ~allied & model.acts & (model.affinity[i] >= p.form_affinity) & model.shared_threat[i]
-    )
-    candidates[i] = False
-    draws = model.rng.random(model.n)
-    for k in np.nonzero(candidates & (draws < p.form_rate))[0]:
-        set_pledge(model, i, int(k), True, "decision")
-    bandwagon(agent)
+@dataclass
+class Pledges:
+    """The year's alliance decisions: (proposer, partner) rows to form and to break."""
+
+    formed: tuple[np.ndarray, np.ndarray]
+    broken: tuple[np.ndarray, np.ndarray]
 
 
-def bandwagon(agent: State) -> None:
-    """A state far weaker than its main threat may ally with it rather than balance it.
+def review_alliances(model: WorldModel, deciding: np.ndarray) -> Pledges:
+    """Every state drops allies that drifted away and proposes pledges to friends.
 
-    Bandwagoning (Walt 1987; Schweller 1994): when K_i/(K_i+K_j) is below
-    ``bandwagon_below`` and affinity with the threat j is at least
-    ``bandwagon_affinity``, i proposes a pledge to j with chance ``form_rate``.
+    Breaking: an ally with affinity below ``break_affinity`` is dropped with chance
+    ``break_rate``. Balancing: a pledge is proposed to each non-allied state with
+    affinity ≥ ``form_affinity`` that shares a threat ≥ ``min_common_threat``, with
+    chance ``form_rate``. Bandwagoning (Walt 1987; Schweller 1994): a state whose
+    relative capability K_i/(K_i+K_j) against its main threat j is below
+    ``bandwagon_below``, with affinity ≥ ``bandwagon_affinity``, proposes a pledge to
+    j with chance ``form_rate``. The conditions are symmetric, so a proposal is
+    accepted; either side may break a pledge.
+
+    Args:
+        model: The world as the year starts (not changed).
+        deciding: [row] the states deciding this year.
     """
-    model = agent.model
     p = model.params.alliances
-    i = agent.index
-    j = int(np.argmax(model.threat[i]))
-    if model.threat[i, j] <= 0 or model.allied[i, j] > 0:
-        return
-    relative = model.capability[i] / max(model.capability[i] + model.capability[j], 1e-12)
-    if relative < p.bandwagon_below and model.affinity[i, j] >= p.bandwagon_affinity:
-        if model.rng.random() < p.form_rate:
-            set_pledge(model, i, j, True, "decision")
+    allied = model.allied > 0
+    affinity = model.affinity
+    leaving = deciding[:, None] & allied & (affinity < p.break_affinity)
+    broken = draws.pairs(model.rng, leaving, p.break_rate)
+    balancing = (
+        deciding[:, None]
+        & model.acts[None, :]
+        & ~allied
+        & (affinity >= p.form_affinity)
+        & model.shared_threat
+    )
+    np.fill_diagonal(balancing, False)
+    proposer, partner = draws.pairs(model.rng, balancing, p.form_rate)
+    rows = np.arange(model.n)
+    threat = model.main_rival
+    capability = model.capability
+    relative = capability / np.maximum(capability + capability[threat], 1e-12)
+    weak = (
+        deciding
+        & (model.main_threat > 0)
+        & ~allied[rows, threat]
+        & (relative < p.bandwagon_below)
+        & (affinity[rows, threat] >= p.bandwagon_affinity)
+    )
+    joining = draws.rows(model.rng, weak, p.form_rate)
+    formed = (np.concatenate([proposer, joining]), np.concatenate([partner, threat[joining]]))
+    return Pledges(formed, broken)
+
+
+def carry_out(model: WorldModel, pledges: Pledges) -> None:
+    """Form and break the year's pledges, each pair once (under its first proposer)."""
+    for (a, b), allied in ((pledges.broken, False), (pledges.formed, True)):
+        if len(a) == 0:
+            continue
+        _, first = np.unique(np.minimum(a, b) * model.n + np.maximum(a, b), return_index=True)
+        a, b = a[first], b[first]
+        model.allied[a, b] = model.allied[b, a] = float(allied)
+        kind = "alliance_formed" if allied else "alliance_broken"
+        model.log_many(kind, a, b, 1.0, "decision")
 
 
 def align_by_landscape(model: WorldModel) -> None:

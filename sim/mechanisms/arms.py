@@ -16,39 +16,75 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms.sanctions import SECTOR_INDEX, pair_intensity
+from sim.mechanisms import draws
+from sim.mechanisms.affinity import Shifts
+from sim.mechanisms.sanctions import SECTOR_INDEX
 
 if TYPE_CHECKING:
-    from sim.agents import State
     from sim.model import WorldModel
 
 MIN_EXPORT_SHARE = 0.01  # a seller had ≥ 1% of world arms exports in 2010-14
 
 
-@dataclass
-class Delivery:
-    """A deal being delivered: ``per_year`` US$ bn from seller to buyer for ``years_left``."""
+class Deliveries:
+    """Deals being delivered: ``per_year`` US$ bn from seller to buyer for ``years_left`` years."""
 
-    seller: int
-    buyer: int
-    per_year: float
-    years_left: int
+    def __init__(self) -> None:
+        self.seller = np.zeros(0, int)
+        self.buyer = np.zeros(0, int)
+        self.per_year = np.zeros(0)
+        self.years_left = np.zeros(0, int)
+
+    def add(self, seller: np.ndarray, buyer: np.ndarray, value: np.ndarray, years: int) -> None:
+        """Deals worth ``value`` (US$ bn) each, delivered in equal parts over ``years``."""
+        self.seller = np.concatenate([self.seller, seller])
+        self.buyer = np.concatenate([self.buyer, buyer])
+        self.per_year = np.concatenate([self.per_year, np.asarray(value, float) / years])
+        self.years_left = np.concatenate([self.years_left, np.full(len(seller), years)])
+
+    def deliver(self, flow: np.ndarray, embargo: np.ndarray) -> None:
+        """Add this year's deliveries to ``flow`` (cut by embargoes) and count the year off."""
+        if len(self.seller) == 0:
+            return
+        np.add.at(
+            flow,
+            (self.seller, self.buyer),
+            self.per_year * (1.0 - embargo[self.seller, self.buyer]),
+        )
+        self.years_left -= 1
+        live = self.years_left > 0
+        if not live.all():
+            self.seller, self.buyer = self.seller[live], self.buyer[live]
+            self.per_year, self.years_left = self.per_year[live], self.years_left[live]
 
 
 def sign(model: WorldModel, seller: int, buyer: int, value: float, years: int, origin: str) -> None:
     """Record a deal: deliveries start this year, affinity moves, the buyer's rival is irritated."""
+    shifts = Shifts(model.n)
+    _sign(model, np.array([seller]), np.array([buyer]), np.array([value]), years, origin, shifts)
+    shifts.apply(model)
+
+
+def _sign(
+    model: WorldModel,
+    seller: np.ndarray,
+    buyer: np.ndarray,
+    value: np.ndarray,
+    years: int,
+    origin: str,
+    shifts: Shifts,
+) -> None:
     p = model.params.arms
-    model.deliveries.append(Delivery(seller, buyer, value / years, years))
-    model.shift_affinity(seller, buyer, p.affinity_gain)
-    rival = int(np.argmax(model.threat[buyer]))
-    if model.threat[buyer, rival] > 0 and rival != seller:
-        model.shift_affinity(seller, rival, -p.rival_irritation)
-    model.log("arms_sale", model.ids[seller], model.ids[buyer], value, origin)
+    model.deliveries.add(seller, buyer, value, years)
+    shifts.add(seller, buyer, p.affinity_gain)
+    rival = model.main_rival[buyer]  # the buyer's main threat
+    irritated = (model.main_threat[buyer] > 0) & (rival != seller)
+    shifts.add(seller[irritated], rival[irritated], -p.rival_irritation)
+    model.log_many("arms_sale", seller, buyer, value, origin)
 
 
 def sellers(model: WorldModel) -> np.ndarray:
@@ -57,36 +93,46 @@ def sellers(model: WorldModel) -> np.ndarray:
     return (share >= MIN_EXPORT_SHARE) & model.acts
 
 
-def offer_arms(agent: State) -> None:
-    """A seller offers deals to threatened friends it is free to arm.
+def offer_arms(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every seller's offers to threatened friends it is free to arm: (sellers, buyers).
 
     Chance per buyer: ``offer_rate`` × θ_b × a_sb, where θ_b is the largest threat
     the buyer faces; only buyers with affinity ≥ ``min_affinity``, no arms embargo
-    between the pair, and whose main rival is not the seller itself.
+    between the pair, and whose main rival is not the seller itself. A buyer takes
+    every offer it receives: two sellers courting one buyer both sign (major
+    importers buy from several suppliers in one year, SIPRI).
+
+    Args:
+        model: The world as the year starts (not changed).
+        deciding: [row] the states deciding this year.
     """
-    model = agent.model
-    if not model.is_seller[agent.index]:
+    p = model.params.arms
+    rows = np.arange(model.n)
+    eligible = (
+        (deciding & model.is_seller)[:, None]
+        & model.acts[None, :]
+        & (model.affinity >= p.min_affinity)
+        & (model.arms_embargo == 0)
+        & (model.main_rival[None, :] != rows[:, None])
+    )
+    np.fill_diagonal(eligible, False)
+    chance = p.offer_rate * model.main_threat[None, :] * model.affinity
+    return draws.pairs(model.rng, eligible, chance)
+
+
+def carry_out(model: WorldModel, offers: tuple[np.ndarray, np.ndarray], shifts: Shifts) -> None:
+    """Sign the year's offers: ``deal_share`` of the buyer's military spending each."""
+    seller, buyer = offers
+    if len(seller) == 0:
         return
     p = model.params.arms
-    s = agent.index
-    threat, rival = model.main_threat, model.main_rival
-    embargo = model.arms_embargo[s]
-    eligible = model.acts & (model.affinity[s] >= p.min_affinity) & (embargo == 0) & (rival != s)
-    eligible[s] = False
-    chance = p.offer_rate * threat * model.affinity[s] * eligible
-    draws = model.rng.random(model.n)
-    for b in np.nonzero(draws < chance)[0]:
-        sign(model, s, int(b), p.deal_share * model.milex[b], p.delivery_years, "decision")
+    value = p.deal_share * model.milex[buyer]
+    _sign(model, seller, buyer, value, p.delivery_years, "decision", shifts)
 
 
 def update(model: WorldModel) -> None:
     """This year's arms flows (US$ bn): background pattern plus deliveries under deals."""
-    embargo = pair_intensity(model.sanctions)[SECTOR_INDEX["arms"]]
+    embargo = model.between[SECTOR_INDEX["arms"]]
     flow = model.arms_background * model.gdp_ratio()[None, :] * (1.0 - embargo)
-    for delivery in model.deliveries:
-        flow[delivery.seller, delivery.buyer] += delivery.per_year * (
-            1.0 - embargo[delivery.seller, delivery.buyer]
-        )
-        delivery.years_left -= 1
-    model.deliveries = [d for d in model.deliveries if d.years_left > 0]
+    model.deliveries.deliver(flow, embargo)
     model.arms_flow = flow

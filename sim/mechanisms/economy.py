@@ -28,6 +28,7 @@ References:
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -119,10 +120,20 @@ def initial_gap(
     for state, value in params.trend_growth.items():
         target[rows.index(state)] = value
     beta = speeds(params, states)
-    gap = convergence.initial_gap(target, params.frontier_growth, beta, trends.CALIBRATION_YEARS)
+    gap = _initial_gap(tuple(target.tolist()), params.frontier_growth, tuple(beta.tolist()))
     income = np.divide(gdp, workers, out=np.zeros_like(gdp), where=workers > 0)
     log_c = convergence.log_steady_state(gap, income, trends.frontier_income())
     return gap, np.where(np.isfinite(log_c), log_c, gap)
+
+
+@functools.lru_cache(maxsize=64)
+def _initial_gap(target: tuple, frontier_growth: float, beta: tuple) -> np.ndarray:
+    """``convergence.initial_gap`` (a root search), once per distinct set of inputs."""
+    gap = convergence.initial_gap(
+        np.array(target), frontier_growth, np.array(beta), trends.CALIBRATION_YEARS
+    )
+    gap.setflags(write=False)
+    return gap
 
 
 def speeds(params: Economy, states: tuple[str, ...]) -> np.ndarray:

@@ -21,29 +21,39 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import draws
+from sim.mechanisms.affinity import Shifts
+
 if TYPE_CHECKING:
-    from sim.agents import State
     from sim.model import WorldModel
 
 
-def hold_pairs(model: WorldModel, a: np.ndarray, b: np.ndarray, origin: str) -> None:
-    """Pairs ``(a[k], b[k])`` exercise together (each pair at most once a year)."""
+def hold_pairs(
+    model: WorldModel, a: np.ndarray, b: np.ndarray, origin: str, shifts: Shifts | None = None
+) -> None:
+    """Pairs ``(a[k], b[k])`` exercise together (each pair at most once a year).
+
+    The affinity shifts are added to ``shifts`` when given (decided exercises, applied
+    with the year's other decisions), else applied at once (a scenario event).
+    """
     p = model.params.exercises
-    a, b = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
-    pairs = np.unique(np.minimum(a, b) * model.n + np.maximum(a, b))
-    a, b = np.divmod(pairs, model.n)
-    new = ~model.exercised[a, b] & (a != b)
-    a, b = a[new], b[new]
+    proposed = np.zeros((model.n, model.n), bool)  # each pair once, as (lower, higher) row
+    proposed[np.minimum(a, b), np.maximum(a, b)] = True
+    np.fill_diagonal(proposed, False)
+    a, b = np.nonzero(proposed & ~model.exercised)
     if len(a) == 0:
         return
     model.exercised[a, b] = model.exercised[b, a] = True
     model.exercising[a] = model.exercising[b] = True
-    model.shift_affinities(a, b, p.affinity_gain)
+    pending = Shifts(model.n) if shifts is None else shifts
+    pending.add(a, b, p.affinity_gain)
     shared = np.minimum(model.threat[a], model.threat[b])
     rival = shared.argmax(axis=1)
     has_rival = shared[np.arange(len(a)), rival] > 0
     for side in (a, b):
-        model.shift_affinities(side[has_rival], rival[has_rival], -p.rival_irritation)
+        pending.add(side[has_rival], rival[has_rival], -p.rival_irritation)
+    if shifts is None:
+        pending.apply(model)
     model.log_many("exercise", a, b, 1.0, origin)
 
 
@@ -64,28 +74,30 @@ def train(model: WorldModel) -> None:
     model.exercising[:] = False
 
 
-def propose_exercises(agent: State) -> None:
-    """Invite allies or like-minded states that share a threat to exercise together."""
-    model = agent.model
+def propose_exercises(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every state invites allies or like-minded states sharing a threat: (proposer, partner).
+
+    Each qualifying pair (affinity ≥ ``min_affinity``, allied or sharing a threat ≥
+    ``alliances.min_common_threat``) is invited with chance ``rate`` by each side; a
+    pair both sides invite exercises once.
+
+    Args:
+        model: The world as the year starts (not changed).
+        deciding: [row] the states deciding this year.
+    """
     p = model.params.exercises
-    i = agent.index
     partners = (
-        model.acts
-        & (model.affinity[i] >= p.min_affinity)
-        & ((model.allied[i] > 0) | model.shared_threat[i])
+        deciding[:, None]
+        & model.acts[None, :]
+        & (model.affinity >= p.min_affinity)
+        & ((model.allied > 0) | model.shared_threat)
     )
-    partners[i] = False
-    draws = model.rng.random(model.n)
-    chosen = np.nonzero(partners & (draws < p.rate))[0]
-    if len(chosen):
-        model.proposed_exercises.append((np.full(len(chosen), i), chosen))
+    np.fill_diagonal(partners, False)
+    return draws.pairs(model.rng, partners, p.rate)
 
 
-def conduct(model: WorldModel) -> None:
-    """Hold the year's proposed exercises together, then train (after every decision)."""
-    if model.proposed_exercises:
-        a = np.concatenate([pair[0] for pair in model.proposed_exercises])
-        b = np.concatenate([pair[1] for pair in model.proposed_exercises])
-        model.proposed_exercises.clear()
-        hold_pairs(model, a, b, "decision")
-    train(model)
+def conduct(model: WorldModel, proposals: tuple[np.ndarray, np.ndarray], shifts: Shifts) -> None:
+    """Hold the year's proposed exercises together (after every decision), then train."""
+    proposer, partner = proposals
+    if len(proposer):
+        hold_pairs(model, proposer, partner, "decision", shifts)

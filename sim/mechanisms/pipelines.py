@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms.sanctions import SECTOR_INDEX, pair_intensity
+from sim.mechanisms.affinity import Shifts
+from sim.mechanisms.sanctions import SECTOR_INDEX
 
 if TYPE_CHECKING:
-    from sim.agents import State
     from sim.model import WorldModel
 
 EJ_PER_BCM = 0.04  # EI standard: 40 MJ per cubic metre
@@ -80,19 +80,23 @@ def sign(
     duration: int,
     origin: str,
     price: float | None = None,
+    shifts: Shifts | None = None,
 ) -> None:
     """Add a contract and the affinity gain that comes with signing it.
 
     A contract price (US$/MMBtu at energy price index 1) replaces the pair's default,
-    ``pipelines.gas_price_usd_mmbtu``.
+    ``pipelines.gas_price_usd_mmbtu``. The gain is added to ``shifts`` when given (a
+    decision, applied with the year's others), else applied at once (a scenario event).
     """
     if price is not None:
         model.gas_price[exporter, importer] = price
     model.contracts.append(
         Contract(exporter, importer, capacity, first_gas, ramp_years, first_gas + duration)
     )
-    gain = model.params.pipelines.affinity_gain
-    model.shift_affinity(exporter, importer, gain)
+    pending = Shifts(model.n) if shifts is None else shifts
+    pending.add(np.array([exporter]), np.array([importer]), model.params.pipelines.affinity_gain)
+    if shifts is None:
+        pending.apply(model)
     model.log("pipeline", model.ids[exporter], model.ids[importer], capacity, origin)
 
 
@@ -106,8 +110,7 @@ def contracted(model: WorldModel) -> np.ndarray:
 
 def flows(model: WorldModel) -> np.ndarray:
     """This year's gas flows (bcm/year), after energy sanctions in either direction."""
-    energy = pair_intensity(model.sanctions)[SECTOR_INDEX["energy"]]
-    return contracted(model) * (1.0 - energy)
+    return contracted(model) * (1.0 - model.between[SECTOR_INDEX["energy"]])
 
 
 def deliverable(model: WorldModel) -> np.ndarray:
@@ -116,8 +119,7 @@ def deliverable(model: WorldModel) -> np.ndarray:
     for contract in model.contracts:
         if contract.end > model.year:
             capacity[contract.exporter, contract.importer] += contract.capacity_bcm
-    energy = pair_intensity(model.sanctions)[SECTOR_INDEX["energy"]]
-    return capacity * (1.0 - energy)
+    return capacity * (1.0 - model.between[SECTOR_INDEX["energy"]])
 
 
 def update(model: WorldModel) -> None:
@@ -130,32 +132,55 @@ def update(model: WorldModel) -> None:
     model.gas_production = np.clip(model.gas_production0 + change, 0.0, None)
 
 
-def seek_pipeline(agent: State) -> None:
-    """An exporter that lost part of its pipeline market looks for a new buyer.
+def seek_pipelines(
+    model: WorldModel, deciding: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exporters that lost part of their pipeline market offer contracts: (exporter, importer, bcm).
 
-    Losing more than ``seek_threshold`` of its start-year pipeline exports (net of
-    volumes contracted but not yet flowing), it offers a contract to the
-    unsanctioning state with the largest affinity × unmet gas demand; the buyer
-    signs if its affinity with the exporter is at least ``min_affinity``.
+    An exporter that lost more than ``seek_threshold`` of its start-year pipeline
+    exports (net of volumes contracted but not yet flowing) offers a contract to the
+    state, not energy-sanctioning it, with the largest affinity × unmet gas demand; the
+    buyer signs if its affinity with the exporter is at least ``min_affinity``. The
+    offer is ``deal_share`` of the lost volume (an exporter sells only gas it no longer
+    delivers), capped at the buyer's unmet demand. An importer chosen by several
+    exporters in one year splits its unmet demand between them in proportion to their
+    offers, so together they never contract more than it lacks.
+
+    Args:
+        model: The world as the year starts (not changed).
+        deciding: [row] the states deciding this year.
     """
-    model = agent.model
     p = model.params.pipelines
-    e = agent.index
-    start = model.gas_flow0[e].sum()
-    if start <= 0:
-        return
+    start = model.gas_flow0.sum(axis=1)
+    none = (np.zeros(0, int), np.zeros(0, int), np.zeros(0))
+    if not (deciding & (start > 0)).any():
+        return none
     capacity = deliverable(model)
-    lost = start - capacity[e].sum()
-    if lost <= p.seek_threshold * start:
-        return
+    lost = start - capacity.sum(axis=1)
+    (exporter,) = np.nonzero(deciding & (start > 0) & (lost > p.seek_threshold * start))
+    if len(exporter) == 0:
+        return none
     unmet = np.clip(model.gas_consumption - model.gas_production - capacity.sum(axis=0), 0, None)
-    energy = pair_intensity(model.sanctions)[SECTOR_INDEX["energy"]][e]
-    score = model.affinity[e] * unmet * (energy == 0) * model.acts
-    score[e] = 0.0
-    k = int(np.argmax(score))
-    if score[k] <= 0 or model.affinity[k, e] < p.min_affinity:
-        return
-    volume = min(p.deal_share * lost, unmet[k])
-    sign(
-        model, e, k, volume, model.year + p.build_years, p.ramp_years, p.duration_years, "decision"
-    )
+    energy = model.between[SECTOR_INDEX["energy"]][exporter]
+    score = model.affinity[exporter] * unmet[None, :] * (energy == 0) * model.acts[None, :]
+    score[np.arange(len(exporter)), exporter] = 0.0
+    importer = score.argmax(axis=1)
+    best = score[np.arange(len(exporter)), importer]
+    signs = (best > 0) & (model.affinity[importer, exporter] >= p.min_affinity)
+    exporter, importer = exporter[signs], importer[signs]
+    offer = np.minimum(p.deal_share * lost[exporter], unmet[importer])
+    offered = np.bincount(importer, offer, minlength=model.n)[importer]
+    scale = np.divide(unmet[importer], offered, out=np.ones(len(offer)), where=offered > 0)
+    return exporter, importer, offer * np.minimum(1.0, scale)
+
+
+def carry_out(
+    model: WorldModel, offers: tuple[np.ndarray, np.ndarray, np.ndarray], shifts: Shifts
+) -> None:
+    """Sign the year's contracts: first gas after ``build_years``, ramp, duration."""
+    p = model.params.pipelines
+    for e, k, volume in zip(*(part.tolist() for part in offers), strict=True):
+        first_gas = model.year + p.build_years
+        sign(
+            model, e, k, volume, first_gas, p.ramp_years, p.duration_years, "decision", None, shifts
+        )

@@ -13,14 +13,15 @@ References:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import draws
 from sim.scenario.schema import SECTORS
 
 if TYPE_CHECKING:
-    from sim.agents import State
     from sim.model import WorldModel
 
 SECTOR_INDEX = {sector: k for k, sector in enumerate(SECTORS)}
@@ -31,8 +32,10 @@ def pair_intensity(sanctions: np.ndarray) -> np.ndarray:
     return np.maximum(sanctions, sanctions.transpose(0, 2, 1))
 
 
-def trade_cut(sanctions: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -> np.ndarray:
+def trade_cut(pair: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -> np.ndarray:
     """Share of each pair's trade its sanctions stop, the energy part apart from the rest.
+
+    ``pair`` is the sanctions' intensity in either direction (``pair_intensity``).
 
     cut_ij = 1 - [(1 - e_ij) · Π_{k≠energy} (1 - w_k s_k,ij) + e_ij · (1 - w_energy s_energy,ij)]
 
@@ -40,7 +43,7 @@ def trade_cut(sanctions: np.ndarray, weights: np.ndarray, energy_share: np.ndarr
     sectors stop its other trade. So a cut in energy imports also shrinks energy's share
     of what remains, and a pair without energy trade loses nothing to an energy embargo.
     """
-    cut = weights[:, None, None] * pair_intensity(sanctions)
+    cut = weights[:, None, None] * pair
     energy = SECTOR_INDEX["energy"]
     other = np.delete(1.0 - cut, energy, axis=0).prod(axis=0)
     return 1.0 - ((1.0 - energy_share) * other + energy_share * (1.0 - cut[energy]))
@@ -102,57 +105,99 @@ def lift(model: WorldModel, senders: list[int], target: int, origin: str) -> Non
     impose(model, senders, target, dict.fromkeys(SECTORS, 0.0), origin)
 
 
-def concession_chance(cost: float, hazard: float, half_cost: float) -> float:
-    """Yearly chance a target concedes: hazard × cost / (cost + half_cost)."""
-    return hazard * cost / (cost + half_cost) if cost > 0 else 0.0
+def concession_chance(cost: np.ndarray, hazard: float, half_cost: float) -> np.ndarray:
+    """Yearly chance a target concedes: hazard × cost / (cost + half_cost) (0 without cost)."""
+    cost = np.asarray(cost, dtype=float)
+    positive = cost > 0
+    return np.divide(
+        hazard * cost,
+        cost + half_cost,
+        out=np.zeros_like(cost),
+        where=positive & (cost + half_cost > 0),
+    )
 
 
-def consider_conceding(agent: State) -> bool:
-    """A target weighs its costs (level loss and trade shortfall) and may concede.
+@dataclass
+class Answers:
+    """The year's answers to sanctions, decided on the world as the year starts.
 
-    On concession every sender lifts its sanctions on the target. About a third
-    of sanction episodes succeed in Hufbauer, Schott & Elliott's data; the chance
-    grows with the cost the target bears, and diverted trade that replaces what
-    it lost lowers that cost.
+    Attributes:
+        conceding: [target] the target concedes: its senders lift their sanctions.
+        pressing: [sender, target] sanctions in force that are not counter-sanctions.
+        cost: [target] the cost each target bears (level loss plus trade shortfall).
+        counter: (state, sender) rows that impose or raise a counter-sanction.
+        level: The intensity of each new counter-sanction.
+        dropped: (state, sender) rows that drop a counter-sanction.
     """
-    model = agent.model
-    p = model.params.sanctions
-    i = agent.index
-    senders = np.nonzero((model.sanctions[:, :, i].max(axis=0) > 0) & ~model.countering[:, i])[0]
-    if len(senders) == 0:
-        return False
-    cost = model.level_loss[i] + max(0.0, -model.trade_gap[i])
-    if model.rng.random() >= concession_chance(cost, p.success_hazard, p.success_half_cost):
-        return False
-    for j in senders:
-        model.log("sanction_success", model.ids[j], agent.iso3, cost, "decision")
-    lift(model, [int(j) for j in senders], i, "decision")
-    return True
+
+    conceding: np.ndarray
+    pressing: np.ndarray
+    cost: np.ndarray
+    counter: tuple[np.ndarray, np.ndarray]
+    level: np.ndarray
+    dropped: tuple[np.ndarray, np.ndarray]
 
 
-def answer_sanctions(agent: State) -> None:
-    """A sanctioned state answers each sender with trade counter-sanctions (or drops them).
+def answer_sanctions(model: WorldModel, deciding: np.ndarray) -> Answers | None:
+    """Every sanctioned state's answer: concede, counter-sanction each sender, or drop them.
 
-    The answer is proportional to the strongest sector the sender applies (the
-    2014 Russian food ban answered Western finance and technology sanctions).
+    A target concedes with chance ``concession_chance`` of the cost it bears (level loss
+    plus trade shortfall): about a third of episodes succeed in Hufbauer, Schott &
+    Elliott's data, and diverted trade that replaces what it lost lowers the cost.
+    A target that does not concede answers each sender, with chance
+    ``counter_probability``, by a trade sanction of ``counter_ratio`` × the strongest
+    sector the sender applies (the 2014 Russian food ban answered Western finance and
+    technology sanctions); counter-sanctions are not answered, so answers never
+    escalate in a loop. A state drops a counter-sanction once the sanctions it answered
+    are gone, including those its own concession lifts.
+
+    Args:
+        model: The world as the year starts (not changed).
+        deciding: [row] the states deciding this year.
     """
-    model = agent.model
+    strongest = model.sanctions.max(axis=0)  # [sender, target]
+    if not strongest.any():
+        return None
     p = model.params.sanctions
-    i = agent.index
-    if not model.sanctioned[i] and not model.countering[i].any():
-        return  # nothing to answer, nothing to drop (the common case: skip the n×n work)
-    consider_conceding(agent)
-    # per sender; counter-sanctions are not answered, so answers never escalate in a loop
-    incoming = model.sanctions[:, :, i].max(axis=0) * ~model.countering[:, i]
-    trade_k = SECTOR_INDEX["trade"]
-    current = model.sanctions[trade_k, i, :]
+    pressing = (strongest > 0) & ~model.countering
+    cost = model.level_loss + np.maximum(0.0, -model.trade_gap)
+    chance = concession_chance(cost, p.success_hazard, p.success_half_cost)
+    conceding = np.zeros(model.n, bool)
+    conceding[draws.rows(model.rng, deciding & pressing.any(axis=0), chance)] = True
+    incoming = (strongest * pressing).T * ~conceding[:, None]  # [state, sender]
+    current = model.sanctions[SECTOR_INDEX["trade"]]
     wanted = p.counter_ratio * incoming
-    draws = model.rng.random(model.n)
-    for j in np.nonzero((wanted > current + 1e-12) & (draws < p.counter_probability))[0]:
-        model.sanctions[trade_k, i, j] = wanted[j]
-        model.countering[i, j] = True
-        model.log("counter_sanction", agent.iso3, model.ids[j], wanted[j], "decision")
-    for j in np.nonzero((incoming == 0) & (current > 0) & model.countering[i])[0]:
-        model.sanctions[trade_k, i, j] = 0.0
-        model.countering[i, j] = False
-        model.log("sanction_lifted", agent.iso3, model.ids[j], 0.0, "decision")
+    raising = deciding[:, None] & (wanted > current + 1e-12)
+    counter = draws.pairs(model.rng, raising, p.counter_probability)
+    dropped = np.nonzero(deciding[:, None] & model.countering & (incoming == 0) & (current > 0))
+    return Answers(conceding, pressing, cost, counter, wanted[counter], dropped)
+
+
+def carry_out(model: WorldModel, answers: Answers | None) -> None:
+    """Concessions first (the senders lift every sector), then counter-sanctions and drops.
+
+    A counter-sanction decided this year by a sender the target concedes to still
+    applies: it answers the target's own sanctions, which the concession does not lift.
+    """
+    if answers is None:
+        return
+    trade_k = SECTOR_INDEX["trade"]
+    for target in np.nonzero(answers.conceding)[0].tolist():
+        senders = np.nonzero(answers.pressing[:, target])[0].tolist()
+        for sender in senders:
+            model.log(
+                "sanction_success",
+                model.ids[sender],
+                model.ids[target],
+                answers.cost[target],
+                "decision",
+            )
+        lift(model, senders, target, "decision")
+    state, sender = answers.dropped
+    model.sanctions[trade_k, state, sender] = 0.0
+    model.countering[state, sender] = False
+    model.log_many("sanction_lifted", state, sender, 0.0, "decision")
+    state, sender = answers.counter
+    model.sanctions[trade_k, state, sender] = answers.level
+    model.countering[state, sender] = True
+    model.log_many("counter_sanction", state, sender, answers.level, "decision")

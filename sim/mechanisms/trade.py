@@ -65,12 +65,18 @@ def energy_share(model: WorldModel) -> np.ndarray:
     return sanctions.energy_trade_share(model.trade0, net)
 
 
+def cut_weights(model: WorldModel) -> np.ndarray:
+    """Each sector's ``sanctions.trade_cut`` weight, in the order of the sanctions' sectors."""
+    weights = model.params.sanctions.trade_cut
+    return np.array([getattr(weights, sector) for sector in sanctions.SECTOR_INDEX])
+
+
 def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
     """The trade each pair is heading to this year, and its no-policy gravity path."""
     p = model.params
     gravity = gravity_path(model.trade0, model.gdp, model.gdp0)
-    weights = np.array([getattr(p.sanctions.trade_cut, s) for s in sanctions.SECTOR_INDEX])
-    cut = sanctions.trade_cut(model.sanctions, weights, energy_share(model))
+    weights = model.trade_cut_weights
+    cut = sanctions.trade_cut(model.between, weights, model.energy_trade_share)
     policy = (
         (1.0 + model.trade_bonus)
         * np.clip(1.0 + p.trade.affinity_elasticity * (model.affinity - model.affinity0), 0.0, None)
@@ -80,7 +86,7 @@ def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
     # Contracts signed or ended since the start year change the pair's trade; energy
     # sanctions on the start-year volumes are already in the cut (the energy share).
     energy = sanctions.SECTOR_INDEX["energy"]
-    energy_kept = 1.0 - weights[energy] * sanctions.pair_intensity(model.sanctions)[energy]
+    energy_kept = 1.0 - weights[energy] * model.between[energy]
     new_gas = pipelines.contracted(model) - model.gas_flow0
     gas = pipelines.gas_value_usd_bn(model, new_gas) * energy_kept
     target = gravity * (1.0 - cut) * policy + diverted + diverted.T + gas + gas.T

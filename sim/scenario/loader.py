@@ -142,3 +142,21 @@ def load_scenario(source: str | Path | dict, overrides: list[str] | None = None)
 def load_landscape(source: str | Path | dict, overrides: list[str] | None = None):
     """Load and validate a landscape file (``sim landscape``)."""
     return validate(load_located(source, overrides), LandscapeFile)
+
+
+def load(
+    scenario: str | Path | dict | Scenario,
+    overrides: list[str] | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+) -> Scenario:
+    """Load a scenario and apply overrides and the run settings given explicitly."""
+    settings = [
+        f"{key}={value}"
+        for key, value in (("runs", runs), ("seed", seed), ("years", years))
+        if value is not None
+    ]
+    if isinstance(scenario, Scenario):
+        scenario = scenario.model_dump(mode="json")
+    return load_scenario(scenario, [*(overrides or []), *settings])

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sim.mechanisms.sanctions import energy_trade_share, trade_cut
+from sim.mechanisms.sanctions import energy_trade_share, pair_intensity, trade_cut
 from sim.mechanisms.trade import diversion, energy_share, gravity_path
 
 from .conftest import run
@@ -24,7 +24,7 @@ def test_trade_cut_combines_sectors_multiplicatively():
     sanctions[0, 0, 1] = 0.5  # trade
     sanctions[1, 1, 0] = 1.0  # finance, the other direction
     weights = np.array([1.0, 0.2, 0.3, 0.1, 0.0])
-    cut = trade_cut(sanctions, weights, np.zeros((2, 2)))
+    cut = trade_cut(pair_intensity(sanctions), weights, np.zeros((2, 2)))
     assert cut[0, 1] == pytest.approx(1 - 0.5 * 0.8) and cut[1, 0] == cut[0, 1]
 
 
@@ -34,14 +34,14 @@ def test_energy_sanctions_cut_only_the_energy_share():
     sanctions[0, 0, 1] = 0.5  # trade
     weights = np.array([0.58, 0.8, 1.0, 0.1, 0.0])
     share = np.full((2, 2), 0.4)
-    cut = trade_cut(sanctions, weights, share)
+    cut = trade_cut(pair_intensity(sanctions), weights, share)
     non_energy, energy = 1 - 0.58 * 0.5, 1 - 0.67
     assert cut[0, 1] == pytest.approx(1 - (0.6 * non_energy + 0.4 * energy))
     # the energy share of what is left falls from 0.4
     assert 0.4 * energy / (1 - cut[0, 1]) < 0.4
     # a pair without energy trade loses nothing to an energy embargo
     sanctions[0] = 0
-    assert trade_cut(sanctions, weights, np.zeros((2, 2)))[0, 1] == 0
+    assert trade_cut(pair_intensity(sanctions), weights, np.zeros((2, 2)))[0, 1] == 0
 
 
 def test_energy_share_is_the_exporters_energy_share_of_exports():

@@ -1,0 +1,178 @@
+"""Simultaneous decisions: every state chooses on the start-of-year world; conflicts by rule."""
+
+import copy
+
+import numpy as np
+import pytest
+from mesa.agentset import AgentSet
+
+from sim.agents import State
+from sim.mechanisms import alliances, arms, draws, pipelines
+from sim.mechanisms.affinity import Shifts
+
+from .conftest import run
+
+WESTERN_SANCTIONS = {
+    "west": {
+        "kind": "sanction",
+        "year": 2014,
+        "senders": ["USA", "EUU"],
+        "target": "RUS",
+        "sectors": {"finance": 0.5, "technology": 0.5},
+    }
+}
+
+
+def _snapshot(model):
+    return {
+        name: copy.deepcopy(getattr(model, name))
+        for name in ("affinity", "allied", "sanctions", "countering", "gas_price", "capability")
+    } | {"log": len(model.events_log), "contracts": len(model.contracts)}
+
+
+def _same(a, b):
+    return all(
+        np.array_equal(a[k], b[k]) if isinstance(a[k], np.ndarray) else a[k] == b[k] for k in a
+    )
+
+
+def test_deciding_changes_nothing_until_the_choices_are_carried_out(make_model):
+    model = make_model(WESTERN_SANCTIONS, years=6, quiet=False)
+    for _ in range(3):
+        model.step()
+    before = _snapshot(model)
+    State.decide(model.deciding)
+    assert _same(before, _snapshot(model))
+
+
+def test_choices_do_not_depend_on_the_order_of_the_agents(make_model):
+    model = make_model(
+        WESTERN_SANCTIONS, years=6, quiet=False, parameters={"arms": {"offer_rate": 1.0}}
+    )
+    for _ in range(2):
+        model.step()
+    state = copy.deepcopy(model.rng.bit_generator.state)
+    listed = State.decide(model.deciding)
+    model.rng.bit_generator.state = state
+    reversed_set = AgentSet(list(model.deciding)[::-1], random=model.random)
+    backwards = State.decide(reversed_set)
+    for name in ("arms_offers", "exercises"):
+        for mine, theirs in zip(getattr(listed, name), getattr(backwards, name), strict=True):
+            assert np.array_equal(mine, theirs)
+    assert np.array_equal(listed.pledges.formed[0], backwards.pledges.formed[0])
+
+
+def test_a_run_is_the_same_whatever_the_order_of_the_agents(make_model):
+    listed = run(make_model(WESTERN_SANCTIONS, years=8, quiet=False, seed=4))
+    shuffled = make_model(WESTERN_SANCTIONS, years=8, quiet=False, seed=4)
+    shuffled.deciding = AgentSet(list(shuffled.deciding)[::-1], random=shuffled.random)
+    run(shuffled)
+    assert np.array_equal(listed.gdp, shuffled.gdp)
+    assert np.array_equal(listed.affinity, shuffled.affinity)
+    assert listed.events_log == shuffled.events_log
+
+
+def test_two_sellers_courting_one_buyer_both_sign(make_model):
+    model = make_model(years=2)
+    usa, rus, ind = (model.index[s] for s in ("USA", "RUS", "IND"))
+    threat_before = model.affinity.copy()
+    shifts = Shifts(model.n)
+    arms.carry_out(model, (np.array([usa, rus]), np.array([ind, ind])), shifts)
+    shifts.apply(model)
+    sales = [e for e in model.events_log if e[1] == "arms_sale"]
+    assert [(e[2], e[3]) for e in sales] == [("USA", "IND"), ("RUS", "IND")]
+    value = model.params.arms.deal_share * model.milex[ind]
+    assert [e[4] for e in sales] == pytest.approx([value, value])
+    gain = model.params.arms.affinity_gain
+    for seller in (usa, rus):
+        assert model.affinity[seller, ind] == pytest.approx(
+            min(threat_before[seller, ind] + gain, 1.0)
+        )
+    assert len(model.deliveries.seller) == 2
+
+
+def test_an_importer_courted_by_two_exporters_splits_its_unmet_demand(make_model):
+    model = make_model(
+        pipelines={
+            "ru_eu": {"exporter": "RUS", "importer": "EUU", "capacity_bcm": 100.0},
+            "kz_eu": {"exporter": "KAZ", "importer": "EUU", "capacity_bcm": 60.0},
+        },
+        years=3,
+    )
+    rus, kaz, eu, chn = (model.index[s] for s in ("RUS", "KAZ", "EUU", "CHN"))
+    model.between[2, rus, eu] = model.between[2, eu, rus] = 1.0  # an energy embargo both ways
+    model.between[2, kaz, eu] = model.between[2, eu, kaz] = 1.0
+    for e in (rus, kaz):
+        model.affinity[e, :] = model.affinity[:, e] = 0.0
+        model.affinity[e, e] = 1.0
+        model.affinity[e, chn] = model.affinity[chn, e] = 0.9  # both court China
+    model.gas_consumption[chn] = model.gas_production[chn] + 40.0  # China lacks 40 bcm
+    deciding = model.acts.copy()
+    exporter, importer, volume = pipelines.seek_pipelines(model, deciding)
+    assert sorted(exporter.tolist()) == sorted([rus, kaz]) and set(importer.tolist()) == {chn}
+    assert volume.sum() == pytest.approx(40.0)
+    share = model.params.pipelines.deal_share
+    # each offers part of what it lost, at most what China lacks: 40 and 30 bcm
+    offers = {rus: min(share * 100.0, 40.0), kaz: min(share * 60.0, 40.0)}
+    for e, v in zip(exporter.tolist(), volume.tolist(), strict=True):
+        assert v == pytest.approx(40.0 * offers[e] / sum(offers.values()))
+
+
+def test_a_pledge_both_sides_propose_forms_once(make_model):
+    model = make_model(
+        parameters={
+            "alliances": {"form_rate": 1.0, "min_common_threat": 0.0, "form_affinity": 0.5}
+        },
+        years=1,
+    )
+    pledges = alliances.review_alliances(model, model.acts.copy())
+    proposer, partner = pledges.formed
+    pairs = set(zip(proposer.tolist(), partner.tolist(), strict=True))
+    assert any((b, a) in pairs for a, b in pairs)  # both sides proposed some pair
+    alliances.carry_out(model, pledges)
+    formed = [(e[2], e[3]) for e in model.events_log if e[1] == "alliance_formed"]
+    unordered = {frozenset(pair) for pair in formed}
+    assert len(formed) == len(unordered) == len({frozenset(p) for p in pairs})
+    for a, b in formed:
+        assert model.allied[model.index[a], model.index[b]] == 1
+
+
+def test_a_conceding_target_drops_its_counter_sanctions_and_answers_nobody(make_model):
+    sure = {"counter_probability": 1.0, "success_hazard": 1.0, "success_half_cost": 1e-9}
+    model = make_model(WESTERN_SANCTIONS, parameters={"sanctions": sure}, years=4)
+    model.step()  # no cost borne yet: Russia answers both senders
+    rus, usa, eu = (model.index[s] for s in ("RUS", "USA", "EUU"))
+    assert model.countering[rus, usa] and model.countering[rus, eu]
+    model.step()  # the first year's loss is a cost: Russia concedes
+    assert model.sanctions[:, usa, rus].max() == 0 and model.sanctions[:, eu, rus].max() == 0
+    assert not model.countering[rus].any() and model.sanctions[:, rus].max() == 0
+    year = {e[1:4] for e in model.events_log if e[0] == model.year}
+    assert {("sanction_success", "USA", "RUS"), ("sanction_success", "EUU", "RUS")} <= year
+    assert {("sanction_lifted", "RUS", "USA"), ("sanction_lifted", "RUS", "EUU")} <= year
+    assert not any(kind == "counter_sanction" for kind, _, _ in year)
+
+
+def test_affinity_shifts_of_a_year_add_up_and_are_applied_once_within_bounds(make_model):
+    model = make_model(years=1)
+    a, b = model.index["CHN"], model.index["RUS"]
+    start = model.affinity[a, b]
+    shifts = Shifts(model.n)
+    shifts.add(np.array([a]), np.array([b]), 0.02)
+    shifts.add(np.array([b]), np.array([a]), 0.03)  # the same pair, the other way round
+    shifts.apply(model)
+    assert model.affinity[a, b] == model.affinity[b, a] == pytest.approx(start + 0.05)
+    shifts.add(np.array([a, a]), np.array([b, b]), 1.0)
+    shifts.apply(model)
+    assert model.affinity[a, b] == 1.0
+
+
+def test_draws_follow_row_order_and_draw_nothing_when_nothing_is_eligible():
+    rng = np.random.default_rng(1)
+    state = copy.deepcopy(rng.bit_generator.state)
+    rows, cols = draws.pairs(rng, np.zeros((3, 3), bool), 0.5)
+    assert len(rows) == 0 and rng.bit_generator.state == state
+    eligible = np.array([[False, True, True], [True, False, False], [False, False, False]])
+    rows, cols = draws.pairs(np.random.default_rng(2), eligible, 1.0)
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 0)]
+    chance = np.where(eligible, 0.0, 1.0)
+    assert len(draws.pairs(np.random.default_rng(2), eligible, chance)[0]) == 0
