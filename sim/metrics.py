@@ -106,23 +106,27 @@ def cut_tree(tree: np.ndarray, n: int, height: float) -> np.ndarray:
         if merged_at > height:
             break  # merge heights only grow
         parent[int(a)] = parent[int(b)] = n + k
-    root = np.array(parent)
-    while True:
-        up = root[root]
-        if np.array_equal(up, root):
-            break
-        root = up
-    _, first, labels = np.unique(root[:n], return_index=True, return_inverse=True)
-    order = np.argsort(np.argsort(first))  # number clusters by their first member
-    return order[labels] + 1
+    number: dict[int, int] = {}  # each cluster's root -> its number, by first member
+    labels = []
+    for leaf in range(n):
+        path, root = [], leaf
+        while parent[root] != root:
+            path.append(root)
+            root = parent[root]
+        for node in path:  # later leaves of this cluster find the root at once
+            parent[node] = root
+        labels.append(number.setdefault(root, len(number) + 1))
+    return np.array(labels)
 
 
 def bloc_names(labels: np.ndarray, ids: list[str], power: np.ndarray) -> list[str]:
     """Name each actor's bloc after its most powerful member (the first listed on a tie)."""
-    order = np.lexsort((-power, labels))  # by bloc, strongest first; stable on ties
-    ranked = labels[order]
-    first = order[np.r_[True, ranked[1:] != ranked[:-1]]]
-    strongest = dict(zip(labels[first].tolist(), first.tolist(), strict=True))
+    strongest: dict[int, int] = {}
+    shares = power.tolist()
+    for member, label in enumerate(labels.tolist()):
+        best = strongest.get(label)
+        if best is None or shares[member] > shares[best]:
+            strongest[label] = member
     return [ids[strongest[label]] for label in labels.tolist()]
 
 

@@ -147,18 +147,20 @@ class Recorder:
             "power_share": (power / power.sum(axis=1, keepdims=True)).ravel(),
             "bloc": np.array(self.bloc, dtype=object).ravel(),
         }
-        recorded = {col: self.dyads[col][:rows] for col in DYAD_COLUMNS}
-        keep = np.zeros((rows, n, n), bool)  # a pair-year is a row if anything is nonzero
+        recorded = {col: self.dyads[col][:rows].reshape(-1) for col in DYAD_COLUMNS}
+        keep = np.zeros(rows * n * n, bool)  # a pair-year is a row if anything is nonzero
         for values in recorded.values():
             keep |= values != 0
-        keep[:, np.arange(n), np.arange(n)] = False
-        t, a, b = np.nonzero(keep)
+        keep.reshape(rows, n * n)[:, :: n + 1] = False  # a state with itself
+        (kept,) = np.nonzero(keep)  # in (year, a, b) order
+        t, pair = np.divmod(kept, n * n)
+        a, b = np.divmod(pair, n)
         dyads = {
-            "run": np.full(len(t), run, np.int32),
+            "run": np.full(len(kept), run, np.int32),
             "year": years[t],
             "a": ids(a),
             "b": ids(b),
-            **{col: values[t, a, b] for col, values in recorded.items()},
+            **{col: values.take(kept) for col, values in recorded.items()},
         }
         dyads["allied"] = dyads["allied"].astype(bool)
         system = {"run": np.full(len(self.system), run, np.int32)}
