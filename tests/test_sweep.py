@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -175,6 +176,27 @@ def _staged(out):
     return [e for e in staging.iterdir() if not e.name.startswith(".")] if staging.is_dir() else []
 
 
+def _descendants(pid):
+    """The processes ``pid`` started, and theirs (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def _alive(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_sigkill_at_several_moments_then_resume_equals_an_uninterrupted_sweep(tmp_path):
     import random
 
@@ -198,8 +220,14 @@ def test_sigkill_at_several_moments_then_resume_equals_an_uninterrupted_sweep(tm
             time.sleep(0.005)
         time.sleep(moments.uniform(0, 0.05))
         if proc.poll() is None:
+            workers = _descendants(proc.pid)
             proc.send_signal(signal.SIGKILL)
             kills += 1
+            # the worker server and its workers end with the killed sweep
+            deadline = time.monotonic() + 20
+            while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not [p for p in workers if _alive(p)]
         proc.wait(timeout=60)
     assert kills == 3
     assert _manifest(out)["status"] != "complete"

@@ -10,9 +10,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError, option_problem
@@ -42,9 +45,36 @@ class InlineExecutor(Executor):
         return future
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the parent alone decides what to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """End this worker once the process that started the pool is gone (even killed -9).
+
+    A worker waits for its next run on a queue whose write end every worker also
+    holds, so it never sees the parent go; the worker server lives as long as any
+    worker. Without this, a killed sweep left its server and workers running.
+    """
+    while not _gone(parent):
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a killed process not yet reaped counts as ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return True  # the number now belongs to another user's process
+    try:  # Linux: a dead process its own parent has not reaped yet is a zombie
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] == "Z"
+    except OSError:
+        return False
 
 
 def _forkserver() -> multiprocessing.context.BaseContext:
@@ -71,7 +101,10 @@ def warm_up(jobs: int | None, backend: str = "process") -> None:
 def process_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (forkserver: safe beside threads, quick to start)."""
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_forkserver(), initializer=_ignore_interrupts
+        max_workers=jobs,
+        mp_context=_forkserver(),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
 
 
