@@ -27,13 +27,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
     """Run, write the folder, print the summary table."""
-    from sim import api
-    from sim.analysis.backtest import format_report
-    from sim.analysis.summary import format_table, major_states
+    from sim.experiments.executors import warm_up
 
     problems = at_least(args, {"runs": 1, "years": 1, "seed": 0})
     if problems:
         raise ScenarioError(problems[:1])
+    warm_up(args.jobs)  # with several jobs, the workers import while this process reads
+    from sim import api
+    from sim.analysis.backtest import format_report
+    from sim.analysis.summary import format_table, major_states
+
     try:
         results = api.run(
             args.scenario,

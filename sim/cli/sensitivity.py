@@ -30,10 +30,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the sweep and the analysis; print the sweep's table and the indices."""
-    from sim import api
     from sim.cli.sweep import check, common, names, stopped
+    from sim.experiments.executors import warm_up
 
     check(args)
+    warm_up(args.jobs, args.backend)  # the workers import while this process reads
+    from sim import api
+
     try:
         result = api.sensitivity(
             args.scenario,

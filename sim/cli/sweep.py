@@ -120,9 +120,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the sweep, print its per-point table."""
-    from sim import api
+    from sim.experiments.executors import warm_up
 
     check(args)
+    warm_up(args.jobs, args.backend)  # the workers import while this process reads
+    from sim import api
+
     try:
         result = api.run_sweep(
             args.scenario,
