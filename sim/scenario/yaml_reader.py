@@ -7,6 +7,8 @@ before anything is built, so a hostile file is refused quickly and cheaply.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,15 @@ class _Composer(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+# YAML 1.1 reads 1e-6 (no dot) as text; YAML 1.2 and every user read it as a number.
+# Checked after PyYAML's own resolvers, so integers and dotted floats are unchanged.
+_Composer.add_implicit_resolver(
+    YAML_TAG + "float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"),
+)
 
 
 def _too_deep() -> str:

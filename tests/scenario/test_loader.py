@@ -119,6 +119,15 @@ def test_set_overrides_parse_yaml_values(write):
     assert config.world.states == ["USA", "RUS"]
 
 
+def test_numbers_in_scientific_notation_are_numbers(write):
+    text = MINIMAL + "parameters:\n  sanctions: {success_half_cost: 1e-3}\n"
+    config = load_scenario(write("tiny.yaml", text), ["parameters.trade.diversion_share=2.5E-1"])
+    assert config.parameters.sanctions.success_half_cost == 0.001
+    assert config.parameters.trade.diversion_share == 0.25
+    # integers, dotted floats and text read as before
+    assert parse_override("runs=10")[1] == 10 and parse_override("name=1e")[1] == "1e"
+
+
 def test_bad_override_value_is_located_at_set(write):
     with pytest.raises(ScenarioError, match=r"^command line: --set runs: expected a number"):
         load_scenario(write("tiny.yaml", MINIMAL), ["runs=many"])
