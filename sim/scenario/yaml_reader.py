@@ -8,7 +8,6 @@ before anything is built, so a hostile file is refused quickly and cheaply.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 
