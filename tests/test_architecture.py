@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "sim"
-LAYERS = {"cli": 5, "api": 4, "plots": 3, "experiments": 2, "analysis": 1, "core": 0}
+LAYERS = {"cli": 6, "explore": 5, "api": 4, "plots": 3, "experiments": 2, "analysis": 1, "core": 0}
 MAX_LINES = 500
 
 

@@ -24,7 +24,7 @@ import yaml
 
 from sim.analysis.backtest import format_report
 from sim.analysis.outcomes import final_outcomes
-from sim.errors import ScenarioError, option_problem
+from sim.errors import Problem, ScenarioError, option_problem
 from sim.experiments.runner import Results
 from sim.scenario.schema import Scenario
 
@@ -45,6 +45,33 @@ PACKAGES = (
     "dask",
     "distributed",
 )
+
+
+def finished_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of a finished results folder (a run, sweep or comparison).
+
+    Raises:
+        ScenarioError: No readable ``manifest.json``, or a sweep not finished yet.
+    """
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        raise ScenarioError(
+            Problem(str(folder), 0, 0, "", "not a results folder (no readable manifest.json)")
+        ) from None
+    if manifest.get("status", "complete") != "complete":
+        raise ScenarioError(
+            Problem(
+                str(folder),
+                0,
+                0,
+                "",
+                f"this {manifest.get('kind', 'run')} is incomplete "
+                f"({manifest.get('runs_done', 0)} of {manifest.get('tasks', '?')} runs); "
+                f"finish it with `sim sweep --resume --out {folder}` first",
+            )
+        )
+    return manifest
 
 
 def default_out(config: Scenario, now: datetime | None = None) -> Path:

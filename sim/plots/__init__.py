@@ -6,38 +6,15 @@ global state, so drawing files leaves an interactive session's backend alone.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-
-from sim.errors import Problem, ScenarioError
-
-
-def _manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / "manifest.json").read_text())
-    except (OSError, ValueError):
-        raise ScenarioError(
-            Problem(str(folder), 0, 0, "", "not a results folder (no readable manifest.json)")
-        ) from None
 
 
 def plot_folder(folder: str | Path) -> list[Path]:
     """(Re)draw every plot of a run, sweep or comparison folder; return the files drawn."""
+    from sim.experiments.folders import finished_manifest
+
     folder = Path(folder)
-    manifest = _manifest(folder)
-    kind = manifest.get("kind", "run")
-    if manifest.get("status", "complete") != "complete":
-        raise ScenarioError(
-            Problem(
-                str(folder),
-                0,
-                0,
-                "",
-                f"this {kind} is incomplete ({manifest.get('runs_done', 0)} of "
-                f"{manifest.get('tasks', '?')} runs); finish it with "
-                f"`sim sweep --resume --out {folder}` first",
-            )
-        )
+    kind = finished_manifest(folder).get("kind", "run")
     if kind == "sweep":
         from sim.plots.sweep import plot_sweep
 

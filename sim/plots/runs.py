@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
-import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis.summary import major_states
 from sim.metrics import POLARITIES
+from sim.plots.network import network_figure
 from sim.plots.style import POLARITY_COLORS
 from sim.scenario.schema import Scenario
 
 
-def fan_chart(states: pd.DataFrame, shown: list[str], path: Path) -> None:
+def fan_figure(states: pd.DataFrame, shown: list[str], title: str = "Power shares") -> Figure:
     """Median and 5-95% band of each shown state's power share over time."""
     fig = Figure(figsize=(9, 5.5))
     ax = fig.subplots()
@@ -37,15 +37,21 @@ def fan_chart(states: pd.DataFrame, shown: list[str], path: Path) -> None:
             va="center",
         )
     ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_ylabel("share of world power (median, 5-95% band)")
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.legend(ncol=4, fontsize=8, frameon=False)
-    ax.set_title("Power shares")
+    ax.set_title(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    return fig
 
 
-def polarity_bars(system: pd.DataFrame, path: Path) -> None:
+def fan_chart(states: pd.DataFrame, shown: list[str], path: Path) -> None:
+    """``fan_figure`` saved to ``path``."""
+    fan_figure(states, shown).savefig(path, dpi=120)
+
+
+def polarity_figure(system: pd.DataFrame) -> Figure:
     """Share of runs ending unipolar, bipolar, multipolar."""
     last = system["year"].max()
     share = system[system["year"] == last]["polarity"].value_counts(normalize=True)
@@ -58,10 +64,15 @@ def polarity_bars(system: pd.DataFrame, path: Path) -> None:
     ax.set_ylabel("share of runs")
     ax.set_title(f"Polarity in {last}")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    return fig
 
 
-def leader_share_hist(system: pd.DataFrame, path: Path) -> None:
+def polarity_bars(system: pd.DataFrame, path: Path) -> None:
+    """``polarity_figure`` saved to ``path``."""
+    polarity_figure(system).savefig(path, dpi=120)
+
+
+def leader_figure(system: pd.DataFrame) -> Figure:
     """Distribution over runs of the leading state's final power share, by leader."""
     last = system["year"].max()
     final = system[system["year"] == last]
@@ -75,7 +86,12 @@ def leader_share_hist(system: pd.DataFrame, path: Path) -> None:
     ax.set_ylabel("runs")
     ax.legend(frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    return fig
+
+
+def leader_share_hist(system: pd.DataFrame, path: Path) -> None:
+    """``leader_figure`` saved to ``path``."""
+    leader_figure(system).savefig(path, dpi=120)
 
 
 def alignment_network(
@@ -84,49 +100,29 @@ def alignment_network(
     """Final-year network: edges where pairs are allied in most runs or highly aligned."""
     last = states["year"].max()
     final = states[(states["year"] == last) & (states["state"] != "ROW")]
-    size = final.groupby("state")["power_share"].median()
-    bloc = final.groupby("state")["bloc"].agg(lambda s: s.mode().iloc[0])
-    pairs = dyads[
-        (dyads["year"] == last)
-        & (dyads["a"] < dyads["b"])
-        & (dyads["a"] != "ROW")
-        & (dyads["b"] != "ROW")
-    ]
+    size = final.groupby("state", observed=True)["power_share"].median()
+    bloc = final.groupby("state", observed=True)["bloc"].agg(lambda s: s.mode().iloc[0])
+    names = [str(s) for s in size.index]
+    where = {name: k for k, name in enumerate(names)}
+    pairs = dyads[(dyads["year"] == last) & dyads["a"].isin(names) & dyads["b"].isin(names)]
     runs = states["run"].nunique()
-    mean = pairs.groupby(["a", "b"]).agg(affinity=("affinity", "sum"), allied=("allied", "sum"))
-    mean = mean / runs
-    graph, everyone = nx.Graph(), nx.Graph()
-    graph.add_nodes_from(size.index)
+    mean = pairs.groupby(["a", "b"], observed=True)[["affinity", "allied"]].sum() / runs
+    affinity, allied = np.zeros((2, len(names), len(names)))
     for (a, b), row in mean.iterrows():
-        everyone.add_edge(a, b, weight=row["affinity"] ** 4 + row["allied"])
-        if row["allied"] >= 0.5 or row["affinity"] >= threshold:
-            graph.add_edge(a, b, allied=row["allied"] >= 0.5, weight=row["affinity"])
-    # every pair pulls by its alignment, so that blocs sit apart but on one page
-    layout = nx.spring_layout(everyone, seed=0, weight="weight")
-    blocs = sorted(set(bloc))
-    palette = matplotlib.colormaps["tab10"]
-    colors = [palette(blocs.index(bloc[s]) % 10) for s in graph.nodes]
-    fig = Figure(figsize=(8, 6.5))
-    ax = fig.subplots()
-    allied = [e for e in graph.edges if graph.edges[e]["allied"]]
-    aligned = [e for e in graph.edges if not graph.edges[e]["allied"]]
-    nx.draw_networkx_edges(graph, layout, edgelist=aligned, style="dotted", alpha=0.4, ax=ax)
-    nx.draw_networkx_edges(graph, layout, edgelist=allied, width=2.0, ax=ax)
-    nx.draw_networkx_nodes(
-        graph,
-        layout,
-        node_color=colors,
-        ax=ax,
-        node_size=[200 + 6000 * size[s] for s in graph.nodes],
-    )
-    nx.draw_networkx_labels(graph, layout, font_size=8, ax=ax)
-    ax.set_title(
+        affinity[where[a], where[b]] = row["affinity"]
+        allied[where[a], where[b]] = row["allied"]
+    affinity = np.maximum(affinity, affinity.T)
+    allied = np.maximum(allied, allied.T)
+    fig = network_figure(
+        names,
+        size.to_numpy(),
+        [bloc[s] for s in names],
+        affinity,
+        allied,
+        threshold,
         f"Alignment in {last}: solid = allied in most runs, dotted = mean affinity "
         f"≥ {threshold:.2f}; colour = bloc; size = power share",
-        fontsize=9,
     )
-    ax.axis("off")
-    fig.tight_layout()
     fig.savefig(path, dpi=120)
 
 
