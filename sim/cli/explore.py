@@ -6,7 +6,7 @@ import argparse
 import importlib.util
 from pathlib import Path
 
-from sim.cli.options import option_problem
+from sim.cli.options import add_overrides, option_problem
 from sim.errors import ScenarioError
 
 
@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "polarity, with a state picker (and a design-point picker for a sweep).",
     )
     p.add_argument("target", type=Path, help="a scenario file, or a run or sweep folder")
+    add_overrides(p, help="override a scenario field (the sliders start from the result)")
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
     p.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
@@ -43,7 +44,13 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:  # noqa: ARG001
     from sim.explore.server import serve
 
     try:
-        serve(args.target, args.host, args.port, announce=lambda line: print(line, flush=True))
+        serve(
+            args.target,
+            args.overrides,
+            args.host,
+            args.port,
+            announce=lambda line: print(line, flush=True),
+        )
     except KeyboardInterrupt:
         pass
     return 0

@@ -1,17 +1,20 @@
 """The Solara app ``sim explore`` serves: a live scenario or a results folder.
 
-``sim.explore.server`` names what to show in ``SIM_EXPLORE`` before the app is
-imported; Solara calls ``Page`` once for each browser session.
+``sim.explore.server`` names what to show in ``SIM_EXPLORE`` (and the command
+line's ``--set`` overrides in ``SIM_EXPLORE_SET``) before the app is imported;
+Solara calls ``Page`` once for each browser session.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import solara
 
 TARGET = "SIM_EXPLORE"
+OVERRIDES = "SIM_EXPLORE_SET"  # the command line's --set overrides, as a JSON list
 
 
 @solara.component
@@ -25,4 +28,4 @@ def Page():
     else:
         from sim.explore.live import LivePage
 
-        LivePage(target)
+        LivePage(target, tuple(json.loads(os.environ.get(OVERRIDES, "[]"))))

@@ -20,6 +20,7 @@ from sim.plots.timelines import polarity_shares_figure
 NEEDED = ("states", "system")
 SHOWN = 8  # states picked at first: the largest final median power shares
 ALL_POINTS = "all points"
+STATES, BLOCS = "polarity of states", "polarity of blocs"
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,13 @@ def read_folder(path: Path) -> Folder:
 
 @solara.component
 def FolderPage(path: Path):
-    """Fan charts of the states picked and the polarity of the runs, for a point or all."""
+    """Fan charts of the states picked, and polarity (of states or of blocs), by point or all."""
     folder = solara.use_memo(lambda: read_folder(path), [])
     ranked = folder.ranked_states()
     picked, pick = solara.use_state(ranked[:SHOWN])
     labels = [ALL_POINTS, *folder.point_labels()]
     point, choose = solara.use_state(ALL_POINTS)
+    among, choose_among = solara.use_state(STATES)
     states, system = folder.at(point)
     runs = system[["point", "run"] if "point" in system else ["run"]].drop_duplicates()
     with solara.AppBar():
@@ -125,12 +127,18 @@ def FolderPage(path: Path):
         solara.SelectMultiple("states", values=picked, all_values=ranked, on_value=pick)
         if folder.design is not None:
             solara.Select("design point", values=labels, value=point, on_value=choose)
+        solara.ToggleButtonsSingle(value=among, values=[STATES, BLOCS], on_value=choose_among)
     with solara.Column(classes=["sim-fan"]):
         shown = [s for s in ranked if s in picked]
         title = "Power shares" if point == ALL_POINTS else f"Power shares at point {point}"
         solara.FigureMatplotlib(
             fan_figure(states, shown, title), format="png", dependencies=[tuple(shown), point]
         )
+    column = "polarity" if among == STATES else "bloc_polarity"
     with solara.Row(classes=["sim-polarity"]):
-        for draw in (polarity_shares_figure, polarity_figure, leader_figure):
-            solara.FigureMatplotlib(draw(system), format="png", dependencies=[point])
+        for figure in (
+            polarity_shares_figure(system, column),
+            polarity_figure(system, column),
+            leader_figure(system),
+        ):
+            solara.FigureMatplotlib(figure, format="png", dependencies=[point, column])

@@ -45,12 +45,20 @@ class ExploredModel(WorldModel):
         positions: Where each acting state sits in the network (fixed for the run).
     """
 
-    def __init__(self, source: str, seed: Any = 0, scenario: Any = None, **settings: Any):
+    def __init__(
+        self,
+        source: str,
+        seed: Any = 0,
+        fixed: tuple[str, ...] = (),
+        scenario: Any = None,
+        **settings: Any,
+    ):
         """Build the model.
 
         Args:
             source: The scenario file.
             seed: The seed, as typed (replicate 0 of this master seed is run).
+            fixed: The command line's ``--set`` overrides, applied before the knobs.
             scenario: Mesa's own scenario object, which SolaraViz passes on reset: unused.
             **settings: ``events.NAME`` -> on/off and dotted field path -> value.
         """
@@ -58,7 +66,7 @@ class ExploredModel(WorldModel):
         problem = None
         try:
             number = parse_seed(seed)
-            config = load_scenario(source, overrides(settings))
+            config = load_scenario(source, [*fixed, *overrides(settings)])
         except ScenarioError as err:
             print(err, file=sys.stderr, flush=True)
             if source not in _last_good:
@@ -83,10 +91,11 @@ class ExploredModel(WorldModel):
         self.running = self.problem is None and self.year < self.config.end_year
 
 
-def model_params(source: str, config: Scenario) -> dict[str, Any]:
-    """SolaraViz's ``model_params``: the file (fixed), the seed, sliders and event switches."""
+def model_params(source: str, config: Scenario, fixed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """SolaraViz's ``model_params``: the file and ``--set`` (fixed), the seed, sliders, switches."""
     params: dict[str, Any] = {
         "source": source,
+        "fixed": tuple(fixed),
         SEED: {"type": "InputText", "value": str(config.seed), "label": "seed"},
     }
     for s in sliders(config):
@@ -202,16 +211,21 @@ COMPONENTS = [(Network, 0), (PowerShares, 0), (Polarity, 0), (Events, 0)]
 
 
 @solara.component
-def LivePage(source: Path):
-    """The explorer of one scenario: SolaraViz with the scenario's knobs and four panels."""
+def LivePage(source: Path, fixed: tuple[str, ...] = ()):
+    """The explorer of one scenario: SolaraViz with the scenario's knobs and four panels.
+
+    Args:
+        source: The scenario file.
+        fixed: The command line's ``--set`` overrides.
+    """
     path = str(source)
 
     def first() -> tuple[ExploredModel | None, dict | None, str | None]:
         try:
-            config = load_scenario(path)
-            params = model_params(path, config)
+            config = load_scenario(path, list(fixed))
+            params = model_params(path, config, fixed)
             defaults = {k: v["value"] for k, v in params.items() if isinstance(v, dict)}
-            return ExploredModel(path, **defaults), params, None
+            return ExploredModel(path, fixed=tuple(fixed), **defaults), params, None
         except ScenarioError as err:
             return None, None, str(err)
 

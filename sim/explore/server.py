@@ -6,33 +6,39 @@ in production mode with Solara's telemetry off; nothing else is opened.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, option_problem
 
 LOCALHOST = "127.0.0.1"
 
 
-def check(target: Path) -> str:
+def check(target: Path, overrides: list[str] | None = None) -> str:
     """What ``target`` is: ``scenario``, or the kind of a finished results folder.
 
     Raises:
-        ScenarioError: A scenario that does not validate (located as ``sim run``
-            locates it), or a folder the explorer cannot show.
+        ScenarioError: A scenario that does not validate with the overrides
+            (located as ``sim run`` locates it), a folder the explorer cannot show,
+            or overrides given with a folder.
     """
     from sim.explore.folder import check_folder
 
     if target.is_dir():
+        if overrides:
+            raise ScenarioError(
+                option_problem("--set", "applies to a scenario file, not a results folder")
+            )
         return check_folder(target)
     if not target.exists():
         raise ScenarioError(Problem(str(target), 0, 0, "", "no such scenario file or folder"))
     from sim.scenario.loader import load_scenario
 
-    load_scenario(target)
+    load_scenario(target, overrides)
     return "scenario"
 
 
@@ -44,20 +50,26 @@ def free_port(host: str) -> int:
 
 
 def serve(
-    target: Path, host: str = LOCALHOST, port: int = 0, announce: Callable[[str], None] = print
+    target: Path,
+    overrides: list[str] | None = None,
+    host: str = LOCALHOST,
+    port: int = 0,
+    announce: Callable[[str], None] = print,
 ) -> None:
     """Serve the explorer of ``target`` until interrupted; ``announce`` gets its address.
 
     Args:
         target: A scenario file or a finished run or sweep folder.
+        overrides: ``--set`` overrides of the scenario, under the explorer's knobs.
         host: The address to listen on (this machine only by default).
         port: The port; 0 picks a free one.
         announce: Called once with a line giving the address.
     """
-    kind = check(target)
-    from sim.explore.app import TARGET
+    kind = check(target, overrides)
+    from sim.explore.app import OVERRIDES, TARGET
 
     os.environ[TARGET] = str(target.resolve())
+    os.environ[OVERRIDES] = json.dumps(list(overrides or []))
     os.environ["SOLARA_APP"] = "sim.explore.app"
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     import uvicorn

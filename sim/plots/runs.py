@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from sim.analysis.summary import major_states
 from sim.metrics import POLARITIES
 from sim.plots.network import network_figure
-from sim.plots.style import POLARITY_COLORS
+from sim.plots.style import POLARITY_COLORS, POLARITY_TITLES
 from sim.scenario.schema import Scenario
 
 
@@ -51,10 +51,10 @@ def fan_chart(states: pd.DataFrame, shown: list[str], path: Path) -> None:
     fan_figure(states, shown).savefig(path, dpi=120)
 
 
-def polarity_figure(system: pd.DataFrame) -> Figure:
-    """Share of runs ending unipolar, bipolar, multipolar."""
+def polarity_figure(system: pd.DataFrame, column: str = "polarity") -> Figure:
+    """Share of runs ending unipolar, bipolar, multipolar (``bloc_polarity``: among blocs)."""
     last = system["year"].max()
-    share = system[system["year"] == last]["polarity"].value_counts(normalize=True)
+    share = system[system["year"] == last][column].value_counts(normalize=True)
     values = [share.get(kind, 0.0) for kind in POLARITIES]
     fig = Figure(figsize=(5.5, 4))
     ax = fig.subplots()
@@ -62,7 +62,7 @@ def polarity_figure(system: pd.DataFrame) -> Figure:
     ax.bar_label(bars, labels=[f"{v:.0%}" for v in values])
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("share of runs")
-    ax.set_title(f"Polarity in {last}")
+    ax.set_title(f"{POLARITY_TITLES[column]} in {last}")
     fig.tight_layout()
     return fig
 

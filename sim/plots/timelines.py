@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.metrics import POLARITIES
-from sim.plots.style import POLARITY_COLORS
+from sim.plots.style import POLARITY_COLORS, POLARITY_TITLES
 
 
 def _years_axis(ax, span: tuple[int, int] | None) -> None:
@@ -87,9 +87,9 @@ def poles_figure(
     return fig
 
 
-def polarity_shares_figure(system: pd.DataFrame) -> Figure:
-    """The share of runs unipolar, bipolar and multipolar in each year (stacked)."""
-    counts = pd.crosstab(system["year"], system["polarity"], normalize="index")
+def polarity_shares_figure(system: pd.DataFrame, column: str = "polarity") -> Figure:
+    """The share of runs unipolar, bipolar and multipolar each year (``bloc_polarity``: blocs)."""
+    counts = pd.crosstab(system["year"], system[column], normalize="index")
     counts = counts.reindex(columns=list(POLARITIES), fill_value=0.0)
     fig = Figure(figsize=(7.5, 4.5))
     ax = fig.subplots()
@@ -106,6 +106,7 @@ def polarity_shares_figure(system: pd.DataFrame) -> Figure:
     _years_axis(ax, None)
     ax.set_ylabel("share of runs")
     ax.legend(loc="lower left", fontsize=8, frameon=True)
-    ax.set_title(f"Polarity over {system['run'].nunique()} runs")
+    runs = len(system[system["year"] == system["year"].max()])
+    ax.set_title(f"{POLARITY_TITLES[column]} over {runs} runs")
     fig.tight_layout()
     return fig

@@ -74,7 +74,7 @@ def test_stepping_and_a_slider_change_the_charts_and_a_broken_file_is_shown(tmp_
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
 
 
-def test_a_results_folder_is_shown_with_a_state_picker(tmp_path):
+def test_a_results_folder_is_shown_with_a_state_picker_and_bloc_polarity(tmp_path):
     chromium()
     out = tmp_path / "run"
     run(SCENARIOS / "sanctions.yaml", runs=4, years=4, out=out, plots=False, progress=False)
@@ -88,5 +88,10 @@ def test_a_results_folder_is_shown_with_a_state_picker(tmp_path):
         page.locator(".v-select").first.click()
         page.locator(".menuable__content__active .v-list-item", has_text="USA").first.click()
         changed(page, "sim-fan", before)
+        page.keyboard.press("Escape")  # close the list of states
+        # polarity among blocs instead of states
+        polarity = image(page, "sim-polarity")
+        page.get_by_role("button", name="polarity of blocs").click()
+        changed(page, "sim-polarity", polarity)
         page.screenshot(path=tmp_path / "folder_picked.png", full_page=True)
     assert "Traceback" not in errors.read_text()

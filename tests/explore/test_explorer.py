@@ -216,3 +216,18 @@ def test_a_sweep_folder_is_read_by_point(tmp_path):
     assert set(states["point"]) == {1} and set(system["point"]) == {1}
     assert len(folder.at(ALL_POINTS)[1]) == 2 * len(system)
     assert folder.ranked_states()[0] == "USA" and "ROW" not in folder.ranked_states()
+
+
+def test_set_overrides_apply_under_the_knobs_and_are_checked_first(tmp_path, capsys):
+    model = ExploredModel(
+        str(SANCTIONS), fixed=("years=3", "events.power_of_siberia=null"), **defaults(SANCTIONS)
+    )
+    assert model.config.years == 3 and "power_of_siberia" not in model.config.active_events()
+    params = model_params(str(SANCTIONS), model.config, ("years=3",))
+    assert params["fixed"] == ("years=3",)
+    assert main(["explore", str(SANCTIONS), "--set", "years=-1"]) == 2
+    assert "--set years:" in capsys.readouterr().err
+    out = tmp_path / "run"
+    run(SANCTIONS, runs=1, years=1, out=out, plots=False)
+    assert main(["explore", str(out), "--set", "years=3"]) == 2
+    assert "--set: applies to a scenario file, not a results folder" in capsys.readouterr().err
