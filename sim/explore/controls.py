@@ -13,6 +13,7 @@ run`` builds it, and a mistake is reported at the same file, line and field.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,14 +40,14 @@ class Slider:
         value: Where it starts: the scenario's own value.
         low: The smallest value the scenario allows it (its uncertainty or sweep).
         high: The largest.
-        whole: Whether the field holds whole numbers.
+        whole: Whether the field holds whole numbers (then value, low and high are ints).
         origin: Where the range comes from: ``uncertainties`` or ``sweep``.
     """
 
     path: str
-    value: float
-    low: float
-    high: float
+    value: float | int
+    low: float | int
+    high: float | int
     whole: bool
     origin: str
 
@@ -127,8 +128,10 @@ def sliders(config: Scenario) -> list[Slider]:
         whole = isinstance(value, int) and not isinstance(value, bool)
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             value = (low + high) / 2
-        value = float(np.clip(value, low, high))
-        made.append(Slider(path, value, float(low), float(high), whole, origin))
+        value = np.clip(value, low, high).item()
+        if whole:
+            value, low, high = round(value), math.ceil(low), math.floor(high)
+        made.append(Slider(path, value, low, high, whole, origin))
     return made
 
 

@@ -103,7 +103,7 @@ def read_folder(path: Path) -> Folder:
     kind = check_folder(path)
     keys = ["point", "run"] if kind == "sweep" else ["run"]
     states = pd.read_parquet(
-        path / "states.parquet", columns=[*keys, "year", "state", "power_share", "bloc"]
+        path / "states.parquet", columns=[*keys, "year", "state", "power_share"]
     )
     system = pd.read_parquet(path / "system.parquet")
     design = pd.read_parquet(path / "design.parquet") if kind == "sweep" else None
@@ -131,9 +131,11 @@ def FolderPage(path: Path):
     with solara.Column(classes=["sim-fan"]):
         shown = [s for s in ranked if s in picked]
         title = "Power shares" if point == ALL_POINTS else f"Power shares at point {point}"
-        solara.FigureMatplotlib(
-            fan_figure(states, shown, title), format="png", dependencies=[tuple(shown), point]
-        )
+        if shown:
+            figure = fan_figure(states, shown, title)
+            solara.FigureMatplotlib(figure, format="png", dependencies=[tuple(shown), point])
+        else:
+            solara.Info("Pick the states to show in the sidebar.")
     column = "polarity" if among == STATES else "bloc_polarity"
     with solara.Row(classes=["sim-polarity"]):
         for figure in (

@@ -25,6 +25,7 @@ from sim.explore.controls import EVENT, SEED, event_names, overrides, parse_seed
 from sim.model import WorldModel
 from sim.plots.network import layout, network_figure
 from sim.plots.timelines import poles_figure, power_lines_figure
+from sim.recorder import EVENT_COLUMNS
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
@@ -181,7 +182,7 @@ def Polarity(model: ExploredModel):
 def year_events(model: ExploredModel, year: int) -> pd.DataFrame:
     """What happened in ``year``: kind, source, target, magnitude and origin."""
     rows = [e for e in model.events_log if e[0] == year]
-    return pd.DataFrame(rows, columns=["year", "kind", "source", "target", "magnitude", "origin"])
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
 @solara.component

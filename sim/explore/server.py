@@ -6,6 +6,7 @@ in production mode with Solara's telemetry off; nothing else is opened.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -42,11 +43,21 @@ def check(target: Path, overrides: list[str] | None = None) -> str:
     return "scenario"
 
 
-def free_port(host: str) -> int:
-    """A port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+def free_port(host: str, port: int = 0) -> int:
+    """``port`` if it is free on ``host``, or (for 0) a port nobody listens on now.
+
+    Raises:
+        ScenarioError: The port is taken, or the host is not an address of this machine.
+    """
+    try:
+        with socket.socket() as probe:
+            probe.bind((host, port))
+            return probe.getsockname()[1]
+    except OSError as err:
+        option = "--port" if err.errno == errno.EADDRINUSE else "--host"
+        raise ScenarioError(
+            option_problem(option, f"cannot listen on {host}:{port}: {err.strerror or err}")
+        ) from None
 
 
 def serve(
@@ -66,6 +77,7 @@ def serve(
         announce: Called once with a line giving the address.
     """
     kind = check(target, overrides)
+    port = free_port(host, port)
     from sim.explore.app import OVERRIDES, TARGET
 
     os.environ[TARGET] = str(target.resolve())
@@ -79,7 +91,6 @@ def serve(
     # over plain http on this machine Solara's session cookie is SameSite=Lax, as it should be
     warnings.filterwarnings("ignore", "Cookies with samesite=none require https")
     settings.telemetry.mixpanel_enable = False
-    port = port or free_port(host)
     server = uvicorn.Server(
         uvicorn.Config("solara.server.starlette:app", host=host, port=port, log_level="warning")
     )

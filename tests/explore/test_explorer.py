@@ -231,3 +231,31 @@ def test_set_overrides_apply_under_the_knobs_and_are_checked_first(tmp_path, cap
     run(SANCTIONS, runs=1, years=1, out=out, plots=False)
     assert main(["explore", str(out), "--set", "years=3"]) == 2
     assert "--set: applies to a scenario file, not a results folder" in capsys.readouterr().err
+
+
+def test_a_whole_number_field_gets_a_whole_number_slider(write):
+    path = write(
+        "years.yaml",
+        f"extends: {SANCTIONS}\nname: deliveries\n"
+        "sweep:\n  grid:\n    parameters.arms.delivery_years: {low: 2, high: 8, n: 4}\n",
+    )
+    config = load_scenario(path)
+    (slider,) = [s for s in controls.sliders(config) if s.path == "parameters.arms.delivery_years"]
+    assert (slider.value, slider.low, slider.high, slider.step) == (4, 2, 8, 1)
+    assert all(isinstance(v, int) for v in (slider.value, slider.low, slider.high))
+    assert model_params(str(path), config)[slider.path]["type"] == "SliderInt"
+    model = ExploredModel(str(path), **{**defaults(path), slider.path: 6})
+    assert model.config.parameters.arms.delivery_years == 6
+
+
+def test_a_port_in_use_is_refused_before_anything_starts(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["explore", str(SANCTIONS), "--port", str(port)]) == 2
+    assert f"--port: cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    assert main(["explore", str(SANCTIONS), "--port", "70000"]) == 2
+    assert "--port: expected 0 to 65535, got 70000" in capsys.readouterr().err
