@@ -35,6 +35,7 @@ DYAD_COLUMNS = (
     "arms_transfer_usd_bn",
     "gas_flow_bcm",
 )
+TABLES = ("states", "dyads", "system", "events")  # every table a run records, in order
 EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
 # fixed so that a run without events has the same table schema as one with them
 EVENT_TYPES = {
@@ -128,25 +129,42 @@ class Recorder:
 
     # ------------------------------------------------------------------ tables
 
-    def columns(self, run: int) -> dict[str, dict[str, np.ndarray]]:
-        """The run's tables as columns of numpy arrays: states, dyads, system, events."""
+    def columns(
+        self, run: int, tables: tuple[str, ...] = TABLES
+    ) -> dict[str, dict[str, np.ndarray]]:
+        """The run's tables as columns of numpy arrays: states, dyads, system, events.
+
+        Only the ``tables`` named are built (a sweep that keeps no dyads does not
+        pay for the n² rows a year of the dyads table).
+        """
         m = self.model
-        rows, n = self.row, m.n
-        years = np.arange(m.config.start_year, m.config.start_year + rows, dtype=np.int32)
+        years = np.arange(m.config.start_year, m.config.start_year + self.row, dtype=np.int32)
+        build = {
+            "states": self._states,
+            "dyads": self._dyads,
+            "system": self._system,
+            "events": self._events,
+        }
+        return {name: build[name](run, years) for name in tables}
 
-        def ids(codes: np.ndarray) -> pd.Categorical:
-            # state ids as a categorical: a few bytes a row instead of a string each
-            return pd.Categorical.from_codes(codes, categories=list(m.ids), ordered=True)
+    def _ids(self, codes: np.ndarray) -> pd.Categorical:
+        """State ids as a categorical: a few bytes a row instead of a string each."""
+        return pd.Categorical.from_codes(codes, categories=list(self.model.ids), ordered=True)
 
+    def _states(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:
+        rows, n = self.row, self.model.n
         power = self.states["power_index"][:rows]
-        states = {
+        return {
             "run": np.full(rows * n, run, np.int32),
             "year": np.repeat(years, n),
-            "state": ids(np.tile(np.arange(n), rows)),
+            "state": self._ids(np.tile(np.arange(n), rows)),
             **{col: values[:rows].ravel() for col, values in self.states.items()},
             "power_share": (power / power.sum(axis=1, keepdims=True)).ravel(),
             "bloc": np.array(self.bloc, dtype=object).ravel(),
         }
+
+    def _dyads(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:
+        rows, n = self.row, self.model.n
         recorded = {col: self.dyads[col][:rows].reshape(-1) for col in DYAD_COLUMNS}
         keep = np.zeros(rows * n * n, bool)  # a pair-year is a row if anything is nonzero
         for values in recorded.values():
@@ -158,21 +176,27 @@ class Recorder:
         dyads = {
             "run": np.full(len(kept), run, np.int32),
             "year": years[t],
-            "a": ids(a),
-            "b": ids(b),
+            "a": self._ids(a),
+            "b": self._ids(b),
             **{col: values.take(kept) for col, values in recorded.items()},
         }
         dyads["allied"] = dyads["allied"].astype(bool)
+        return dyads
+
+    def _system(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ARG002
         system = {"run": np.full(len(self.system), run, np.int32)}
         for k, col in enumerate(self.system_columns):
             system[col] = np.array([row[k] for row in self.system])
         system["year"] = system["year"].astype(np.int32)
-        log = m.events_log
+        return system
+
+    def _events(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ARG002
+        log = self.model.events_log
         events = {"run": np.full(len(log), run, np.int32)}
         fields = list(zip(*log, strict=True)) if log else [()] * len(EVENT_COLUMNS)
         for col, values in zip(EVENT_COLUMNS, fields, strict=True):
             events[col] = np.array(values, dtype=EVENT_TYPES[col])
-        return {"states": states, "dyads": dyads, "system": system, "events": events}
+        return events
 
     def tables(self, run: int) -> dict[str, pd.DataFrame]:
         """The run's tidy tables: states, dyads, system, events."""

@@ -8,12 +8,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import sim
 from sim.cli.main import main
 from sim.errors import ScenarioError
+from sim.experiments.engine import run_one
 from sim.experiments.runner import TABLES
 from sim.experiments.sweep import execute, run_task
 from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
@@ -424,3 +426,23 @@ def test_option_mistakes_are_refused_before_anything_runs(
     err = capsys.readouterr().err
     assert err.startswith("command line: " + expected.replace("{W}", str(work))), err
     assert not list(work.iterdir())
+
+
+def test_tables_left_out_are_not_built_and_the_kept_ones_are_the_same(serial, tmp_path):
+    plan = small_plan()
+    plan.tables = ("states", "system")
+    out = tmp_path / "kept"
+    execute(plan, out, jobs=1)
+    for table in (*plan.tables, "outcomes"):
+        pd.testing.assert_frame_equal(read(serial, table), read(out, table))
+    assert not (out / "dyads.parquet").exists() and not (out / "events.parquet").exists()
+
+
+def test_a_run_builds_only_the_tables_asked_for():
+    config = load_sweep(SANCTIONS, DesignOptions(grid=[f"{SHARE}=0.5"]), runs=1, years=3)[1]
+    seed = np.random.SeedSequence(5)
+    every = run_one(config, seed, 0)
+    some = run_one(config, seed, 0, ("system",))
+    assert set(some) == {"system", "outcomes"}
+    for name in some:
+        pd.testing.assert_frame_equal(pd.DataFrame(some[name]), pd.DataFrame(every[name]))

@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.experiments.executors import open_executor, process_pool
 from sim.model import WorldModel
+from sim.recorder import TABLES
 from sim.scenario.schema import Scenario
 
 OUTCOMES = "outcomes"
@@ -26,22 +27,28 @@ Finish = Callable[[int, Any], None]
 Fail = Callable[[int, BaseException], None]
 
 
-def run_one(config: Scenario, seed: np.random.SeedSequence, run: int = 0) -> dict[str, Columns]:
+def run_one(
+    config: Scenario,
+    seed: np.random.SeedSequence,
+    run: int = 0,
+    tables: tuple[str, ...] = TABLES,
+) -> dict[str, Columns]:
     """Run one replicate of a scenario and return its tables as columns.
 
     Args:
         config: The scenario, with this run's values of any uncertain fields set.
         seed: The replicate's seed (``runner.replicate_seeds``).
         run: The replicate's number, written in every table's ``run`` column.
+        tables: The recorder's yearly tables to build (all by default).
 
     Returns:
-        ``states``, ``dyads``, ``system`` and ``events`` (the recorder's yearly
-        tables) and ``outcomes``: one row saying where the run ended
-        (``sim.analysis.outcomes``).
+        The ``tables`` asked for among ``states``, ``dyads``, ``system`` and
+        ``events`` (the recorder's yearly tables), and ``outcomes``: one row
+        saying where the run ended (``sim.analysis.outcomes``).
     """
     model = WorldModel(config, rng=np.random.default_rng(seed))
     model.run()
-    tables = model.recorder.columns(run)
+    tables = model.recorder.columns(run, tables)
     ended = {"run": [np.int32(run)]}
     ended.update({name: [value] for name, value in model.recorder.outcomes().items()})
     tables[OUTCOMES] = ended

@@ -22,11 +22,10 @@ from sim.analysis import backtest
 from sim.analysis.summary import summarize
 from sim.experiments.engine import run_one, run_tasks
 from sim.experiments.executors import resolve_jobs
+from sim.recorder import TABLES
 from sim.scenario.loader import load, load_scenario  # noqa: F401 (load: its home)
 from sim.scenario.schema import Scenario
 from sim.uncertainty import parameters_table, run_configs
-
-TABLES = ("states", "dyads", "system", "events")
 
 
 def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:

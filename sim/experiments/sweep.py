@@ -43,7 +43,6 @@ from sim.errors import Problem, ScenarioError
 from sim.experiments.engine import OUTCOMES, run_one, run_tasks
 from sim.experiments.executors import resolve_jobs
 from sim.experiments.folders import RESULTS_ROOT, atomic_write, check_out, resolved_yaml
-from sim.experiments.runner import TABLES
 from sim.experiments.sweep_folder import SweepFolder, read_outcomes, stage
 from sim.experiments.sweep_plan import (
     DesignOptions,
@@ -53,6 +52,7 @@ from sim.experiments.sweep_plan import (
     load_sweep,
     option_error,
 )
+from sim.recorder import TABLES
 from sim.scenario.schema import Scenario
 from sim.uncertainty import draw as draw_uncertainties
 from sim.uncertainty import drawn_values
@@ -82,7 +82,7 @@ def run_task(
     returned and recorded in the manifest.
     """
     try:
-        columns = run_one(config, seed, run)
+        columns = run_one(config, seed, run, tables)
         # beside where the run ended, the value of each uncertain field it drew
         columns[OUTCOMES].update({p: [v] for p, v in drawn_values(config).items()})
         result: dict[str, Any] = {"tables": {}}

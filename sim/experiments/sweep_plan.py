@@ -28,7 +28,7 @@ from sim.design import (
 )
 from sim.errors import Problem, ScenarioError
 from sim.experiments.folders import resolved_yaml
-from sim.experiments.runner import TABLES
+from sim.recorder import TABLES
 from sim.scenario.checks import check_against_world
 from sim.scenario.loader import Located, load_located, validate
 from sim.scenario.schema import Scenario, Sweep
