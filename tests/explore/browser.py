@@ -102,9 +102,22 @@ def browser_page(width: int = 1600, height: int = 1200):
             browser.close()
 
 
+FETCH = """async (img) => {
+    const reply = await fetch(img.src);
+    const bytes = new Uint8Array(await reply.arrayBuffer());
+    let text = "";
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return btoa(text);
+}"""
+
+
 def image(page, panel: str) -> str:
-    """The picture a panel shows now (its image's data)."""
-    return page.locator(f".{panel} img").first.get_attribute("src")
+    """The picture a panel shows now: its PNG's bytes (base64), not the address they sit at.
+
+    Solara hands each redraw a new ``blob:`` address, even of the same picture, so
+    pictures are compared by what they hold.
+    """
+    return page.locator(f".{panel} img").first.evaluate(FETCH)
 
 
 def changed(page, panel: str, before: str, timeout: float = 60.0) -> str:
