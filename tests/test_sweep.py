@@ -136,7 +136,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
 def test_a_sweep_whose_every_run_fails_says_so_in_one_line(tmp_path, monkeypatch, capsys):
     from sim.experiments import sweep
 
-    def broken(config, seed, run=0):
+    def broken(config, seed, run=0, tables=()):
         raise RuntimeError("no run can go on")
 
     monkeypatch.setattr(sweep, "run_one", broken)
