@@ -129,3 +129,21 @@ def changed(page, panel: str, before: str, timeout: float = 60.0) -> str:
             return now
         time.sleep(0.1)
     raise AssertionError(f"the {panel} panel did not change within {timeout:.0f} s")
+
+
+def settled(page, panel: str, quiet: float = 3.0, timeout: float = 60.0) -> str:
+    """Wait until a panel's picture has not changed for ``quiet`` seconds; return it.
+
+    Raises:
+        AssertionError: The picture is still changing after ``timeout`` seconds.
+    """
+    end = time.monotonic() + timeout
+    last, since = image(page, panel), time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(0.2)
+        now = image(page, panel)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return now
+    raise AssertionError(f"the {panel} panel was still changing after {timeout:.0f} s")
