@@ -22,6 +22,7 @@ import numpy as np
 from sim.errors import Problem, ScenarioError
 from sim.mechanisms.economy import speeds
 from sim.scenario.schema import Scenario, Uncertainty
+from sim.scenario.uncertain import candidates
 from sim.uncertainty import value_at
 
 SEED = "seed"
@@ -67,15 +68,8 @@ def _numbers(values: list[Any]) -> list[float] | None:
 
 
 def _support(uncertainty: Uncertainty) -> tuple[float, float] | None:
-    """The range a distribution draws from; None for a choice among words."""
-    kind = uncertainty.kind
-    if kind == "uniform":
-        return tuple(uncertainty.uniform)
-    if kind == "triangular":
-        return uncertainty.triangular[0], uncertainty.triangular[2]
-    if kind == "normal":
-        return uncertainty.normal.low, uncertainty.normal.high
-    numbers = _numbers(uncertainty.choices()[0])
+    """The range a distribution draws from (its extreme values); None for words."""
+    numbers = _numbers([value for _, value in candidates(uncertainty)])
     return (min(numbers), max(numbers)) if numbers else None
 
 
