@@ -214,4 +214,9 @@ def test_a_library_name_loads_on_first_use():
     # the model and figures wait until something runs or is drawn, so a sweep's parent
     # reads its scenario while its workers import the model
     assert "mesa" not in loaded and "matplotlib" not in loaded
-    assert "mesa" in _loaded_after("import sim\nsim.Results")
+    # a sweep's parent lays out and hands out its runs without the model: only the
+    # workers import Mesa, while the parent reads the scenario
+    parent = _loaded_after("import sim.experiments.sweep, sim.experiments.runner")
+    assert not parent & {"mesa", "networkx", "matplotlib"}
+    ran = _loaded_after("import sim\nsim.run('scenarios/sanctions.yaml', runs=1, years=1, out=None)")
+    assert "mesa" in ran

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.executors import open_executor, process_pool
-from sim.model import WorldModel
 from sim.recorder import TABLES
 from sim.scenario.schema import Scenario
 
@@ -46,6 +45,8 @@ def run_one(
         ``events`` (the recorder's yearly tables), and ``outcomes``: one row
         saying where the run ended (``sim.analysis.outcomes``).
     """
+    from sim.model import WorldModel  # here, so that a sweep's parent never imports Mesa
+
     model = WorldModel(config, rng=np.random.default_rng(seed))
     model.run()
     tables = model.recorder.columns(run, tables)

@@ -21,8 +21,14 @@ from typing import Any
 from sim.errors import Problem, ScenarioError, option_problem
 
 BACKENDS = ("process", "dask")
-# what workers run, and the packaged data they read (sim.experiments.warm)
-TASK_MODULES = ("sim.experiments.runner", "sim.experiments.sweep", "sim.experiments.warm")
+# what workers run: the tasks, the model (which the parent never imports) and the
+# packaged data they read (sim.experiments.warm)
+TASK_MODULES = (
+    "sim.experiments.runner",
+    "sim.experiments.sweep",
+    "sim.model",
+    "sim.experiments.warm",
+)
 
 
 def resolve_jobs(jobs: int | None) -> int:
