@@ -16,6 +16,7 @@ import numpy as np
 
 from sim import metrics, trends
 from sim.agents import State
+from sim.event_log import EventLog
 from sim.mechanisms import (
     affinity,
     alliances,
@@ -147,7 +148,7 @@ class WorldModel(mesa.Model):
         self.gas_flow = np.zeros((n, n))
         self.gas_flow0 = np.zeros((n, n))
         self.gas_price = np.full((n, n), self.params.pipelines.gas_price_usd_mmbtu)
-        self.events_log: list[tuple] = []
+        self.events_log = EventLog(self.ids)
         self.exercised = np.zeros((n, n), bool)  # pairs that exercised this year
         self.exercising = np.zeros(n, bool)  # states that exercised this year
         self.sides: np.ndarray | None = None  # landscape sides of the acting states
@@ -188,24 +189,7 @@ class WorldModel(mesa.Model):
         origin: str,
     ) -> None:
         """``log`` for many pairs of rows at once (one magnitude, or one per pair)."""
-        if len(sources) == 0:
-            return
-        count = len(sources)
-        if np.ndim(magnitude) == 0:
-            sizes = [float(magnitude)] * count
-        else:
-            sizes = np.asarray(magnitude, dtype=float).tolist()
-        self.events_log.extend(
-            zip(
-                [self.year] * count,
-                [kind] * count,
-                self.id_array[sources].tolist(),
-                self.id_array[targets].tolist(),
-                sizes,
-                [origin] * count,
-                strict=True,
-            )
-        )
+        self.events_log.add_many(self.year, kind, sources, targets, magnitude, origin)
 
     def power_indices(self) -> dict[str, np.ndarray]:
         """This year's power indices of every row, each summing to 1.
@@ -249,7 +233,7 @@ class WorldModel(mesa.Model):
 
     def log(self, kind: str, source: str, target: str, magnitude: float, origin: str) -> None:
         """Record something that happened this year (exogenous or chosen)."""
-        self.events_log.append((self.year, kind, source, target, float(magnitude), origin))
+        self.events_log.add(self.year, kind, source, target, magnitude, origin)
 
     # --------------------------------------------------------------------- step
 

@@ -36,16 +36,6 @@ DYAD_COLUMNS = (
     "gas_flow_bcm",
 )
 TABLES = ("states", "dyads", "system", "events")  # every table a run records, in order
-EVENT_COLUMNS = ("year", "kind", "source", "target", "magnitude", "origin")
-# fixed so that a run without events has the same table schema as one with them
-EVENT_TYPES = {
-    "year": np.int32,
-    "kind": str,
-    "source": str,
-    "target": str,
-    "magnitude": np.float64,
-    "origin": str,
-}
 
 
 class Recorder:
@@ -192,11 +182,7 @@ class Recorder:
 
     def _events(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ARG002
         log = self.model.events_log
-        events = {"run": np.full(len(log), run, np.int32)}
-        fields = list(zip(*log, strict=True)) if log else [()] * len(EVENT_COLUMNS)
-        for col, values in zip(EVENT_COLUMNS, fields, strict=True):
-            events[col] = np.array(values, dtype=EVENT_TYPES[col])
-        return events
+        return {"run": np.full(len(log), run, np.int32), **log.columns()}
 
     def tables(self, run: int) -> dict[str, pd.DataFrame]:
         """The run's tidy tables: states, dyads, system, events."""

@@ -218,5 +218,5 @@ def test_a_library_name_loads_on_first_use():
     # workers import Mesa, while the parent reads the scenario
     parent = _loaded_after("import sim.experiments.sweep, sim.experiments.runner")
     assert not parent & {"mesa", "networkx", "matplotlib"}
-    ran = _loaded_after("import sim\nsim.run('scenarios/sanctions.yaml', runs=1, years=1, out=None)")
-    assert "mesa" in ran
+    ran = "import sim\nsim.run('scenarios/sanctions.yaml', runs=1, years=1, out=None)"
+    assert "mesa" in _loaded_after(ran)

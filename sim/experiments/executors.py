@@ -21,12 +21,13 @@ from typing import Any
 from sim.errors import Problem, ScenarioError, option_problem
 
 BACKENDS = ("process", "dask")
-# what workers run: the tasks, the model (which the parent never imports) and the
-# packaged data they read (sim.experiments.warm)
+# what workers run: the tasks, the model and its bloc clustering (which the parent never
+# imports) and the packaged data they read (sim.experiments.warm)
 TASK_MODULES = (
     "sim.experiments.runner",
     "sim.experiments.sweep",
     "sim.model",
+    "scipy.cluster.hierarchy",
     "sim.experiments.warm",
 )
 

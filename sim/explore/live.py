@@ -20,12 +20,12 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.errors import ScenarioError
+from sim.event_log import COLUMNS as EVENT_COLUMNS
 from sim.experiments.runner import replicate_seeds
 from sim.explore.controls import EVENT, SEED, event_names, overrides, parse_seed, sliders
 from sim.model import WorldModel
 from sim.plots.network import layout, network_figure
 from sim.plots.timelines import poles_figure, power_lines_figure
-from sim.recorder import EVENT_COLUMNS
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 

@@ -69,7 +69,7 @@ def test_a_run_is_the_same_whatever_the_order_of_the_agents(make_model):
     run(shuffled)
     assert np.array_equal(listed.gdp, shuffled.gdp)
     assert np.array_equal(listed.affinity, shuffled.affinity)
-    assert listed.events_log == shuffled.events_log
+    assert list(listed.events_log) == list(shuffled.events_log)
 
 
 def test_two_sellers_courting_one_buyer_both_sign(make_model):
