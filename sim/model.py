@@ -60,7 +60,6 @@ class WorldModel(mesa.Model):
         )
         self.ids = start.ids
         self.index = {state: i for i, state in enumerate(self.ids)}
-        self.id_array = np.array(self.ids, dtype=object)
         self.n = len(self.ids)
         self.year = config.start_year
         self.acts = np.ones(self.n, bool)

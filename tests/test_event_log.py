@@ -41,7 +41,9 @@ def test_a_log_without_events_has_the_table_schema_of_one_with_them():
     empty = pa.table(EventLog(IDS).columns()).schema
     assert empty == pa.table(logged().columns()).schema
     assert empty.field("source").type == pa.string()
-    EventLog(IDS).add_many(2015, "exercise", np.array([], int), np.array([], int), 1.0, "x")
+    nothing = EventLog(IDS)
+    nothing.add_many(2015, "exercise", np.array([], int), np.array([], int), 1.0, "decision")
+    assert len(nothing) == 0 and pa.table(nothing.columns()).schema == empty
 
 
 def test_a_batch_keeps_what_was_logged_when_the_callers_arrays_change():
