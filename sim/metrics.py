@@ -85,12 +85,14 @@ def blocs(affinity: np.ndarray, allied: np.ndarray, threshold: float) -> np.ndar
     n = len(affinity)
     if n == 1:
         return np.ones(1, dtype=int)
-    from scipy.cluster.hierarchy import linkage  # on first use: a sweep's parent never clusters
+    # on first use: a sweep's parent never clusters
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
 
     alignment = np.maximum(affinity, allied)
     distance = 1.0 - (alignment + alignment.T) / 2.0
-    condensed = distance[np.triu_indices(n, 1)]  # the pairs i < j, row by row (squareform)
-    tree = linkage(np.clip(condensed, 0.0, 1.0), method="average")
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(np.clip(distance, 0.0, 1.0), checks=False), method="average")
     return cut_tree(tree, n, 1.0 - threshold + 1e-12)
 
 
