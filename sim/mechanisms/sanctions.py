@@ -43,10 +43,14 @@ def trade_cut(pair: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -
     sectors stop its other trade. So a cut in energy imports also shrinks energy's share
     of what remains, and a pair without energy trade loses nothing to an energy embargo.
     """
-    cut = weights[:, None, None] * pair
     energy = SECTOR_INDEX["energy"]
-    other = np.delete(1.0 - cut, energy, axis=0).prod(axis=0)
-    return 1.0 - ((1.0 - energy_share) * other + energy_share * (1.0 - cut[energy]))
+    other = np.ones_like(energy_share)
+    for sector, weight in enumerate(weights):  # one n×n product at a time: no (k, n, n) copies
+        if sector != energy:
+            other *= 1.0 - weight * pair[sector]
+    return 1.0 - (
+        (1.0 - energy_share) * other + energy_share * (1.0 - weights[energy] * pair[energy])
+    )
 
 
 def energy_trade_share(trade: np.ndarray, net_energy_exports: np.ndarray) -> np.ndarray:

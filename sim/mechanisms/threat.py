@@ -62,7 +62,8 @@ def shares_threat(theta: np.ndarray, level: float) -> np.ndarray:
     max_j min(θ_ij, θ_kj) ≥ t exactly when some j has θ_ij ≥ t and θ_kj ≥ t. Each row's
     set of such j is packed into 64-bit words, and a pair shares a threat when the AND
     of its rows' words is nonzero: n² · n/64 word operations, with no BLAS (whose
-    threads only contend with the worker processes of a sweep).
+    threads only contend with the worker processes of a sweep), one word at a time
+    (an n × n temporary, not an n × n × n/64 one).
     """
     n = len(theta)
     if level <= 0:
@@ -71,8 +72,9 @@ def shares_threat(theta: np.ndarray, level: float) -> np.ndarray:
         bits = np.packbits(theta >= level, axis=1)  # θ_ii = 0: j = i or j = k never counts
         words = np.zeros((n, -(-bits.shape[1] // 8) * 8), np.uint8)
         words[:, : bits.shape[1]] = bits
-        packed = words.view(np.uint64)
-        shared = (packed[:, None, :] & packed[None, :, :]).any(axis=2)
+        shared = np.zeros((n, n), bool)
+        for word in words.view(np.uint64).T:
+            shared |= (word[:, None] & word[None, :]) != 0
     np.fill_diagonal(shared, False)
     return shared
 
