@@ -30,7 +30,7 @@ from sim.mechanisms import (
     threat,
     trade,
 )
-from sim.recorder import Recorder
+from sim.recorder import TABLES, Recorder
 from sim.scenario.schema import Scenario
 from sim.world import build_world
 
@@ -44,7 +44,20 @@ class WorldModel(mesa.Model):
         year: The calendar year of the current state.
     """
 
-    def __init__(self, config: Scenario, rng: np.random.Generator | int | None = None):
+    def __init__(
+        self,
+        config: Scenario,
+        rng: np.random.Generator | int | None = None,
+        tables: tuple[str, ...] = TABLES,
+    ):
+        """Build the starting world of ``config`` and record its start year.
+
+        Args:
+            config: The validated scenario.
+            rng: The run's generator (or a seed for one).
+            tables: The recorder's tables the run will be asked for (every one by
+                default); a run that keeps no dyads records none.
+        """
         super().__init__(rng=rng)
         # Exogenous shocks (growth, affinity noise) draw from their own stream, split off
         # before anything else, so that scenarios compared on the same seed share them
@@ -78,7 +91,7 @@ class WorldModel(mesa.Model):
         self.schedule.apply(self, self.year)  # the start row already holds start-year events
         self.between = sanctions.pair_intensity(self.sanctions)
         exercises.train(self)
-        self.recorder = Recorder(self)
+        self.recorder = Recorder(self, tables)
         self.recorder.record()
 
     def _init_arrays(self, start) -> None:

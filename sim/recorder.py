@@ -41,8 +41,10 @@ TABLES = ("states", "dyads", "system", "events")  # every table a run records, i
 class Recorder:
     """Keeps every year's state of one model run."""
 
-    def __init__(self, model: WorldModel):
+    def __init__(self, model: WorldModel, tables: tuple[str, ...] = TABLES):
+        """Record what ``tables`` need: the n×n yearly dyads only when ``dyads`` is one."""
         self.model = model
+        self.recorded = tables
         years, n = model.config.years + 1, model.n
         self.states = {col: np.zeros((years, n)) for col in STATE_COLUMNS}
         self.states.update(
@@ -60,7 +62,8 @@ class Recorder:
             }
         )
         self.bloc: list[list[str]] = []
-        self.dyads = {col: np.zeros((years, n, n)) for col in DYAD_COLUMNS}
+        keeps_dyads = "dyads" in tables  # at 193 states, 1.8 MB a year
+        self.dyads = {col: np.zeros((years, n, n)) for col in DYAD_COLUMNS if keeps_dyads}
         self.system: list[tuple] = []
         self.measures = outcomes.SYSTEM_OUTCOMES  # the system table's columns after year
         self.system_columns = ("year", *(o.name for o in self.measures))
@@ -82,13 +85,13 @@ class Recorder:
         self.states["power_index"][t] = power
         for name in ("cinc", "gdp", "capability"):
             self.states[f"{name}_share"][t] = indices[name]
-        d = self.dyads
-        d["trade_usd_bn"][t] = m.trade
-        d["affinity"][t] = m.affinity
-        d["allied"][t] = m.allied
-        d["sanction_intensity"][t] = m.sanctions.max(axis=0)
-        d["arms_transfer_usd_bn"][t] = m.arms_flow
-        d["gas_flow_bcm"][t] = m.gas_flow
+        if d := self.dyads:
+            d["trade_usd_bn"][t] = m.trade
+            d["affinity"][t] = m.affinity
+            d["allied"][t] = m.allied
+            d["sanction_intensity"][t] = m.sanctions.max(axis=0)
+            d["arms_transfer_usd_bn"][t] = m.arms_flow
+            d["gas_flow_bcm"][t] = m.gas_flow
         self._record_system(power)
         self.row += 1
 
@@ -125,9 +128,13 @@ class Recorder:
         """The run's tables as columns of numpy arrays: states, dyads, system, events.
 
         Only the ``tables`` named are built (a sweep that keeps no dyads does not
-        pay for the n² rows a year of the dyads table).
+        pay for the n² rows a year of the dyads table); each must be one the
+        recorder was asked to record.
         """
         m = self.model
+        missing = [name for name in tables if name not in self.recorded]
+        if missing:
+            raise ValueError(f"tables not recorded in this run: {', '.join(missing)}")
         years = np.arange(m.config.start_year, m.config.start_year + self.row, dtype=np.int32)
         build = {
             "states": self._states,

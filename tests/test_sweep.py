@@ -446,3 +446,15 @@ def test_a_run_builds_only_the_tables_asked_for():
     assert set(some) == {"system", "outcomes"}
     for name in some:
         pd.testing.assert_frame_equal(pd.DataFrame(some[name]), pd.DataFrame(every[name]))
+
+
+def test_a_run_that_keeps_no_dyads_records_none():
+    from sim.model import WorldModel
+
+    config = load_sweep(SANCTIONS, DesignOptions(grid=[f"{SHARE}=0.5"]), runs=1, years=3)[1]
+    model = WorldModel(config, rng=np.random.default_rng(5), tables=("states", "system"))
+    model.run()
+    assert model.recorder.dyads == {}
+    assert len(model.recorder.columns(0, ("states",))["states"]["year"]) == 4 * model.n
+    with pytest.raises(ValueError, match="not recorded in this run: dyads"):
+        model.recorder.columns(0, ("dyads",))

@@ -47,7 +47,7 @@ def run_one(
     """
     from sim.model import WorldModel  # here, so that a sweep's parent never imports Mesa
 
-    model = WorldModel(config, rng=np.random.default_rng(seed))
+    model = WorldModel(config, rng=np.random.default_rng(seed), tables=tables)
     model.run()
     tables = model.recorder.columns(run, tables)
     ended = {"run": [np.int32(run)]}
