@@ -14,7 +14,6 @@ outermost.
 
 from __future__ import annotations
 
-import copy
 import itertools
 from typing import Any
 
@@ -204,7 +203,26 @@ def point_config(base: dict[str, Any], values: dict[str, Any]) -> Scenario:
             mapping (``sim.scenario.paths.NotAMapping``).
         pydantic.ValidationError: When the scenario cannot take the values.
     """
-    data = copy.deepcopy(base)
+    data = dict(base)
+    owned = {id(data)}  # the mappings copied so far: only those on a path are, not the rest
     for path, value in values.items():
+        _own_path(data, path.split(".")[:-1], owned)
         set_path(data, path, value.item() if isinstance(value, np.generic) else value)
     return Scenario.model_validate(data)
+
+
+def _own_path(data: dict[str, Any], parts: list[str], owned: set[int]) -> None:
+    """Copy each mapping along ``parts`` (once), so that setting a value leaves the base as it was.
+
+    A sweep builds a scenario for every run; copying the mappings on the paths it sets
+    instead of the whole tree took a third of the time of each (the validation is the rest).
+    """
+    node = data
+    for part in parts:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            return  # set_path creates it, or says the path goes inside a value
+        if id(child) not in owned:
+            child = node[part] = dict(child)
+            owned.add(id(child))
+        node = child

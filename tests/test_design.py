@@ -1,5 +1,7 @@
 """Experimental designs: parsing, grids, SALib samples, and located errors."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -10,11 +12,14 @@ from sim.design import (
     parse_bounds,
     parse_grid,
     parse_range,
+    point_config,
     sample_points,
 )
 from sim.errors import ScenarioError
 from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
+from sim.scenario.loader import load
 from sim.scenario.schema import Sample, Sweep
+from sim.uncertainty import value_at
 from tests.conftest import SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"
@@ -163,3 +168,17 @@ def test_command_line_entries_merge_over_the_block(write):
     located, config = load_sweep(path, DesignOptions(grid=[f"{SHARE}=0.1"]), runs=5)
     plan = build_plan(located, config)
     assert plan.points == 1 and plan.runs == 5
+
+
+def test_each_point_sets_its_own_values_and_leaves_the_base_as_it_was():
+    config = load(SANCTIONS)
+    base = config.model_dump(mode="json")
+    before = copy.deepcopy(base)
+    finance = "events.western_sanctions_2014.sectors.finance"
+    a = point_config(base, {finance: 0.1, SHARE: 0.25, RESPONSE: np.float64(0.5)})
+    b = point_config(base, {finance: 0.9})
+    assert base == before
+    assert (value_at(a, finance), value_at(a, SHARE), value_at(a, RESPONSE)) == (0.1, 0.25, 0.5)
+    assert value_at(b, finance) == 0.9
+    assert value_at(b, SHARE) == value_at(config, SHARE)
+    assert value_at(b, RESPONSE) == value_at(config, RESPONSE)
