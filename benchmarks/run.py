@@ -95,10 +95,10 @@ def scaling(repeats: int, years: int = 50) -> dict[str, object]:
     """
     rows = []
     for n in SIZES:
-        config = load({"name": f"n{n}", "world": {"states": largest(n)}, "years": years})
+        states = largest(n)
+        config = load({"name": f"n{n}", "world": {"states": states}, "years": years})
         rounds = repeats * (5 if n <= 50 else 3 if n <= 100 else 1)
         seeds = np.random.SeedSequence(1).spawn(rounds + 1)
-        states = largest(n)
         run_replicate(config, 0, seeds[0])  # warm: the world of this n, imports
         floor.run(states, years, 0)
         timed = [
