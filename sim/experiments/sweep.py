@@ -6,8 +6,8 @@ in (point, run) order and grouped into fixed chunks. How a run's results reach
 the folder (``sim.experiments.sweep_folder``):
 
 1. the worker returns the run's tables as Arrow tables (or its error);
-2. they are staged at once in ``.staging/<task>/`` (written to a hidden name,
-   then renamed), so a finished run survives any later stop;
+2. they are staged at once in ``.staging/<task>.arrow`` (written to a hidden
+   name, then renamed), so a finished run survives any later stop;
 3. when every run of a chunk is staged, the chunk's part files are written
    (temporary name, then rename) and the chunk is recorded as done in the
    manifest (rewritten atomically); only then are its staged files removed.

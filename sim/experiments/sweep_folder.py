@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.feather as feather
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from sim.errors import Problem, ScenarioError
@@ -28,6 +28,7 @@ from sim.experiments.engine import OUTCOMES
 from sim.experiments.folders import atomic_write
 
 STAGING = ".staging"
+STAGED_TABLE = b"sim.table"  # in a staged stream's schema metadata: the table it holds
 LOCK = ".lock"
 MANIFEST = "manifest.json"
 STARTING = ("design.parquet", "scenario.yaml", LOCK)  # written before the first manifest
@@ -116,34 +117,35 @@ class SweepFolder:
     # ---------------------------------------------------------------- staging
 
     def staged(self) -> set[int]:
-        """Every run staged (by this or an earlier, interrupted invocation)."""
+        """Every run staged (by this or an earlier, interrupted invocation).
+
+        Anything else in the staging area (a stage cut short, under its hidden name) is
+        removed, and its run is made again.
+        """
         if not self.staging.is_dir():
             return set()
         found = set()
         for entry in self.staging.iterdir():
-            if entry.name.startswith("."):
-                shutil.rmtree(entry, ignore_errors=True)  # a stage cut short: redo the run
+            task = _staged_task(entry)
+            if task is None:
+                _remove(entry)
             else:
-                found.add(int(entry.name))
+                found.add(task)
         return found
 
     def read_staged(self, task: int) -> dict[str, Any]:
         """One staged run's tables (or its error)."""
-        entry = self.staging / f"{task:09d}"
-        error = entry / "error.json"
+        error = self.staging / f"{task:09d}.json"
         if error.exists():
             return json.loads(error.read_text())
-        return {
-            "tables": {
-                f.stem: feather.read_table(f, memory_map=False)
-                for f in sorted(entry.glob("*.arrow"))
-            }
-        }
+        with pa.OSFile(str(self.staging / f"{task:09d}.arrow")) as source:
+            return {"tables": _read_streams(pa.BufferReader(source.read_buffer()))}
 
     def unstage(self, tasks: range) -> None:
         """Drop the staged copies of runs whose chunk is written."""
         for task in tasks:
-            shutil.rmtree(self.staging / f"{task:09d}", ignore_errors=True)
+            for suffix in (".arrow", ".json"):
+                (self.staging / f"{task:09d}{suffix}").unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- parts
 
@@ -161,18 +163,53 @@ class SweepFolder:
 
 
 def stage(staging: Path, task: int, result: dict[str, Any]) -> None:
-    """Keep one finished run on disk until its chunk is written (hidden name, then rename)."""
-    final = staging / f"{task:09d}"
+    """Keep one finished run on disk until its chunk is written (hidden name, then rename).
+
+    A run is one file: ``<task>.arrow``, its tables as Arrow IPC streams one after
+    another, each naming its table in its schema's metadata; or ``<task>.json``,
+    its error. One file, not one per table, keeps the file system's work per run
+    (creating, renaming, reading back, deleting) to a few calls.
+    """
+    staging.mkdir(parents=True, exist_ok=True)
     temporary = staging / f".{task:09d}-{os.getpid()}"
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir(parents=True)
     if "error" in result:
-        (temporary / "error.json").write_text(json.dumps(result))
+        temporary.write_text(json.dumps(result))
+        suffix = ".json"
     else:
-        for name, table in result["tables"].items():
-            feather.write_feather(table, temporary / f"{name}.arrow", compression="uncompressed")
-    shutil.rmtree(final, ignore_errors=True)
-    temporary.rename(final)
+        with pa.OSFile(str(temporary), "wb") as sink:
+            for name, table in result["tables"].items():
+                metadata = {**(table.schema.metadata or {}), STAGED_TABLE: name.encode()}
+                tagged = table.replace_schema_metadata(metadata)
+                with ipc.new_stream(sink, tagged.schema) as writer:
+                    writer.write_table(tagged)
+        suffix = ".arrow"
+    temporary.rename(staging / f"{task:09d}{suffix}")
+
+
+def _read_streams(source: pa.BufferReader) -> dict[str, pa.Table]:
+    """The tables of a staged run, by name, as they were before staging."""
+    tables = {}
+    while source.tell() < source.size():
+        table = ipc.open_stream(source).read_all()
+        metadata = dict(table.schema.metadata)
+        name = metadata.pop(STAGED_TABLE).decode()
+        tables[name] = table.replace_schema_metadata(metadata or None)
+    return tables
+
+
+def _staged_task(entry: Path) -> int | None:
+    """The run a staging entry holds, or None if it is not a finished stage."""
+    stem, dot, suffix = entry.name.partition(".")
+    if stem.isdigit() and dot and suffix in ("arrow", "json") and entry.is_file():
+        return int(stem)
+    return None
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        entry.unlink(missing_ok=True)
 
 
 def read_outcomes(path: Path) -> pd.DataFrame:
