@@ -6,6 +6,7 @@ records whole numpy rows per year instead and builds each DataFrame once.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -146,7 +147,7 @@ class Recorder:
 
     def _ids(self, codes: np.ndarray) -> pd.Categorical:
         """State ids as a categorical: a few bytes a row instead of a string each."""
-        return pd.Categorical.from_codes(codes, categories=list(self.model.ids), ordered=True)
+        return pd.Categorical.from_codes(codes, dtype=_id_type(self.model.ids))
 
     def _states(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:
         rows, n = self.row, self.model.n
@@ -219,3 +220,9 @@ class Recorder:
             for k, state in enumerate(m.ids):
                 row[f"{outcome.name}_{state}"] = float(values[outcome.column][k])
         return row
+
+
+@functools.lru_cache(maxsize=16)
+def _id_type(ids: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The ordered categorical type of a world's ids, checked once, not at every table."""
+    return pd.CategoricalDtype(list(ids), ordered=True)

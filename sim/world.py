@@ -255,9 +255,21 @@ def _capability(
     states: tuple[str, ...], depreciation: float, history_start: int, start_year: int
 ) -> np.ndarray:
     ages, spending = _spending_by_age(history_start, start_year)
-    stock = membership(list(states)) @ (spending @ (1.0 - depreciation) ** ages)
+    stock = _membership(states) @ (spending @ (1.0 - depreciation) ** ages)
     stock.setflags(write=False)
     return stock
+
+
+@functools.lru_cache(maxsize=8)
+def _membership(states: tuple[str, ...]) -> np.ndarray:
+    """``membership`` of a scenario's states, computed once per set of states.
+
+    Runs that draw the depreciation rate recompute the capability stock, not the
+    countries behind each row.
+    """
+    matrix = membership(list(states))
+    matrix.setflags(write=False)
+    return matrix
 
 
 @functools.lru_cache(maxsize=4)
