@@ -1,9 +1,11 @@
-"""A sweep folder's staging area: one file per finished run, read back as it was written."""
+"""How runs reach the disk: a sweep's staged runs, and the Parquet files of every folder."""
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from sim.experiments.folders import write_parquet
 from sim.experiments.sweep_folder import SweepFolder, stage
 
 
@@ -52,3 +54,23 @@ def test_only_finished_stages_count_and_the_rest_is_cleared(tmp_path):
     assert sorted(e.name for e in folder.staging.iterdir()) == ["000000001.arrow", "000000002.json"]
     folder.unstage(range(1, 3))
     assert folder.staged() == set()
+
+
+def test_parquet_tables_read_back_the_same_with_dictionaries_only_where_values_repeat(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(4, dtype=np.int32), 50),
+            "state": pd.Categorical(["CHN", "RUS"] * 100, ordered=True),
+            "share": np.random.default_rng(1).random(200),
+            "year": np.tile(np.arange(2014, 2064, dtype=np.int32), 4),
+        }
+    )
+    path = tmp_path / "states.parquet"
+    write_parquet(frame, path)
+    assert pd.read_parquet(path).equals(frame)
+    chunks = pq.ParquetFile(path).metadata.row_group(0)
+    dictionary = {
+        chunks.column(i).path_in_schema: chunks.column(i).has_dictionary_page
+        for i in range(chunks.num_columns)
+    }
+    assert dictionary == {"run": True, "state": True, "share": False, "year": True}

@@ -21,11 +21,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
-import pyarrow.parquet as pq
 
 from sim.errors import Problem, ScenarioError
 from sim.experiments.engine import OUTCOMES
-from sim.experiments.folders import atomic_write
+from sim.experiments.folders import atomic_write, write_parquet
 
 STAGING = ".staging"
 STAGED_TABLE = b"sim.table"  # in a staged stream's schema metadata: the table it holds
@@ -158,7 +157,7 @@ class SweepFolder:
             folder = self.path / f"{name}.parquet"
             folder.mkdir(exist_ok=True)
             temporary = folder / f".part-{chunk:06d}.tmp"
-            pq.write_table(pa.concat_tables(parts), temporary)
+            write_parquet(pa.concat_tables(parts), temporary)
             temporary.rename(folder / f"part-{chunk:06d}.parquet")
 
 
