@@ -193,8 +193,8 @@ class Recorder:
         return {"run": np.full(len(log), run, np.int32), **log.columns()}
 
     def tables(self, run: int) -> dict[str, pd.DataFrame]:
-        """The run's tidy tables: states, dyads, system, events."""
-        return {name: pd.DataFrame(cols) for name, cols in self.columns(run).items()}
+        """The run's tidy tables: states, dyads, system, events (on the recorded arrays)."""
+        return {name: pd.DataFrame(cols, copy=False) for name, cols in self.columns(run).items()}
 
     def outcomes(self) -> dict[str, object]:
         """Where the run ended: one row of ``sim.analysis.outcomes.final_outcomes``."""

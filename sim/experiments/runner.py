@@ -34,9 +34,14 @@ def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
 
 
 def run_replicate(config: Scenario, run: int, seed: np.random.SeedSequence) -> dict[str, Any]:
-    """Run one replicate and return its four tables as DataFrames (a picklable task)."""
+    """Run one replicate and return its four tables as DataFrames (a picklable task).
+
+    The frames take the run's arrays as they are (``copy=False``): nothing else holds
+    them, and copying them into pandas' consolidated blocks cost a quarter of a
+    193-state run and made joining the replicates' tables slower (docs/performance.md).
+    """
     tables = run_one(config, seed, run)
-    return {name: pd.DataFrame(tables[name]) for name in TABLES}
+    return {name: pd.DataFrame(tables[name], copy=False) for name in TABLES}
 
 
 @dataclass
