@@ -64,7 +64,10 @@ class Recorder:
         )
         self.bloc: list[list[str]] = []
         keeps_dyads = "dyads" in tables  # at 193 states, 1.8 MB a year
-        self.dyads = {col: np.zeros((years, n, n)) for col in DYAD_COLUMNS if keeps_dyads}
+        # each year's pairs of distinct rows, (a, b) in row-major order: the dyads
+        # table's rows when none is dropped, so that the table can use them as they are
+        pairs = n * (n - 1)
+        self.dyads = {col: np.zeros((years, pairs)) for col in DYAD_COLUMNS if keeps_dyads}
         self.system: list[tuple] = []
         self.measures = outcomes.SYSTEM_OUTCOMES  # the system table's columns after year
         self.system_columns = ("year", *(o.name for o in self.measures))
@@ -87,12 +90,12 @@ class Recorder:
         for name in ("cinc", "gdp", "capability"):
             self.states[f"{name}_share"][t] = indices[name]
         if d := self.dyads:
-            d["trade_usd_bn"][t] = m.trade
-            d["affinity"][t] = m.affinity
-            d["allied"][t] = m.allied
-            d["sanction_intensity"][t] = m.sanctions.max(axis=0)
-            d["arms_transfer_usd_bn"][t] = m.arms_flow
-            d["gas_flow_bcm"][t] = m.gas_flow
+            _set_off_diagonal(d["trade_usd_bn"][t], m.trade)
+            _set_off_diagonal(d["affinity"][t], m.affinity)
+            _set_off_diagonal(d["allied"][t], m.allied)
+            _set_off_diagonal(d["sanction_intensity"][t], m.sanctions.max(axis=0))
+            _set_off_diagonal(d["arms_transfer_usd_bn"][t], m.arms_flow)
+            _set_off_diagonal(d["gas_flow_bcm"][t], m.gas_flow)
         self._record_system(power)
         self.row += 1
 
@@ -163,20 +166,30 @@ class Recorder:
 
     def _dyads(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:
         rows, n = self.row, self.model.n
-        recorded = {col: self.dyads[col][:rows].reshape(rows, n * n) for col in DYAD_COLUMNS}
-        keep = np.zeros((rows, n * n), bool)  # a pair-year is a row if anything is nonzero
+        recorded = {col: self.dyads[col][:rows] for col in DYAD_COLUMNS}  # year × pair
+        keep = np.zeros(next(iter(recorded.values())).shape, bool)
         for values in recorded.values():
-            keep |= values != 0
-        keep[:, :: n + 1] = False  # a state with itself
-        # Selected by the mask, in (year, a, b) order: at 193 states nearly all of the
-        # 1.9 million pair-years are rows, and a mask reads faster than a list of them.
-        a, b = np.divmod(np.arange(n * n, dtype=np.int32), n)
+            keep |= values != 0  # a pair-year is a row if anything is nonzero
+        a, b = _pair_rows(n)
+        if keep.all():  # nearly always: affinity is seldom exactly 0
+            # The recorded arrays are the columns: no copy, no fresh memory, which at
+            # 193 states (1.9 million rows) was a fifth of a run.
+            count = keep.size
+            year = np.repeat(years, keep.shape[1])
+            codes_a, codes_b = np.tile(a, rows), np.tile(b, rows)
+            values = {col: values.reshape(count) for col, values in recorded.items()}
+        else:
+            count = int(keep.sum())
+            year = np.broadcast_to(years[:, None], keep.shape)[keep]
+            codes_a = np.broadcast_to(a, keep.shape)[keep]
+            codes_b = np.broadcast_to(b, keep.shape)[keep]
+            values = {col: values[keep] for col, values in recorded.items()}
         dyads = {
-            "run": np.full(int(keep.sum()), run, np.int32),
-            "year": np.broadcast_to(years[:, None], keep.shape)[keep],
-            "a": self._ids(np.broadcast_to(a, keep.shape)[keep]),
-            "b": self._ids(np.broadcast_to(b, keep.shape)[keep]),
-            **{col: values[keep] for col, values in recorded.items()},
+            "run": np.full(count, run, np.int32),
+            "year": year,
+            "a": self._ids(codes_a),
+            "b": self._ids(codes_b),
+            **values,
         }
         dyads["allied"] = dyads["allied"].astype(bool)
         return dyads
@@ -226,3 +239,22 @@ class Recorder:
 def _id_type(ids: tuple[str, ...]) -> pd.CategoricalDtype:
     """The ordered categorical type of a world's ids, checked once, not at every table."""
     return pd.CategoricalDtype(list(ids), ordered=True)
+
+
+def _set_off_diagonal(row: np.ndarray, square: np.ndarray) -> None:
+    """Copy the entries of an n×n array off its diagonal into ``row``, in row-major order.
+
+    The entry after each diagonal one starts a run of n: viewing all but the first entry
+    as (n - 1) × (n + 1) and keeping the first n columns drops exactly the diagonal.
+    """
+    n = len(square)
+    row.reshape(n - 1, n)[...] = square.reshape(n * n)[1:].reshape(n - 1, n + 1)[:, :n]
+
+
+@functools.lru_cache(maxsize=16)
+def _pair_rows(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) row numbers of each recorded pair of distinct rows, as state codes."""
+    codes = np.int8 if n <= 127 else np.int16  # what pandas keeps a categorical's codes in
+    a, b = np.divmod(np.arange(n * n), n)
+    pairs = a != b
+    return a[pairs].astype(codes), b[pairs].astype(codes)
