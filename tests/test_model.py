@@ -95,3 +95,28 @@ def test_every_acting_state_is_a_mesa_agent():
     assert sum(a.acts for a in model.agents) == len(config.world.states)
     usa = model.by_id["USA"]
     assert "EUU" in usa.allies and usa.gdp_usd_bn == pytest.approx(17608.1, rel=1e-4)
+
+
+def test_the_dyads_table_holds_every_pair_of_distinct_rows_and_drops_only_all_zero_ones():
+    config = sim.load(SCENARIOS / "sanctions.yaml", years=3)
+    model = WorldModel(config, rng=np.random.default_rng(5))
+    model.run()
+    ids = list(model.ids)
+    affinity = model.affinity.copy()  # the last year's, as the model holds it
+    full = pd.DataFrame(model.recorder.columns(0, ("dyads",))["dyads"])
+    n = model.n
+    assert len(full) == 4 * n * (n - 1)
+    last = full[full["year"] == full["year"].max()]
+    expected = [(a, b) for a in ids for b in ids if a != b]  # (a, b) in row-major order
+    assert list(zip(last["a"], last["b"], strict=True)) == expected
+    a, b = last["a"].cat.codes.to_numpy(), last["b"].cat.codes.to_numpy()
+    assert np.array_equal(last["affinity"].to_numpy(), affinity[a, b])
+
+    # a pair-year with nothing nonzero is not a row; every other row stays as it was
+    pair = expected.index(("RUS", "CHN"))
+    for values in model.recorder.dyads.values():
+        values[2, pair] = 0.0
+    sparse = pd.DataFrame(model.recorder.columns(0, ("dyads",))["dyads"])
+    gone = (full["year"] == full["year"].min() + 2) & (full["a"] == "RUS") & (full["b"] == "CHN")
+    assert gone.sum() == 1
+    pd.testing.assert_frame_equal(sparse, full[~gone].reset_index(drop=True))
