@@ -64,8 +64,8 @@ class Recorder:
         )
         self.bloc: list[list[str]] = []
         keeps_dyads = "dyads" in tables  # at 193 states, 1.8 MB a year
-        # each year's pairs of distinct rows, (a, b) in row-major order: the dyads
-        # table's rows when none is dropped, so that the table can use them as they are
+        # each year's ordered pairs of distinct rows, (a, b) in row-major order: the
+        # dyads table's rows, so that its columns are these arrays as they are
         pairs = n * (n - 1)
         self.dyads = {col: np.zeros((years, pairs)) for col in DYAD_COLUMNS if keeps_dyads}
         self.system: list[tuple] = []
@@ -165,31 +165,19 @@ class Recorder:
         }
 
     def _dyads(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:
-        rows, n = self.row, self.model.n
-        recorded = {col: self.dyads[col][:rows] for col in DYAD_COLUMNS}  # year × pair
-        keep = np.zeros(next(iter(recorded.values())).shape, bool)
-        for values in recorded.values():
-            keep |= values != 0  # a pair-year is a row if anything is nonzero
-        a, b = _pair_rows(n)
-        if keep.all():  # nearly always: affinity is seldom exactly 0
-            # The recorded arrays are the columns: no copy, no fresh memory, which at
-            # 193 states (1.9 million rows) was a fifth of a run.
-            count = keep.size
-            year = np.repeat(years, keep.shape[1])
-            codes_a, codes_b = np.tile(a, rows), np.tile(b, rows)
-            values = {col: values.reshape(count) for col, values in recorded.items()}
-        else:
-            count = int(keep.sum())
-            year = np.broadcast_to(years[:, None], keep.shape)[keep]
-            codes_a = np.broadcast_to(a, keep.shape)[keep]
-            codes_b = np.broadcast_to(b, keep.shape)[keep]
-            values = {col: values[keep] for col, values in recorded.items()}
+        rows, pairs = self.row, self.model.n * (self.model.n - 1)
+        a, b = _pair_rows(self.model.n)
+        count = rows * pairs
+        # Every year and ordered pair of distinct rows, a complete panel: a pair whose
+        # values are all zero (affinity at its floor, nothing traded) is a row of
+        # zeros, not a gap. The recorded arrays are the columns as they are: no copy,
+        # no fresh memory, which at 193 states (1.9 million rows) was a fifth of a run.
         dyads = {
             "run": np.full(count, run, np.int32),
-            "year": year,
-            "a": self._ids(codes_a),
-            "b": self._ids(codes_b),
-            **values,
+            "year": np.repeat(years, pairs),
+            "a": self._ids(np.tile(a, rows)),
+            "b": self._ids(np.tile(b, rows)),
+            **{col: self.dyads[col][:rows].reshape(count) for col in DYAD_COLUMNS},
         }
         dyads["allied"] = dyads["allied"].astype(bool)
         return dyads
