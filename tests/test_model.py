@@ -1,5 +1,7 @@
 """Invariants of a run and exact reproducibility."""
 
+import weakref
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -119,3 +121,21 @@ def test_the_dyads_table_is_every_year_and_ordered_pair_of_distinct_rows():
     zero = zero[zero["b"] == "CHN"]
     assert len(zero) == 1  # a row of zeros, not a gap
     assert (zero.drop(columns=["run", "year", "a", "b"]) == 0).all().all()
+
+
+def test_a_released_run_frees_its_dyads_once_its_tables_are_gone_without_the_collector():
+    config = sim.load(SCENARIOS / "sanctions.yaml", years=3)
+    model = WorldModel(config, rng=np.random.default_rng(2))
+    model.run()
+    recorded = weakref.ref(model.recorder.dyads["affinity"])
+    dyads = model.recorder.columns(0, ("dyads",))["dyads"]
+    before = {column: np.array(values, copy=True) for column, values in dyads.items()}
+    model.recorder.release()
+    assert recorded() is not None  # the table still uses it
+    for column, values in dyads.items():
+        assert np.array_equal(np.asarray(values), np.asarray(before[column])), column
+    with pytest.raises(ValueError, match="not recorded in this run: dyads"):
+        model.recorder.columns(0, ("dyads",))
+    assert len(model.recorder.columns(0, ("states",))["states"]["run"]) == 4 * model.n
+    del dyads, values
+    assert recorded() is None  # freed at once, though the model still holds its recorder

@@ -52,6 +52,7 @@ def run_one(
     tables = model.recorder.columns(run, tables)
     ended = {"run": [np.int32(run)]}
     ended.update({name: [value] for name, value in model.recorder.outcomes().items()})
+    model.recorder.release()  # not left to the cycle collector (Recorder.release)
     tables[OUTCOMES] = ended
     return tables
 
