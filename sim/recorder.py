@@ -254,7 +254,11 @@ def _set_off_diagonal(row: np.ndarray, square: np.ndarray) -> None:
 @functools.lru_cache(maxsize=16)
 def _pair_rows(n: int) -> tuple[np.ndarray, np.ndarray]:
     """The (a, b) row numbers of each recorded pair of distinct rows, as state codes."""
-    codes = np.int8 if n <= 127 else np.int16  # what pandas keeps a categorical's codes in
+    # the integer type pandas keeps the codes of n categories in, so it need not convert
+    codes = np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
     a, b = np.divmod(np.arange(n * n), n)
     pairs = a != b
-    return a[pairs].astype(codes), b[pairs].astype(codes)
+    a, b = a[pairs].astype(codes), b[pairs].astype(codes)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
