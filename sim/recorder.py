@@ -256,9 +256,10 @@ def _pair_rows(n: int) -> tuple[np.ndarray, np.ndarray]:
     """The (a, b) row numbers of each recorded pair of distinct rows, as state codes."""
     # the integer type pandas keeps the codes of n categories in, so it need not convert
     codes = np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
-    a, b = np.divmod(np.arange(n * n), n)
-    pairs = a != b
-    a, b = a[pairs].astype(codes), b[pairs].astype(codes)
+    rows = np.arange(n)
+    a, b = np.empty(n * (n - 1), codes), np.empty(n * (n - 1), codes)
+    _set_off_diagonal(a, np.repeat(rows, n).reshape(n, n))  # in the order the values are
+    _set_off_diagonal(b, np.tile(rows, n).reshape(n, n))
     a.setflags(write=False)
     b.setflags(write=False)
     return a, b
