@@ -23,7 +23,7 @@ from sim.mechanisms.affinity import Shifts
 if TYPE_CHECKING:
     from sim.model import WorldModel
 
-Pairs = tuple[np.ndarray, np.ndarray]
+Pairs = tuple[np.ndarray, ...]  # (a, b), after the run in an ensemble
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Choices:
 
     answers: sanctions.Answers | None
     arms_offers: Pairs
-    pipeline_offers: tuple[np.ndarray, np.ndarray, np.ndarray]
+    pipeline_offers: tuple[np.ndarray, ...]
     pledges: alliances.Pledges | None
     exercises: Pairs
 
@@ -78,14 +78,7 @@ class State(mesa.Agent):
         model = next(iter(states)).model
         deciding = np.zeros(model.n, bool)
         deciding[states.get("index")] = True
-        threat_mode = model.params.alliances.mode == "threat"
-        return Choices(
-            answers=sanctions.answer_sanctions(model, deciding),
-            arms_offers=arms.offer_arms(model, deciding),
-            pipeline_offers=pipelines.seek_pipelines(model, deciding),
-            pledges=alliances.review_alliances(model, deciding) if threat_mode else None,
-            exercises=exercises.propose_exercises(model, deciding),
-        )
+        return choose(model, deciding)
 
     @staticmethod
     def carry_out(model: WorldModel, choices: Choices) -> None:
@@ -96,7 +89,7 @@ class State(mesa.Agent):
         the same start-of-year world, the order only fixes the events log's. The
         affinity shifts they bring are summed and applied once.
         """
-        shifts = Shifts(model.n)
+        shifts = Shifts(model.affinity.shape)
         sanctions.carry_out(model, choices.answers)
         arms.carry_out(model, choices.arms_offers, shifts)
         pipelines.carry_out(model, choices.pipeline_offers, shifts)
@@ -108,3 +101,15 @@ class State(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"State({self.iso3})"
+
+
+def choose(model: WorldModel, deciding: np.ndarray) -> Choices:
+    """The year's choices of the ``deciding`` rows (``State.decide``), for a run or an ensemble."""
+    threat_mode = model.params.alliances.mode == "threat"
+    return Choices(
+        answers=sanctions.answer_sanctions(model, deciding),
+        arms_offers=arms.offer_arms(model, deciding),
+        pipeline_offers=pipelines.seek_pipelines(model, deciding),
+        pledges=alliances.review_alliances(model, deciding) if threat_mode else None,
+        exercises=exercises.propose_exercises(model, deciding),
+    )

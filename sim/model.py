@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 
 from sim import metrics, trends
-from sim.agents import State
+from sim.agents import Choices, State
 from sim.event_log import EventLog
 from sim.mechanisms import (
     affinity,
@@ -180,17 +180,31 @@ class WorldModel(mesa.Model):
 
     def gdp_ratio(self) -> np.ndarray:
         """GDP relative to the start year (1 for an empty row: ROW when every country acts)."""
-        return np.divide(self.gdp, self.gdp0, out=np.ones(self.n), where=self.gdp0 > 0)
+        return np.divide(self.gdp, self.gdp0, out=np.ones_like(self.gdp), where=self.gdp0 > 0)
 
     def population_ratio(self) -> np.ndarray:
         """Population relative to the start year (1 for an empty row)."""
         return np.divide(
-            self.population, self.population0, out=np.ones(self.n), where=self.population0 > 0
+            self.population,
+            self.population0,
+            out=np.ones_like(self.population),
+            where=self.population0 > 0,
         )
 
     def per_gdp(self, values: np.ndarray) -> np.ndarray:
         """``values / gdp`` (0 for an empty row)."""
-        return np.divide(values, self.gdp, out=np.zeros(self.n), where=self.gdp > 0)
+        return np.divide(values, self.gdp, out=np.zeros_like(self.gdp), where=self.gdp > 0)
+
+    def runs(self) -> list[tuple[tuple[int, ...], WorldModel]]:
+        """Each run the model advances and its index prefix: this run alone, with none.
+
+        An ensemble (``sim.ensemble.Ensemble``) lists its runs with their positions.
+        """
+        return [((), self)]
+
+    def member(self, run: tuple[int, ...] | list[int]) -> WorldModel:  # noqa: ARG002
+        """The run at an index prefix (``runs``): this one."""
+        return self
 
     def log_many(
         self,
@@ -251,27 +265,43 @@ class WorldModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one year."""
-        self.year += 1
-        self.exercised[:] = False
-        self.growth_shock[:] = 0.0
-        self.schedule.apply(self, self.year)
-        threat.update(self)
-        self.between = sanctions.pair_intensity(self.sanctions)  # as the year starts
-        self.arms_embargo = self.between[sanctions.SECTOR_INDEX["arms"]]
-        State.carry_out(self, State.decide(self.deciding))
-        self.between = sanctions.pair_intensity(self.sanctions)  # after the year's decisions
-        if self.params.alliances.mode == "landscape":
-            alliances.align_by_landscape(self)
-        self.tech_exposure = sanctions.exposure(self, "technology")
-        pipelines.update(self)
-        arms.update(self)
-        trade.update(self)
-        economy.update(self)
-        military.update(self)
-        affinity.update(self)
-        self.recorder.record()
+        advance(self)
+
+    def decide(self) -> Choices:
+        """The year's choices of every acting state (``State.decide`` over the AgentSet)."""
+        return State.decide(self.deciding)
 
     def run(self) -> None:
         """Run every year of the scenario."""
         for _ in range(self.config.years):
             self.step()
+
+
+def advance(world: WorldModel) -> None:
+    """One year of a run, or of an ensemble's runs together (``sim.ensemble``).
+
+    What each run does alone (its scripted events, the landscape's sides, its
+    recording) is done run by run; everything else once for all runs.
+    """
+    world.year += 1
+    world.exercised[...] = False
+    world.growth_shock[...] = 0.0
+    for _, run in world.runs():
+        run.schedule.apply(run, world.year)
+    threat.update(world)
+    world.between = sanctions.pair_intensity(world.sanctions)  # as the year starts
+    world.arms_embargo = world.between[sanctions.SECTOR_INDEX["arms"]]
+    State.carry_out(world, world.decide())
+    world.between = sanctions.pair_intensity(world.sanctions)  # after the year's decisions
+    if world.params.alliances.mode == "landscape":
+        for _, run in world.runs():
+            alliances.align_by_landscape(run)
+    world.tech_exposure = sanctions.exposure(world, "technology")
+    pipelines.update(world)
+    arms.update(world)
+    trade.update(world)
+    economy.update(world)
+    military.update(world)
+    affinity.update(world)
+    for _, run in world.runs():
+        run.recorder.record()

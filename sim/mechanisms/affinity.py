@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import draws
+from sim.mechanisms.batch import swap, zero_diagonal
+
 if TYPE_CHECKING:
     from sim.model import WorldModel
 
@@ -29,17 +32,27 @@ class Shifts:
     Every deal, contract and exercise decided in a year moves the pair's affinity by
     its amount; the amounts of a pair add up and the sum is applied once, kept within
     [0, 1], so the result does not depend on the order the choices are carried out.
+
+    Args:
+        shape: The shape of the model's affinity: (n, n), or (R, n, n) in an ensemble.
     """
 
-    def __init__(self, n: int):
-        self.n = n
+    def __init__(self, shape: tuple[int, ...]):
+        self.shape = shape
         self.pairs: list[np.ndarray] = []
         self.amounts: list[np.ndarray] = []
 
-    def add(self, a: np.ndarray, b: np.ndarray, amount: float | np.ndarray) -> None:
-        """Move each pair (a[k], b[k]) by ``amount`` (a pair listed twice moves twice)."""
+    def add(self, pairs: tuple[np.ndarray, ...], amount: float | np.ndarray) -> None:
+        """Move each pair ``(a, b)`` (after its run, if any) by ``amount``, both ways.
+
+        A pair listed twice moves twice.
+        """
+        *run, a, b = pairs
         if len(a):
-            self.pairs += [a * self.n + b, b * self.n + a]
+            self.pairs += [
+                np.ravel_multi_index((*run, a, b), self.shape),
+                np.ravel_multi_index((*run, b, a), self.shape),
+            ]
             amount = np.full(len(a), amount) if np.ndim(amount) == 0 else amount
             self.amounts += [amount, amount]
 
@@ -48,12 +61,13 @@ class Shifts:
         if not self.pairs:
             return
         pairs = np.concatenate(self.pairs)
-        change = np.bincount(pairs, np.concatenate(self.amounts), minlength=self.n * self.n)
-        moved = np.zeros(self.n * self.n, bool)
+        size = model.affinity.size
+        change = np.bincount(pairs, np.concatenate(self.amounts), minlength=size)
+        moved = np.zeros(size, bool)
         moved[pairs] = True
         (flat,) = np.nonzero(moved)
-        i, j = np.divmod(flat, self.n)
-        model.affinity[i, j] = np.clip(model.affinity[i, j] + change[flat], 0.0, 1.0)
+        at = np.unravel_index(flat, self.shape)
+        model.affinity[at] = np.clip(model.affinity[at] + change[flat], 0.0, 1.0)
         self.pairs, self.amounts = [], []
 
 
@@ -62,17 +76,18 @@ def target_drift(sanctions: np.ndarray, between: np.ndarray, rate: float) -> np.
 
     ``between`` is each pair's strongest sanction in either direction, any sector.
     """
-    suffered = sanctions.max(axis=0).max(axis=0)  # strongest sanction on each target
-    drift = rate * suffered[:, None] * (between == 0)
-    np.fill_diagonal(drift, 0.0)
-    return drift + drift.T
+    suffered = sanctions.max(axis=0).max(axis=-2)  # strongest sanction on each target
+    drift = rate * suffered[..., :, None] * (between == 0)
+    zero_diagonal(drift)
+    return drift + swap(drift)
 
 
 def dependence(flow: np.ndarray, total: np.ndarray) -> np.ndarray:
     """Each importer's share of its total (gas use, arms imports) that comes from each pair."""
-    share = np.divide(flow, total[None, :], out=np.zeros_like(flow), where=total[None, :] > 0)
+    total = total[..., None, :]
+    share = np.divide(flow, total, out=np.zeros_like(flow), where=total > 0)
     share = np.clip(share, 0.0, 1.0)
-    return share + share.T
+    return share + swap(share)
 
 
 def update(model: WorldModel) -> None:
@@ -80,10 +95,10 @@ def update(model: WorldModel) -> None:
     p = model.params
     anchor = model.affinity0 + p.alliances.affinity_bonus * (model.allied - model.allied0)
     between = model.between.max(axis=0)
-    noise = model.shock_rng.normal(size=(model.n, model.n))
-    noise = p.affinity.noise * (noise + noise.T) / np.sqrt(2.0)
+    noise = draws.normal(model.shock_rng, (model.n, model.n))
+    noise = p.affinity.noise * (noise + swap(noise)) / np.sqrt(2.0)
     gas = dependence(model.gas_flow, model.gas_consumption) - model.gas_dependence0
-    arms = dependence(model.arms_flow, model.arms_flow.sum(axis=0)) - model.arms_dependence0
+    arms = dependence(model.arms_flow, model.arms_flow.sum(axis=-2)) - model.arms_dependence0
     change = (
         p.affinity.reversion * (anchor - model.affinity)
         - p.sanctions.affinity_loss * between
@@ -93,4 +108,4 @@ def update(model: WorldModel) -> None:
         + noise
     )
     model.affinity = np.clip(model.affinity + change, 0.0, 1.0)
-    np.fill_diagonal(model.affinity, 1.0)
+    zero_diagonal(model.affinity, 1.0)

@@ -20,6 +20,7 @@ import numpy as np
 
 from sim import landscape
 from sim.mechanisms import draws
+from sim.mechanisms.batch import rows_of, zero_diagonal
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -34,10 +35,10 @@ def set_pledge(model: WorldModel, i: int, k: int, allied: bool, origin: str) -> 
 
 @dataclass
 class Pledges:
-    """The year's alliance decisions: (proposer, partner) rows to form and to break."""
+    """The year's alliance decisions: (proposer, partner) pairs to form and to break."""
 
-    formed: tuple[np.ndarray, np.ndarray]
-    broken: tuple[np.ndarray, np.ndarray]
+    formed: tuple[np.ndarray, ...]
+    broken: tuple[np.ndarray, ...]
 
 
 def review_alliances(model: WorldModel, deciding: np.ndarray) -> Pledges:
@@ -68,34 +69,40 @@ def review_alliances(model: WorldModel, deciding: np.ndarray) -> Pledges:
         & (affinity >= p.form_affinity)
         & model.shared_threat
     )
-    np.fill_diagonal(balancing, False)
-    proposer, partner = draws.pairs(model.rng, balancing, p.form_rate)
-    rows = np.arange(model.n)
+    zero_diagonal(balancing, False)
+    balancing_pairs = draws.pairs(model.rng, balancing, p.form_rate)
     threat = model.main_rival
     capability = model.capability
-    relative = capability / np.maximum(capability + capability[threat], 1e-12)
+    relative = capability / np.maximum(
+        capability + np.take_along_axis(capability, threat, axis=-1), 1e-12
+    )
     weak = (
         deciding
         & (model.main_threat > 0)
-        & ~allied[rows, threat]
+        & ~rows_of(allied, threat)
         & (relative < p.bandwagon_below)
-        & (affinity[rows, threat] >= p.bandwagon_affinity)
+        & (rows_of(affinity, threat) >= p.bandwagon_affinity)
     )
     joining = draws.rows(model.rng, weak, p.form_rate)
-    formed = (np.concatenate([proposer, joining]), np.concatenate([partner, threat[joining]]))
+    bandwagons = (*joining, threat[joining])
+    formed = tuple(
+        np.concatenate([one, other]) for one, other in zip(balancing_pairs, bandwagons, strict=True)
+    )
     return Pledges(formed, broken)
 
 
 def carry_out(model: WorldModel, pledges: Pledges) -> None:
     """Form and break the year's pledges, each pair once (under its first proposer)."""
-    for (a, b), allied in ((pledges.broken, False), (pledges.formed, True)):
+    for pairs, allied in ((pledges.broken, False), (pledges.formed, True)):
+        *run, a, b = pairs
         if len(a) == 0:
             continue
-        _, first = np.unique(np.minimum(a, b) * model.n + np.maximum(a, b), return_index=True)
-        a, b = a[first], b[first]
-        model.allied[a, b] = model.allied[b, a] = float(allied)
+        pair = np.ravel_multi_index((*run, np.minimum(a, b), np.maximum(a, b)), model.allied.shape)
+        _, first = np.unique(pair, return_index=True)
+        run, a, b = [r[first] for r in run], a[first], b[first]
+        model.allied[(*run, a, b)] = model.allied[(*run, b, a)] = float(allied)
         kind = "alliance_formed" if allied else "alliance_broken"
-        model.log_many(kind, a, b, 1.0, "decision")
+        model.log_many(kind, *run, a, b, 1.0, "decision")
 
 
 def align_by_landscape(model: WorldModel) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.mechanisms import draws
 from sim.mechanisms.affinity import Shifts
+from sim.mechanisms.batch import at, zero_diagonal
 from sim.mechanisms.sanctions import SECTOR_INDEX
 
 if TYPE_CHECKING:
@@ -64,27 +65,29 @@ class Deliveries:
 
 def sign(model: WorldModel, seller: int, buyer: int, value: float, years: int, origin: str) -> None:
     """Record a deal: deliveries start this year, affinity moves, the buyer's rival is irritated."""
-    shifts = Shifts(model.n)
-    _sign(model, np.array([seller]), np.array([buyer]), np.array([value]), years, origin, shifts)
+    shifts = Shifts(model.affinity.shape)
+    _sign(model, (np.array([seller]), np.array([buyer])), np.array([value]), years, origin, shifts)
     shifts.apply(model)
 
 
 def _sign(
     model: WorldModel,
-    seller: np.ndarray,
-    buyer: np.ndarray,
+    deals: tuple[np.ndarray, ...],
     value: np.ndarray,
-    years: int,
+    years: int | np.ndarray,
     origin: str,
     shifts: Shifts,
 ) -> None:
+    """Sign the deals ``(seller, buyer)`` (after the run in an ensemble)."""
     p = model.params.arms
-    model.deliveries.add(seller, buyer, value, years)
-    shifts.add(seller, buyer, p.affinity_gain)
-    rival = model.main_rival[buyer]  # the buyer's main threat
-    irritated = (model.main_threat[buyer] > 0) & (rival != seller)
-    shifts.add(seller[irritated], rival[irritated], -p.rival_irritation)
-    model.log_many("arms_sale", seller, buyer, value, origin)
+    *run, seller, buyer = deals
+    model.deliveries.add(*deals, value, years)
+    shifts.add(deals, at(p.affinity_gain, deals))
+    rival = model.main_rival[(*run, buyer)]  # the buyer's main threat
+    irritated = (model.main_threat[(*run, buyer)] > 0) & (rival != seller)
+    annoyed = (*(r[irritated] for r in run), seller[irritated], rival[irritated])
+    shifts.add(annoyed, -at(p.rival_irritation, annoyed))
+    model.log_many("arms_sale", *deals, value, origin)
 
 
 def sellers(model: WorldModel) -> np.ndarray:
@@ -93,7 +96,7 @@ def sellers(model: WorldModel) -> np.ndarray:
     return (share >= MIN_EXPORT_SHARE) & model.acts
 
 
-def offer_arms(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def offer_arms(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray, ...]:
     """Every seller's offers to threatened friends it is free to arm: (sellers, buyers).
 
     Chance per buyer: ``offer_rate`` × θ_b × a_sb, where θ_b is the largest threat
@@ -109,30 +112,30 @@ def offer_arms(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray, np.
     p = model.params.arms
     rows = np.arange(model.n)
     eligible = (
-        (deciding & model.is_seller)[:, None]
+        (deciding & model.is_seller)[..., :, None]
         & model.acts[None, :]
         & (model.affinity >= p.min_affinity)
         & (model.arms_embargo == 0)
-        & (model.main_rival[None, :] != rows[:, None])
+        & (model.main_rival[..., None, :] != rows[:, None])
     )
-    np.fill_diagonal(eligible, False)
-    chance = p.offer_rate * model.main_threat[None, :] * model.affinity
+    zero_diagonal(eligible, False)
+    chance = p.offer_rate * model.main_threat[..., None, :] * model.affinity
     return draws.pairs(model.rng, eligible, chance)
 
 
-def carry_out(model: WorldModel, offers: tuple[np.ndarray, np.ndarray], shifts: Shifts) -> None:
+def carry_out(model: WorldModel, offers: tuple[np.ndarray, ...], shifts: Shifts) -> None:
     """Sign the year's offers: ``deal_share`` of the buyer's military spending each."""
-    seller, buyer = offers
-    if len(seller) == 0:
+    if len(offers[0]) == 0:
         return
     p = model.params.arms
-    value = p.deal_share * model.milex[buyer]
-    _sign(model, seller, buyer, value, p.delivery_years, "decision", shifts)
+    *run, _, buyer = offers
+    value = at(p.deal_share, offers) * model.milex[(*run, buyer)]
+    _sign(model, offers, value, p.delivery_years, "decision", shifts)
 
 
 def update(model: WorldModel) -> None:
     """This year's arms flows (US$ bn): background pattern plus deliveries under deals."""
     embargo = model.between[SECTOR_INDEX["arms"]]
-    flow = model.arms_background * model.gdp_ratio()[None, :] * (1.0 - embargo)
+    flow = model.arms_background * model.gdp_ratio()[..., None, :] * (1.0 - embargo)
     model.deliveries.deliver(flow, embargo)
     model.arms_flow = flow

@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import convergence, trends
-from sim.mechanisms import pipelines, sanctions
+from sim.mechanisms import draws, pipelines, sanctions
+from sim.mechanisms.batch import power
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -52,25 +53,26 @@ def energy_revenue(model: WorldModel) -> np.ndarray:
     value = model.params.economy.energy_value_usd_bn_per_ej * model.price_index
     pipeline_change = pipelines.gas_value_usd_bn(model, model.gas_flow - model.gas_flow0)
     return value * (model.energy_production_base - model.energy_consumption0) + (
-        pipeline_change.sum(axis=1)
+        pipeline_change.sum(axis=-1)
     )
 
 
 def gas_replacement_cost(model: WorldModel) -> np.ndarray:
     """Premium (US$ bn) importers pay to replace pipeline gas lost since the start year."""
-    change = pipelines.gas_value_usd_bn(model, model.gas_flow0 - model.gas_flow).sum(axis=0)
+    change = pipelines.gas_value_usd_bn(model, model.gas_flow0 - model.gas_flow).sum(axis=-2)
     return model.params.economy.lng_premium * np.clip(change, 0.0, None)
 
 
 def update(model: WorldModel) -> None:
     """Grow every economy by one year."""
     p = model.params
-    shock = model.shock_rng.normal(size=model.n) * model.growth_sd * p.economy.growth_shock_scale
+    shock = draws.normal(model.shock_rng, (model.n,)) * model.growth_sd
+    shock = shock * p.economy.growth_shock_scale
     trade_effect = p.economy.trade_gdp_elasticity * (model.trade_gap - model.trade_gap_previous)
     revenue = energy_revenue(model)
     cost = gas_replacement_cost(model)
     energy_effect = model.per_gdp(revenue - model.energy_revenue - (cost - model.gas_import_cost))
-    arms_exports = model.arms_flow.sum(axis=1)
+    arms_exports = model.arms_flow.sum(axis=-1)
     arms_effect = model.per_gdp(arms_exports - model.arms_exports)
     target = sanctions.level_loss_target(model)
     loss = model.level_loss + p.sanctions.loss_adjustment * (target - model.level_loss)
@@ -81,12 +83,12 @@ def update(model: WorldModel) -> None:
         model.trend_gap, e.frontier_growth, model.convergence, below, e.min_trend_growth
     )
     model.trend_gap = convergence.next_gap(model.trend_gap, e.frontier_growth, trend)
-    t = min(model.year - model.config.start_year, model.population_path.shape[1] - 1)
-    workers = model.working_age_path[:, t]
+    t = min(model.year - model.config.start_year, model.population_path.shape[-1] - 1)
+    workers = model.working_age_path[..., t]
     workers_growth = np.divide(
-        workers, model.working_age, out=np.ones(model.n), where=model.working_age > 0
+        workers, model.working_age, out=np.ones_like(workers), where=model.working_age > 0
     )
-    model.population, model.working_age = model.population_path[:, t], workers
+    model.population, model.working_age = model.population_path[..., t], workers
     model.growth = np.maximum(
         (1.0 + trend) * workers_growth
         - 1.0
@@ -101,7 +103,7 @@ def update(model: WorldModel) -> None:
     model.gdp = model.gdp * (1.0 + model.growth)
     model.energy_revenue, model.gas_import_cost, model.level_loss = revenue, cost, loss
     model.arms_exports = arms_exports
-    model.energy_consumption_ratio = model.gdp_ratio() ** p.economy.energy_gdp_elasticity
+    model.energy_consumption_ratio = power(model.gdp_ratio(), p.economy.energy_gdp_elasticity)
     model.energy_consumption = model.energy_consumption0 * model.energy_consumption_ratio
 
 

@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 def update(model: WorldModel) -> None:
     """Spend, import, depreciate."""
     p = model.params
-    rise = model.threat.max(axis=1) - model.threat0
+    rise = model.threat.max(axis=-1) - model.threat0
     model.milex_share = model.milex_share0 * np.clip(
         1.0 + p.military.threat_response * rise, 0.0, None
     )
     model.milex = model.milex_share * model.gdp
-    imports = model.arms_flow.sum(axis=0)
+    imports = model.arms_flow.sum(axis=-2)
     model.capability = (
         (1.0 - p.military.depreciation) * model.capability
         + model.milex

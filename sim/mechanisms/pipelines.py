@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms.affinity import Shifts
+from sim.mechanisms.batch import at
 from sim.mechanisms.sanctions import SECTOR_INDEX
 
 if TYPE_CHECKING:
@@ -80,31 +81,43 @@ def sign(
     duration: int,
     origin: str,
     price: float | None = None,
-    shifts: Shifts | None = None,
 ) -> None:
-    """Add a contract and the affinity gain that comes with signing it.
+    """Add a contract and apply the affinity gain that comes with signing it (an event).
 
     A contract price (US$/MMBtu at energy price index 1) replaces the pair's default,
-    ``pipelines.gas_price_usd_mmbtu``. The gain is added to ``shifts`` when given (a
-    decision, applied with the year's others), else applied at once (a scenario event).
+    ``pipelines.gas_price_usd_mmbtu``.
     """
+    shifts = Shifts(model.affinity.shape)
+    _contract(model, exporter, importer, capacity, first_gas, ramp_years, duration, origin, price)
+    shifts.add((np.array([exporter]), np.array([importer])), model.params.pipelines.affinity_gain)
+    shifts.apply(model)
+
+
+def _contract(
+    model: WorldModel,
+    exporter: int,
+    importer: int,
+    capacity: float,
+    first_gas: int,
+    ramp_years: int,
+    duration: int,
+    origin: str,
+    price: float | None = None,
+) -> None:
     if price is not None:
         model.gas_price[exporter, importer] = price
     model.contracts.append(
         Contract(exporter, importer, capacity, first_gas, ramp_years, first_gas + duration)
     )
-    pending = Shifts(model.n) if shifts is None else shifts
-    pending.add(np.array([exporter]), np.array([importer]), model.params.pipelines.affinity_gain)
-    if shifts is None:
-        pending.apply(model)
     model.log("pipeline", model.ids[exporter], model.ids[importer], capacity, origin)
 
 
 def contracted(model: WorldModel) -> np.ndarray:
     """This year's contracted gas volumes (bcm/year), before any sanctions."""
-    gas = np.zeros((model.n, model.n))
-    for contract in model.contracts:
-        gas[contract.exporter, contract.importer] += contract.volume(model.year)
+    gas = np.zeros(model.gas_flow0.shape)
+    for run, state in model.runs():
+        for contract in state.contracts:
+            gas[(*run, contract.exporter, contract.importer)] += contract.volume(model.year)
     return gas
 
 
@@ -115,26 +128,25 @@ def flows(model: WorldModel) -> np.ndarray:
 
 def deliverable(model: WorldModel) -> np.ndarray:
     """Capacity under live contracts at full ramp, after energy sanctions (bcm/year)."""
-    capacity = np.zeros((model.n, model.n))
-    for contract in model.contracts:
-        if contract.end > model.year:
-            capacity[contract.exporter, contract.importer] += contract.capacity_bcm
+    capacity = np.zeros(model.gas_flow0.shape)
+    for run, state in model.runs():
+        for contract in state.contracts:
+            if contract.end > model.year:
+                capacity[(*run, contract.exporter, contract.importer)] += contract.capacity_bcm
     return capacity * (1.0 - model.between[SECTOR_INDEX["energy"]])
 
 
 def update(model: WorldModel) -> None:
     """Deliver this year's gas and move exporters' energy production with their exports."""
     model.gas_flow = flows(model)
-    change = model.gas_flow.sum(axis=1) - model.gas_flow0.sum(axis=1)
+    change = model.gas_flow.sum(axis=-1) - model.gas_flow0.sum(axis=-1)
     tech = model.params.sanctions.technology_energy_loss * model.tech_exposure
     model.energy_production_base = model.energy_production0 * (1.0 - tech)
     model.energy_production = np.clip(model.energy_production_base + EJ_PER_BCM * change, 0.0, None)
     model.gas_production = np.clip(model.gas_production0 + change, 0.0, None)
 
 
-def seek_pipelines(
-    model: WorldModel, deciding: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def seek_pipelines(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray, ...]:
     """Exporters that lost part of their pipeline market offer contracts: (exporter, importer, bcm).
 
     An exporter that lost more than ``seek_threshold`` of its start-year pipeline
@@ -149,38 +161,49 @@ def seek_pipelines(
     Args:
         model: The world as the year starts (not changed).
         deciding: [row] the states deciding this year.
+
+    Returns:
+        The offers' exporters, importers and volumes (after their runs in an ensemble).
     """
     p = model.params.pipelines
-    start = model.gas_flow0.sum(axis=1)
-    none = (np.zeros(0, int), np.zeros(0, int), np.zeros(0))
+    start = model.gas_flow0.sum(axis=-1)
+    none = (*(np.zeros(0, int) for _ in range(start.ndim + 1)), np.zeros(0))
     if not (deciding & (start > 0)).any():
         return none
     capacity = deliverable(model)
-    lost = start - capacity.sum(axis=1)
-    (exporter,) = np.nonzero(deciding & (start > 0) & (lost > p.seek_threshold * start))
-    if len(exporter) == 0:
+    lost = start - capacity.sum(axis=-1)
+    sellers = np.nonzero(deciding & (start > 0) & (lost > p.seek_threshold * start))
+    if len(sellers[0]) == 0:
         return none
-    unmet = np.clip(model.gas_consumption - model.gas_production - capacity.sum(axis=0), 0, None)
-    energy = model.between[SECTOR_INDEX["energy"]][exporter]
-    score = model.affinity[exporter] * unmet[None, :] * (energy == 0) * model.acts[None, :]
+    *run, exporter = sellers
+    unmet = np.clip(model.gas_consumption - model.gas_production - capacity.sum(axis=-2), 0, None)
+    energy = model.between[SECTOR_INDEX["energy"]][sellers]
+    demand = unmet[run[0]] if run else unmet[None, :]  # each exporter's run's unmet demand
+    score = model.affinity[sellers] * demand * (energy == 0) * model.acts[None, :]
     score[np.arange(len(exporter)), exporter] = 0.0
     importer = score.argmax(axis=1)
     best = score[np.arange(len(exporter)), importer]
-    signs = (best > 0) & (model.affinity[importer, exporter] >= p.min_affinity)
+    signs = (best > 0) & (model.affinity[(*run, importer, exporter)] >= at(p.min_affinity, sellers))
+    run = [r[signs] for r in run]
     exporter, importer = exporter[signs], importer[signs]
-    offer = np.minimum(p.deal_share * lost[exporter], unmet[importer])
-    offered = np.bincount(importer, offer, minlength=model.n)[importer]
-    scale = np.divide(unmet[importer], offered, out=np.ones(len(offer)), where=offered > 0)
-    return exporter, importer, offer * np.minimum(1.0, scale)
+    offer = np.minimum(
+        at(p.deal_share, (*run, exporter)) * lost[(*run, exporter)], unmet[(*run, importer)]
+    )
+    buyer = np.ravel_multi_index((*run, importer), unmet.shape)
+    offered = np.bincount(buyer, offer, minlength=unmet.size)[buyer]
+    wanted = unmet[(*run, importer)]
+    scale = np.divide(wanted, offered, out=np.ones(len(offer)), where=offered > 0)
+    return (*run, exporter, importer, offer * np.minimum(1.0, scale))
 
 
-def carry_out(
-    model: WorldModel, offers: tuple[np.ndarray, np.ndarray, np.ndarray], shifts: Shifts
-) -> None:
+def carry_out(model: WorldModel, offers: tuple[np.ndarray, ...], shifts: Shifts) -> None:
     """Sign the year's contracts: first gas after ``build_years``, ramp, duration."""
-    p = model.params.pipelines
-    for e, k, volume in zip(*(part.tolist() for part in offers), strict=True):
+    for *run, exporter, importer, volume in zip(*(part.tolist() for part in offers), strict=True):
+        state = model.member(run)
+        p = state.params.pipelines
         first_gas = model.year + p.build_years
-        sign(
-            model, e, k, volume, first_gas, p.ramp_years, p.duration_years, "decision", None, shifts
+        _contract(
+            state, exporter, importer, volume, first_gas, p.ramp_years, p.duration_years, "decision"
         )
+        pair = (*(np.array([r]) for r in run), np.array([exporter]), np.array([importer]))
+        shifts.add(pair, p.affinity_gain)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms import draws
+from sim.mechanisms.batch import swap
 from sim.scenario.schema import SECTORS
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ SECTOR_INDEX = {sector: k for k, sector in enumerate(SECTORS)}
 
 def pair_intensity(sanctions: np.ndarray) -> np.ndarray:
     """Per sector, the intensity between each pair in either direction, shape (k, n, n)."""
-    return np.maximum(sanctions, sanctions.transpose(0, 2, 1))
+    return np.maximum(sanctions, swap(sanctions))
 
 
 def trade_cut(pair: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -> np.ndarray:
@@ -44,10 +45,10 @@ def trade_cut(pair: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -
     of what remains, and a pair without energy trade loses nothing to an energy embargo.
     """
     energy = SECTOR_INDEX["energy"]
-    other = np.ones_like(energy_share)
-    for sector, weight in enumerate(weights):  # one n×n product at a time: no (k, n, n) copies
+    other = np.ones(pair.shape[1:])
+    for sector in SECTOR_INDEX.values():  # one n×n product at a time: no (k, n, n) copies
         if sector != energy:
-            other *= 1.0 - weight * pair[sector]
+            other *= 1.0 - weights[sector] * pair[sector]
     return 1.0 - (
         (1.0 - energy_share) * other + energy_share * (1.0 - weights[energy] * pair[energy])
     )
@@ -75,8 +76,8 @@ def exposure_shares(trade: np.ndarray) -> np.ndarray:
 
 def exposure(model: WorldModel, sector: str) -> np.ndarray:
     """Exposure-weighted intensity each state suffers in ``sector``: Σ_j s_ji · w_ij."""
-    suffered = model.sanctions[SECTOR_INDEX[sector]].T  # [target, sender]
-    return (suffered * model.exposure).sum(axis=1)
+    suffered = swap(model.sanctions[SECTOR_INDEX[sector]])  # [target, sender]
+    return (suffered * model.exposure).sum(axis=-1)
 
 
 def level_loss_target(model: WorldModel) -> np.ndarray:
@@ -129,7 +130,7 @@ class Answers:
         conceding: [target] the target concedes: its senders lift their sanctions.
         pressing: [sender, target] sanctions in force that are not counter-sanctions.
         cost: [target] the cost each target bears (level loss plus trade shortfall).
-        counter: (state, sender) rows that impose or raise a counter-sanction.
+        counter: (state, sender) pairs that impose or raise a counter-sanction.
         level: The intensity of each new counter-sanction.
         dropped: (state, sender) rows that drop a counter-sanction.
     """
@@ -137,9 +138,9 @@ class Answers:
     conceding: np.ndarray
     pressing: np.ndarray
     cost: np.ndarray
-    counter: tuple[np.ndarray, np.ndarray]
+    counter: tuple[np.ndarray, ...]
     level: np.ndarray
-    dropped: tuple[np.ndarray, np.ndarray]
+    dropped: tuple[np.ndarray, ...]
 
 
 def answer_sanctions(model: WorldModel, deciding: np.ndarray) -> Answers | None:
@@ -166,9 +167,9 @@ def answer_sanctions(model: WorldModel, deciding: np.ndarray) -> Answers | None:
     pressing = (strongest > 0) & ~model.countering
     cost = model.level_loss + np.maximum(0.0, -model.trade_gap)
     chance = concession_chance(cost, p.success_hazard, p.success_half_cost)
-    conceding = np.zeros(model.n, bool)
-    conceding[draws.rows(model.rng, deciding & pressing.any(axis=0), chance)] = True
-    incoming = (strongest * pressing).T * ~conceding[:, None]  # [state, sender]
+    conceding = np.zeros(cost.shape, bool)
+    conceding[draws.rows(model.rng, deciding & pressing.any(axis=-2), chance)] = True
+    incoming = swap(strongest * pressing) * ~conceding[..., :, None]  # [state, sender]
     current = model.sanctions[SECTOR_INDEX["trade"]]
     wanted = p.counter_ratio * incoming
     raising = deciding[:, None] & (wanted > current + 1e-12)
@@ -185,23 +186,24 @@ def carry_out(model: WorldModel, answers: Answers | None) -> None:
     """
     if answers is None:
         return
-    trade_k = SECTOR_INDEX["trade"]
-    for target in np.nonzero(answers.conceding)[0].tolist():
-        senders = np.nonzero(answers.pressing[:, target])[0].tolist()
+    trade = model.sanctions[SECTOR_INDEX["trade"]]
+    for *run, target in zip(
+        *(rows.tolist() for rows in np.nonzero(answers.conceding)), strict=True
+    ):
+        state = model.member(run)
+        senders = np.nonzero(answers.pressing[(*run, slice(None), target)])[0].tolist()
         for sender in senders:
-            model.log(
+            state.log(
                 "sanction_success",
                 model.ids[sender],
                 model.ids[target],
-                answers.cost[target],
+                answers.cost[(*run, target)],
                 "decision",
             )
-        lift(model, senders, target, "decision")
-    state, sender = answers.dropped
-    model.sanctions[trade_k, state, sender] = 0.0
-    model.countering[state, sender] = False
-    model.log_many("sanction_lifted", state, sender, 0.0, "decision")
-    state, sender = answers.counter
-    model.sanctions[trade_k, state, sender] = answers.level
-    model.countering[state, sender] = True
-    model.log_many("counter_sanction", state, sender, answers.level, "decision")
+        lift(state, senders, target, "decision")
+    trade[answers.dropped] = 0.0
+    model.countering[answers.dropped] = False
+    model.log_many("sanction_lifted", *answers.dropped, 0.0, "decision")
+    trade[answers.counter] = answers.level
+    model.countering[answers.counter] = True
+    model.log_many("counter_sanction", *answers.counter, answers.level, "decision")

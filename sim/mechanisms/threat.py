@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms.batch import zero_diagonal
+
 if TYPE_CHECKING:
     from sim.model import WorldModel
 
@@ -34,16 +36,16 @@ def threat_matrix(
 
 def reach(distance: np.ndarray, half_distance_km: float, acts: np.ndarray) -> np.ndarray:
     """The proximity term 1 / (1 + d_ij / d½), zero on the diagonal and for non-actors."""
-    proximity = 1.0 / (1.0 + distance / max(half_distance_km, 1e-9))
-    proximity *= acts[:, None] & acts[None, :]
-    np.fill_diagonal(proximity, 0.0)
+    proximity = 1.0 / (1.0 + distance / np.maximum(half_distance_km, 1e-9))
+    proximity *= acts[..., :, None] & acts[..., None, :]
+    zero_diagonal(proximity)
     return proximity
 
 
 def threat_from(capability: np.ndarray, affinity: np.ndarray, proximity: np.ndarray) -> np.ndarray:
     """θ from capabilities, affinity and the proximity term of ``reach``."""
-    total = capability[:, None] + capability[None, :]
-    relative = np.divide(capability[None, :], total, out=np.zeros_like(total), where=total > 0)
+    total = capability[..., :, None] + capability[..., None, :]
+    relative = np.divide(capability[..., None, :], total, out=np.zeros_like(total), where=total > 0)
     return relative * (1.0 - affinity) * proximity
 
 
@@ -65,17 +67,15 @@ def shares_threat(theta: np.ndarray, level: float) -> np.ndarray:
     threads only contend with the worker processes of a sweep), one word at a time
     (an n × n temporary, not an n × n × n/64 one).
     """
-    n = len(theta)
-    if level <= 0:
-        shared = np.ones((n, n), bool)
-    else:
-        bits = np.packbits(theta >= level, axis=1)  # θ_ii = 0: j = i or j = k never counts
-        words = np.zeros((n, -(-bits.shape[1] // 8) * 8), np.uint8)
-        words[:, : bits.shape[1]] = bits
-        shared = np.zeros((n, n), bool)
-        for word in words.view(np.uint64).T:
-            shared |= (word[:, None] & word[None, :]) != 0
-    np.fill_diagonal(shared, False)
+    n = theta.shape[-1]
+    # θ_ii = 0: j = i or j = k never counts, unless every pair shares (level ≤ 0)
+    bits = np.packbits(theta >= level, axis=-1)
+    words = np.zeros((*theta.shape[:-1], -(-bits.shape[-1] // 8) * 8), np.uint8)
+    words[..., : bits.shape[-1]] = bits
+    shared = np.zeros((*theta.shape[:-2], n, n), bool)
+    for word in np.moveaxis(words.view(np.uint64), -1, 0):
+        shared |= (word[..., :, None] & word[..., None, :]) != 0
+    zero_diagonal(shared, False)
     return shared
 
 
@@ -85,5 +85,5 @@ def update(model: WorldModel) -> None:
         model.proximity = reach(model.distance, model.params.alliances.proximity_km, model.acts)
     model.threat = threat_from(model.capability, model.affinity, model.proximity)
     model.shared_threat = shares_threat(model.threat, model.params.alliances.min_common_threat)
-    model.main_threat = model.threat.max(axis=1)  # each state's largest threat, and from whom
-    model.main_rival = model.threat.argmax(axis=1)
+    model.main_threat = model.threat.max(axis=-1)  # each state's largest threat, and from whom
+    model.main_rival = model.threat.argmax(axis=-1)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms import pipelines, sanctions
+from sim.mechanisms.batch import lined_up, swap, zero_diagonal
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 def gravity_path(trade0: np.ndarray, gdp: np.ndarray, gdp0: np.ndarray) -> np.ndarray:
     """Trade each pair would have at today's GDPs with 2014 trade intensities."""
     growth = np.divide(gdp, gdp0, out=np.ones_like(gdp), where=gdp0 > 0)
-    return trade0 * np.sqrt(np.outer(growth, growth))
+    return trade0 * np.sqrt(growth[..., :, None] * growth[..., None, :])
 
 
 def diversion(
@@ -47,11 +48,11 @@ def diversion(
     """
     lost = gravity * cut
     weight = affinity * gravity * (1.0 - cut)
-    np.fill_diagonal(weight, 0.0)
-    np.fill_diagonal(lost, 0.0)
-    others = weight.sum(axis=1, keepdims=True) - weight  # W_i - w_ij
+    zero_diagonal(weight)
+    zero_diagonal(lost)
+    others = weight.sum(axis=-1, keepdims=True) - weight  # W_i - w_ij
     per_weight = np.divide(lost, others, out=np.zeros_like(lost), where=others > 1e-12)
-    return share * weight * (per_weight.sum(axis=1, keepdims=True) - per_weight)
+    return share * weight * (per_weight.sum(axis=-1, keepdims=True) - per_weight)
 
 
 def energy_share(model: WorldModel) -> np.ndarray:
@@ -89,8 +90,8 @@ def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
     energy_kept = 1.0 - weights[energy] * model.between[energy]
     new_gas = pipelines.contracted(model) - model.gas_flow0
     gas = pipelines.gas_value_usd_bn(model, new_gas) * energy_kept
-    target = gravity * (1.0 - cut) * policy + diverted + diverted.T + gas + gas.T
-    np.fill_diagonal(target, 0.0)
+    target = gravity * (1.0 - cut) * policy + diverted + swap(diverted) + gas + swap(gas)
+    zero_diagonal(target)
     return np.clip(target, 0.0, None), gravity
 
 
@@ -106,7 +107,8 @@ def update(model: WorldModel) -> None:
     p = model.params.trade
     target, gravity = target_trade(model)
     gap = target - gravity - model.trade_deviation
-    model.trade_deviation += np.where(gap < 0, p.cut_adjustment_rate, p.adjustment_rate) * gap
+    rate = np.where(gap < 0, lined_up(p.cut_adjustment_rate, gap), lined_up(p.adjustment_rate, gap))
+    model.trade_deviation += rate * gap
     model.trade = np.clip(gravity + model.trade_deviation, 0.0, None)
     model.trade_gap_previous = model.trade_gap
-    model.trade_gap = model.per_gdp(model.trade.sum(axis=1) - gravity.sum(axis=1))
+    model.trade_gap = model.per_gdp(model.trade.sum(axis=-1) - gravity.sum(axis=-1))

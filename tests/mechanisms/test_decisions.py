@@ -76,7 +76,7 @@ def test_two_sellers_courting_one_buyer_both_sign(make_model):
     model = make_model(years=2)
     usa, rus, ind = (model.index[s] for s in ("USA", "RUS", "IND"))
     threat_before = model.affinity.copy()
-    shifts = Shifts(model.n)
+    shifts = Shifts(model.affinity.shape)
     arms.carry_out(model, (np.array([usa, rus]), np.array([ind, ind])), shifts)
     shifts.apply(model)
     sales = [e for e in model.events_log if e[1] == "arms_sale"]
@@ -156,12 +156,12 @@ def test_affinity_shifts_of_a_year_add_up_and_are_applied_once_within_bounds(mak
     model = make_model(years=1)
     a, b = model.index["CHN"], model.index["RUS"]
     start = model.affinity[a, b]
-    shifts = Shifts(model.n)
-    shifts.add(np.array([a]), np.array([b]), 0.02)
-    shifts.add(np.array([b]), np.array([a]), 0.03)  # the same pair, the other way round
+    shifts = Shifts(model.affinity.shape)
+    shifts.add((np.array([a]), np.array([b])), 0.02)
+    shifts.add((np.array([b]), np.array([a])), 0.03)  # the same pair, the other way round
     shifts.apply(model)
     assert model.affinity[a, b] == model.affinity[b, a] == pytest.approx(start + 0.05)
-    shifts.add(np.array([a, a]), np.array([b, b]), 1.0)
+    shifts.add((np.array([a, a]), np.array([b, b])), 1.0)
     shifts.apply(model)
     assert model.affinity[a, b] == 1.0
 
