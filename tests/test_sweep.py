@@ -17,8 +17,9 @@ from sim.cli.main import main
 from sim.errors import ScenarioError
 from sim.experiments.engine import run_one
 from sim.experiments.runner import TABLES
-from sim.experiments.sweep import execute, run_task
+from sim.experiments.sweep import execute
 from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
+from sim.experiments.sweep_runs import run_group
 from tests.conftest import ROOT, SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"
@@ -98,16 +99,16 @@ def test_a_dask_local_cluster_gives_identical_tables(serial, tmp_path):
     assert_same_tables(serial, out)
 
 
-def failing_task(config, point, run, *rest):
-    if (point, run) == (1, 0):
+def failing_task(runs, *rest):
+    if any((point, run) == (1, 0) for _, point, run, *_ in runs):
         raise RuntimeError("this run cannot go on")
-    return run_task(config, point, run, *rest)
+    return run_group(runs, *rest)
 
 
-def dying_task(config, point, run, *rest):
-    if (point, run) == (0, 2):
+def dying_task(runs, *rest):
+    if any((point, run) == (0, 2) for _, point, run, *_ in runs):
         os._exit(3)  # a worker that crashes outright
-    return run_task(config, point, run, *rest)
+    return run_group(runs, *rest)
 
 
 @pytest.mark.parametrize(
@@ -134,12 +135,13 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
 
 
 def test_a_sweep_whose_every_run_fails_says_so_in_one_line(tmp_path, monkeypatch, capsys):
-    from sim.experiments import sweep
+    from sim.experiments import sweep_runs
 
-    def broken(config, seed, run=0, tables=()):
+    def broken(*args, **kwargs):
         raise RuntimeError("no run can go on")
 
-    monkeypatch.setattr(sweep, "run_one", broken)
+    monkeypatch.setattr(sweep_runs, "run_together", broken)  # runs together, then each alone
+    monkeypatch.setattr(sweep_runs, "run_one", broken)
     out = tmp_path / "broken"
     grid = "parameters.trade.diversion_share=0.2,0.4"
     argv = ["sweep", str(SCENARIOS / "sanctions.yaml"), "--grid", grid, "--runs", "1"]
@@ -153,8 +155,8 @@ def test_a_sweep_whose_every_run_fails_says_so_in_one_line(tmp_path, monkeypatch
 
 
 KILLED_VALUES = "0.1,0.3,0.5"
-KILLED_RUNS = 8
-KILLED_YEARS = 4
+KILLED_RUNS = 100  # many groups of runs made together (ensembles), to kill between
+KILLED_YEARS = 8
 
 
 def _sweep_command(out, *extra):

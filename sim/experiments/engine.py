@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.experiments.executors import open_executor, process_pool
 from sim.recorder import TABLES
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 OUTCOMES = "outcomes"
 Columns = dict[str, Any]  # a table as named columns (numpy arrays or lists)
@@ -49,12 +52,113 @@ def run_one(
 
     model = WorldModel(config, rng=np.random.default_rng(seed), tables=tables)
     model.run()
-    tables = model.recorder.columns(run, tables)
+    return _finished(model, run, tables)
+
+
+def run_together(
+    configs: list[Scenario],
+    seeds: list[np.random.SeedSequence],
+    runs: list[int],
+    tables: tuple[str, ...] = TABLES,
+) -> list[dict[str, Columns]]:
+    """Runs advanced together as ensembles (``sim.ensemble``), in the order given.
+
+    Each run's tables are exactly what ``run_one`` gives for its scenario and seed.
+    Runs that share their states, years and mechanisms (``Ensemble.shares``) make
+    one ensemble, whatever else differs between them.
+    """
+    from sim.ensemble import Ensemble  # here, so that a sweep's parent never imports Mesa
+
+    together: dict[tuple, list[int]] = {}
+    for k, config in enumerate(configs):
+        together.setdefault(Ensemble.shares(config), []).append(k)
+    done: dict[int, dict[str, Columns]] = {}
+    for members in together.values():
+        ensemble = Ensemble([configs[k] for k in members], [seeds[k] for k in members], tables)
+        ensemble.run()
+        for k, model in zip(members, ensemble.members, strict=True):
+            done[k] = _finished(model, runs[k], tables)
+    return [done[k] for k in range(len(configs))]
+
+
+ENSEMBLE_NUMBERS = 65_536  # an ensemble's (R, n, n) arrays hold at most this many numbers
+ENSEMBLE_RUNS = 32  # and at most this many runs: past it a run is no cheaper
+
+
+def ensemble_size(states: int) -> int:
+    """How many runs of a world of ``states`` acting states to advance together.
+
+    Small worlds gain most (docs/performance.md); past about 100 states an (R, n, n)
+    array is too large to gain anything, and runs go one at a time.
+    """
+    rows = states + 1
+    return max(1, min(ENSEMBLE_RUNS, ENSEMBLE_NUMBERS // (rows * rows)))
+
+
+def groups(todo: list[int], size: int, jobs: int) -> list[list[int]]:
+    """``todo`` cut into consecutive groups of at most ``size``, at least ``2 * jobs`` if it can.
+
+    Enough groups keep every worker busy to the end; within that, groups as large as
+    ``size`` make each run cheapest.
+    """
+    if not todo:
+        return []
+    count = max(-(-len(todo) // size), min(len(todo), 2 * jobs if jobs > 1 else 1))
+    bounds = np.linspace(0, len(todo), count + 1).round().astype(int)
+    return [todo[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def run_groups(
+    task: Callable[..., list[Any]],
+    together: list[list[int]],
+    arguments: Callable[[list[int]], tuple],
+    finish: Finish,
+    fail: Fail,
+    jobs: int = 1,
+    backend: str = "process",
+    address: str | None = None,
+) -> None:
+    """``run_tasks`` for groups of runs made together: ``task(*arguments(group))``.
+
+    The task returns one result per run of its group, and each goes to
+    ``finish(index, result)``. A group that fails (its task raises, or its worker
+    dies) is made again one run at a time, so that the failure is the run's own:
+    ``fail(index, error)`` names the run that raised, and the others are kept.
+    """
+    again: list[list[int]] = []
+
+    def finished(group: int, results: list[Any]) -> None:
+        for index, result in zip(together[group], results, strict=True):
+            finish(index, result)
+
+    def failed(group: int, error: BaseException) -> None:
+        if len(together[group]) == 1:
+            fail(together[group][0], error)
+        else:
+            again.extend([index] for index in together[group])
+
+    run_tasks(
+        task,
+        range(len(together)),
+        lambda group: arguments(together[group]),
+        finished,
+        failed,
+        jobs,
+        backend,
+        address,
+    )
+    if again:
+        run_groups(task, again, arguments, finish, fail, jobs, backend, address)
+
+
+def _finished(model: WorldModel, run: int, tables: tuple[str, ...]) -> dict[str, Columns]:
+    """A finished run's tables and outcomes row; its yearly dyads let go."""
+    columns = model.recorder.columns(run, tables)
     ended = {"run": [np.int32(run)]}
     ended.update({name: [value] for name, value in model.recorder.outcomes().items()})
     model.recorder.release()  # not left to the cycle collector (Recorder.release)
-    tables[OUTCOMES] = ended
-    return tables
+    columns[OUTCOMES] = ended
+    return columns
 
 
 class WorkerDied(RuntimeError):

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from sim.analysis import backtest
 from sim.analysis.summary import summarize
-from sim.experiments.engine import run_one, run_tasks
+from sim.experiments.engine import ensemble_size, groups, run_groups, run_one, run_together
 from sim.experiments.executors import resolve_jobs
 from sim.recorder import TABLES
 from sim.scenario.loader import load, load_scenario  # noqa: F401 (load: its home)
@@ -42,6 +42,14 @@ def run_replicate(config: Scenario, run: int, seed: np.random.SeedSequence) -> d
     """
     tables = run_one(config, seed, run)
     return {name: pd.DataFrame(tables[name], copy=False) for name in TABLES}
+
+
+def run_replicates_together(
+    configs: list[Scenario], runs: list[int], seeds: list[np.random.SeedSequence]
+) -> list[dict[str, Any]]:
+    """``run_replicate`` for several runs advanced together (``sim.ensemble``): the same tables."""
+    together = run_together(configs, seeds, runs)
+    return [{name: pd.DataFrame(t[name], copy=False) for name in TABLES} for t in together]
 
 
 @dataclass
@@ -77,8 +85,9 @@ def run_replicates(
     """Run every replicate, in this process or on ``jobs`` workers, and return them in run order.
 
     Each run gets its own scenario, ``config`` with the run's draws of its
-    uncertainties (``configs``, by default ``sim.uncertainty.run_configs``). A run
-    that raises stops them all with its exception.
+    uncertainties (``configs``, by default ``sim.uncertainty.run_configs``). Runs of a
+    small world are advanced together in ensembles (``sim.ensemble``), with the same
+    tables as one at a time. A run that raises stops them all with its exception.
     """
     seeds = replicate_seeds(seed, runs)
     configs = configs or run_configs(config, runs, seed)
@@ -92,14 +101,16 @@ def run_replicates(
     def fail(run: int, error: BaseException) -> None:  # noqa: ARG001 - run_tasks's hook
         raise error
 
+    jobs = min(jobs, runs)
+    size = ensemble_size(len(config.world.states))
     try:
-        run_tasks(
-            run_replicate,
-            range(runs),
-            lambda run: (configs[run], run, seeds[run]),
+        run_groups(
+            run_replicates_together,
+            groups(list(range(runs)), size, jobs),
+            lambda group: ([configs[run] for run in group], group, [seeds[run] for run in group]),
             finish,
             fail,
-            jobs=min(jobs, runs),
+            jobs=jobs,
         )
     finally:
         bar.close()

@@ -1,11 +1,13 @@
 """Parameter sweeps: design points x replicates, streamed to disk, resumable after any stop.
 
-Every run goes through ``sim.experiments.engine`` (``run_one`` on the workers
-``run_tasks`` keeps busy), as the replicates of ``sim.run`` do. Runs are numbered
-in (point, run) order and grouped into fixed chunks. How a run's results reach
-the folder (``sim.experiments.sweep_folder``):
+Every run goes through ``sim.experiments.engine``, as the replicates of ``sim.run``
+do: consecutive runs of a small world are advanced together as an ensemble
+(``run_together``, ``sim.ensemble``) on the workers ``run_groups`` keeps busy, with
+the same tables as one at a time. Runs are numbered in (point, run) order and
+grouped into fixed chunks. How a run's results reach the folder
+(``sim.experiments.sweep_folder``):
 
-1. the worker returns the run's tables as Arrow tables (or its error);
+1. the worker returns each run's tables as Arrow tables (or its error);
 2. they are staged at once in ``.staging/<task>.arrow`` (written to a hidden
    name, then renamed), so a finished run survives any later stop;
 3. when every run of a chunk is staged, the chunk's part files are written
@@ -35,12 +37,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from tqdm import tqdm
 
 from sim.design import point_config
 from sim.errors import Problem, ScenarioError
-from sim.experiments.engine import OUTCOMES, run_one, run_tasks
+from sim.experiments.engine import OUTCOMES, ensemble_size, groups, run_groups
 from sim.experiments.executors import resolve_jobs
 from sim.experiments.folders import RESULTS_ROOT, atomic_write, check_out, resolved_yaml
 from sim.experiments.sweep_folder import SweepFolder, read_outcomes, stage
@@ -52,50 +53,11 @@ from sim.experiments.sweep_plan import (
     load_sweep,
     option_error,
 )
-from sim.recorder import TABLES
+from sim.experiments.sweep_runs import run_group
 from sim.scenario.schema import Scenario
 from sim.uncertainty import draw as draw_uncertainties
-from sim.uncertainty import drawn_values
 
 RESUME_HINT = " (add --resume to finish it)"
-
-
-# ------------------------------------------------------------------ one run
-
-
-def run_task(
-    config: Scenario,
-    point: int,
-    run: int,
-    seed: np.random.SeedSequence,
-    tables: tuple[str, ...] = TABLES,
-    staging: str | None = None,
-    task: int = 0,
-) -> dict[str, Any]:
-    """Run one replicate of one design point; return its Arrow tables, or its error.
-
-    With ``staging`` (a folder this process can write: local workers), the run
-    stages its own results there and returns only ``{"staged": True}`` — the
-    writing happens in parallel in the workers and nothing large crosses the pipe.
-
-    A run that raises does not stop the sweep: the error and its traceback are
-    returned and recorded in the manifest.
-    """
-    try:
-        columns = run_one(config, seed, run, tables)
-        # beside where the run ended, the value of each uncertain field it drew
-        columns[OUTCOMES].update({p: [v] for p, v in drawn_values(config).items()})
-        result: dict[str, Any] = {"tables": {}}
-        for name in (*tables, OUTCOMES):
-            rows = len(columns[name]["run"])
-            point_column = np.full(rows, point, np.int32)
-            result["tables"][name] = pa.table({"point": point_column, **columns[name]})
-    except Exception as err:  # noqa: BLE001 - recorded, not hidden
-        result = {"error": f"{type(err).__name__}: {err}", "traceback": traceback.format_exc()}
-    if staging is None:
-        return result
-    stage(Path(staging), task, result)
-    return {"staged": True}
 
 
 # ------------------------------------------------------------------ the result
@@ -281,7 +243,7 @@ def execute(
     resume: bool = False,
     progress: bool = False,
     argv: list[str] | None = None,
-    task: Callable[..., dict[str, Any]] = run_task,
+    task: Callable[..., list[dict[str, Any]]] = run_group,
 ) -> dict[str, Any]:
     """Run (or finish) a sweep's runs into ``out`` and return its final manifest.
 
@@ -295,7 +257,7 @@ def execute(
             folder where no sweep has begun yet is started afresh.
         progress: Show a progress bar (runs done, rate, ETA).
         argv: The command line, for the manifest.
-        task: The function run per replicate (``run_task``).
+        task: The function that makes a group of runs (``run_group``).
 
     Raises:
         KeyboardInterrupt: After Ctrl-C or SIGTERM, once every finished run is staged.
@@ -383,7 +345,7 @@ def _run(
     backend: str,
     address: str | None,
     progress: bool,
-    task: Callable[..., dict[str, Any]],
+    task: Callable[..., list[dict[str, Any]]],
 ) -> None:
     """Run every run neither written nor staged; commit chunks as they fill."""
     names = [*plan.tables, OUTCOMES]
@@ -400,9 +362,12 @@ def _run(
     staging = str(folder.staging) if backend == "process" else None
     folder.staging.mkdir(exist_ok=True)
 
-    def arguments(index: int) -> tuple:
-        point, run = divmod(index, plan.runs)
-        return (config_of(point, run), point, run, seeds[run], plan.tables, staging, index)
+    def arguments(group: list[int]) -> tuple:
+        runs = []
+        for index in group:
+            point, run = divmod(index, plan.runs)
+            runs.append((config_of(point, run), point, run, seeds[run], index))
+        return (runs, plan.tables, staging)
 
     def finish(index: int, result: dict[str, Any]) -> None:
         if not result.get("staged"):
@@ -425,7 +390,8 @@ def _run(
     ) as bar:
         # chunks already complete in staging (stopped between staging and writing)
         _commit_ready(folder, plan, manifest, buffer, names)
-        run_tasks(task, todo, arguments, finish, fail, jobs, backend, address)
+        size = ensemble_size(len(plan.config.world.states))
+        run_groups(task, groups(todo, size, jobs), arguments, finish, fail, jobs, backend, address)
     shutil.rmtree(folder.staging, ignore_errors=True)
 
 
