@@ -29,7 +29,7 @@ from sim.agents import Choices, choose
 from sim.mechanisms.batch import PerRun
 from sim.mechanisms.sanctions import SECTOR_INDEX
 from sim.model import WorldModel, advance
-from sim.recorder import TABLES
+from sim.recorder import TABLES, Recorder
 from sim.scenario.schema import Scenario
 
 SECTOR_FIRST = ("sanctions", "between")  # (sectors, R, n, n): a sector's slice is one array
@@ -117,13 +117,13 @@ class Ensemble:
         seeds: Sequence[np.random.SeedSequence],
         tables: tuple[str, ...] = TABLES,
     ):
+        if len({self.shares(config) for config in configs}) > 1:
+            raise ValueError("the runs of an ensemble must share their states, years and modes")
         self.members = [
             WorldModel(config, rng=np.random.default_rng(seed), tables=tables)
             for config, seed in zip(configs, seeds, strict=True)
         ]
         first = self.members[0]
-        if len({self.shares(config) for config in configs}) > 1:
-            raise ValueError("the runs of an ensemble must share their states, years and modes")
         self.config = first.config
         self.ids, self.index, self.n = first.ids, first.index, first.n
         self.acts = first.acts
@@ -139,6 +139,12 @@ class Ensemble:
                 axis = 1 if name in SECTOR_FIRST else 0
                 setattr(self, name, np.stack([vars(run)[name] for run in self.members], axis))
                 self.stacked.append(name)
+        self.cinc_base = {  # the CINC components' 2014 values (WorldModel.power_indices)
+            name: np.stack([run.cinc_base[name] for run in self.members])
+            for name in first.cinc_base
+        }
+        self.recorder = Recorder(self, tables)
+        self._record_together()
         self.trade_cut_weights = [
             per_run([run.trade_cut_weights[k] for run in self.members])
             for k in SECTOR_INDEX.values()
@@ -157,6 +163,23 @@ class Ensemble:
             p.alliances.mode,
             p.power.index,
         )
+
+    def _record_together(self) -> None:
+        """Make each run's recorded arrays (its start year so far) views of the ensemble's."""
+        for ours, name in ((self.recorder.states, "states"), (self.recorder.dyads, "dyads")):
+            for column, values in ours.items():
+                for r, run in enumerate(self.members):
+                    theirs = getattr(run.recorder, name)
+                    values[r] = theirs[column]
+                    theirs[column] = values[r]
+        self.recorder.row = self.members[0].recorder.row
+
+    def record(self) -> None:
+        """Record the year just ended: the arrays of every run at once, then each run's system."""
+        power = self.recorder.record_arrays()
+        self.recorder.row += 1
+        for r, run in self.runs():
+            run.recorder.record_system(power[r])
 
     # ------------------------------------------------------------ the runs' views
 
@@ -212,9 +235,25 @@ class Ensemble:
             mine = run == r
             self.members[r].log_many(kind, sources[mine], targets[mine], sizes[mine], origin)
 
+    power_indices = WorldModel.power_indices
     gdp_ratio = WorldModel.gdp_ratio
     population_ratio = WorldModel.population_ratio
     per_gdp = WorldModel.per_gdp
+
+    def release(self) -> None:
+        """Let go of every run's arrays once the runs' tables are built.
+
+        The runs' tables keep what they use. The runs are Mesa models whose agents and
+        recorders refer back to them, so without this their arrays (and the ensemble's)
+        would wait for Python's cycle collector, and a worker making one ensemble after
+        another would hold several at once (``Recorder.release``).
+        """
+        self.recorder.release()
+        self._shared.clear()
+        for name in self.stacked:
+            for run in self.members:
+                vars(run).pop(name, None)
+            vars(self).pop(name, None)
 
     def run(self) -> None:
         """Run every year of the scenario, in every run."""

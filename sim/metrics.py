@@ -18,7 +18,8 @@ def power_index(components: dict[str, np.ndarray], weights: dict[str, float]) ->
     """CINC-style composite: the weighted mean of each row's share of every component.
 
     Args:
-        components: Component name -> non-negative values per row (all rows of the world).
+        components: Component name -> non-negative values per row (all rows of the world;
+            in an ensemble, each run's rows along the last axis).
         weights: Component name -> weight (normalised here to sum to one).
 
     Returns:
@@ -27,9 +28,9 @@ def power_index(components: dict[str, np.ndarray], weights: dict[str, float]) ->
     total_weight = sum(weights.values())
     index = np.zeros_like(next(iter(components.values())), dtype=float)
     for name, values in components.items():
-        total = values.sum()
-        if total > 0 and weights[name] > 0:
-            index += weights[name] / total_weight * values / total
+        total = values.sum(axis=-1, keepdims=True)  # per run, in an ensemble (sim.ensemble)
+        share = weights[name] / total_weight * values  # a weight of 0 adds nothing
+        index += np.divide(share, total, out=np.zeros_like(share), where=total > 0)
     return index
 
 

@@ -253,8 +253,8 @@ class WorldModel(mesa.Model):
         return {
             "composite": metrics.power_index(composite, weights),
             "cinc": metrics.power_index(cinc, dict.fromkeys(cinc, 1.0)),
-            "gdp": self.gdp / self.gdp.sum(),
-            "capability": self.capability / self.capability.sum(),
+            "gdp": self.gdp / self.gdp.sum(axis=-1, keepdims=True),
+            "capability": self.capability / self.capability.sum(axis=-1, keepdims=True),
         }
 
     def log(self, kind: str, source: str, target: str, magnitude: float, origin: str) -> None:
@@ -266,6 +266,10 @@ class WorldModel(mesa.Model):
     def step(self) -> None:
         """Advance one year."""
         advance(self)
+
+    def record(self) -> None:
+        """Record the year just ended."""
+        self.recorder.record()
 
     def decide(self) -> Choices:
         """The year's choices of every acting state (``State.decide`` over the AgentSet)."""
@@ -303,5 +307,4 @@ def advance(world: WorldModel) -> None:
     economy.update(world)
     military.update(world)
     affinity.update(world)
-    for _, run in world.runs():
-        run.recorder.record()
+    world.record()

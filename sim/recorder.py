@@ -43,14 +43,19 @@ class Recorder:
     """Keeps every year's state of one model run."""
 
     def __init__(self, model: WorldModel, tables: tuple[str, ...] = TABLES):
-        """Record what ``tables`` need: the n×n yearly dyads only when ``dyads`` is one."""
+        """Record what ``tables`` need: the n×n yearly dyads only when ``dyads`` is one.
+
+        An ensemble's recorder (``sim.ensemble``) keeps every run's arrays, the runs
+        first, and each run's own recorder views its slice.
+        """
         self.model = model
         self.recorded = tables
+        runs = model.gdp.shape[:-1]  # (R,) in an ensemble
         years, n = model.config.years + 1, model.n
-        self.states = {col: np.zeros((years, n)) for col in STATE_COLUMNS}
+        self.states = {col: np.zeros((*runs, years, n)) for col in STATE_COLUMNS}
         self.states.update(
             {
-                col: np.zeros((years, n))
+                col: np.zeros((*runs, years, n))
                 for col in (
                     "trade_usd_bn",
                     "arms_imports_usd_bn",
@@ -67,7 +72,7 @@ class Recorder:
         # each year's ordered pairs of distinct rows, (a, b) in row-major order: the
         # dyads table's rows, so that its columns are these arrays as they are
         pairs = n * (n - 1)
-        self.dyads = {col: np.zeros((years, pairs)) for col in DYAD_COLUMNS if keeps_dyads}
+        self.dyads = {col: np.zeros((*runs, years, pairs)) for col in DYAD_COLUMNS if keeps_dyads}
         self.system: list[tuple] = []
         self.measures = outcomes.SYSTEM_OUTCOMES  # the system table's columns after year
         self.system_columns = ("year", *(o.name for o in self.measures))
@@ -78,24 +83,32 @@ class Recorder:
 
     def record(self) -> None:
         """Store the model's current year."""
+        self.record_system(self.record_arrays())
+
+    def record_arrays(self) -> np.ndarray:
+        """Store this year's arrays (of every run, in an ensemble); return the power index."""
         m, t = self.model, self.row
         for col, attr in STATE_COLUMNS.items():
-            self.states[col][t] = getattr(m, attr)
-        self.states["trade_usd_bn"][t] = m.trade.sum(axis=1)
-        self.states["arms_imports_usd_bn"][t] = m.arms_flow.sum(axis=0)
-        self.states["gas_exports_bcm"][t] = m.gas_flow.sum(axis=1)
+            self.states[col][..., t, :] = getattr(m, attr)
+        self.states["trade_usd_bn"][..., t, :] = m.trade.sum(axis=-1)
+        self.states["arms_imports_usd_bn"][..., t, :] = m.arms_flow.sum(axis=-2)
+        self.states["gas_exports_bcm"][..., t, :] = m.gas_flow.sum(axis=-1)
         indices = m.power_indices()
         power = indices[m.params.power.index]
-        self.states["power_index"][t] = power
+        self.states["power_index"][..., t, :] = power
         for name in ("cinc", "gdp", "capability"):
-            self.states[f"{name}_share"][t] = indices[name]
+            self.states[f"{name}_share"][..., t, :] = indices[name]
         if d := self.dyads:
-            _set_off_diagonal(d["trade_usd_bn"][t], m.trade)
-            _set_off_diagonal(d["affinity"][t], m.affinity)
-            _set_off_diagonal(d["allied"][t], m.allied)
-            _set_off_diagonal(d["sanction_intensity"][t], m.sanctions.max(axis=0))
-            _set_off_diagonal(d["arms_transfer_usd_bn"][t], m.arms_flow)
-            _set_off_diagonal(d["gas_flow_bcm"][t], m.gas_flow)
+            _set_off_diagonal(d["trade_usd_bn"][..., t, :], m.trade)
+            _set_off_diagonal(d["affinity"][..., t, :], m.affinity)
+            _set_off_diagonal(d["allied"][..., t, :], m.allied)
+            _set_off_diagonal(d["sanction_intensity"][..., t, :], m.sanctions.max(axis=0))
+            _set_off_diagonal(d["arms_transfer_usd_bn"][..., t, :], m.arms_flow)
+            _set_off_diagonal(d["gas_flow_bcm"][..., t, :], m.gas_flow)
+        return power
+
+    def record_system(self, power: np.ndarray) -> None:
+        """Store this year's system measures and blocs (one run's), and close the year."""
         self._record_system(power)
         self.row += 1
 
@@ -246,9 +259,11 @@ def _set_off_diagonal(row: np.ndarray, square: np.ndarray) -> None:
 
     The entry after each diagonal one starts a run of n: viewing all but the first entry
     as (n - 1) × (n + 1) and keeping the first n columns drops exactly the diagonal.
+    In an ensemble, each run's array into its own row.
     """
-    n = len(square)
-    row.reshape(n - 1, n)[...] = square.reshape(n * n)[1:].reshape(n - 1, n + 1)[:, :n]
+    *runs, n = square.shape[:-1]
+    flat = square.reshape(*runs, n * n)[..., 1:]
+    row.reshape(*runs, n - 1, n)[...] = flat.reshape(*runs, n - 1, n + 1)[..., :n]
 
 
 @functools.lru_cache(maxsize=16)

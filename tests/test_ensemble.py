@@ -144,6 +144,7 @@ def test_pairs_helpers_act_on_each_run_alone():
 def test_small_worlds_go_together_and_large_ones_alone():
     assert ensemble_size(15) == 32
     assert 2 <= ensemble_size(60) < 32
+    assert ensemble_size(100) == 1  # no faster together (docs/performance.md)
     assert ensemble_size(193) == 1
 
 

@@ -78,10 +78,11 @@ def run_together(
         ensemble.run()
         for k, model in zip(members, ensemble.members, strict=True):
             done[k] = _finished(model, runs[k], tables)
+        ensemble.release()
     return [done[k] for k in range(len(configs))]
 
 
-ENSEMBLE_NUMBERS = 65_536  # an ensemble's (R, n, n) arrays hold at most this many numbers
+ENSEMBLE_NUMBERS = 20_000  # an ensemble's (R, n, n) arrays hold at most this many numbers
 ENSEMBLE_RUNS = 32  # and at most this many runs: past it a run is no cheaper
 
 
