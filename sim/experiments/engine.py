@@ -74,6 +74,10 @@ def run_together(
         together.setdefault(Ensemble.shares(config), []).append(k)
     done: dict[int, dict[str, Columns]] = {}
     for members in together.values():
+        if len(members) == 1:  # alone: no leading axis to pay for
+            (k,) = members
+            done[k] = run_one(configs[k], seeds[k], runs[k], tables)
+            continue
         ensemble = Ensemble([configs[k] for k in members], [seeds[k] for k in members], tables)
         ensemble.run()
         for k, model in zip(members, ensemble.members, strict=True):

@@ -29,8 +29,17 @@ SECTOR_INDEX = {sector: k for k, sector in enumerate(SECTORS)}
 
 
 def pair_intensity(sanctions: np.ndarray) -> np.ndarray:
-    """Per sector, the intensity between each pair in either direction, shape (k, n, n)."""
-    return np.maximum(sanctions, swap(sanctions))
+    """Per sector, the intensity between each pair in either direction, shape (k, n, n).
+
+    A sector nobody sanctions in is left at zero: the maximum with its transpose reads
+    the n×n array across its rows, which in a world of many states costs more than the
+    rest of the year's sanctions arithmetic.
+    """
+    between = np.zeros_like(sanctions)
+    for sector, intensity in enumerate(sanctions):
+        if intensity.any():
+            np.maximum(intensity, swap(intensity), out=between[sector])
+    return between
 
 
 def trade_cut(pair: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -> np.ndarray:
