@@ -87,29 +87,20 @@ def sign(
     A contract price (US$/MMBtu at energy price index 1) replaces the pair's default,
     ``pipelines.gas_price_usd_mmbtu``.
     """
+    contract = Contract(exporter, importer, capacity, first_gas, ramp_years, first_gas + duration)
+    _add(model, contract, origin, price)
     shifts = Shifts(model.affinity.shape)
-    _contract(model, exporter, importer, capacity, first_gas, ramp_years, duration, origin, price)
     shifts.add((np.array([exporter]), np.array([importer])), model.params.pipelines.affinity_gain)
     shifts.apply(model)
 
 
-def _contract(
-    model: WorldModel,
-    exporter: int,
-    importer: int,
-    capacity: float,
-    first_gas: int,
-    ramp_years: int,
-    duration: int,
-    origin: str,
-    price: float | None = None,
-) -> None:
+def _add(model: WorldModel, contract: Contract, origin: str, price: float | None = None) -> None:
+    """Keep a signed contract (at its price, if it has its own) and log it."""
+    exporter, importer = contract.exporter, contract.importer
     if price is not None:
         model.gas_price[exporter, importer] = price
-    model.contracts.append(
-        Contract(exporter, importer, capacity, first_gas, ramp_years, first_gas + duration)
-    )
-    model.log("pipeline", model.ids[exporter], model.ids[importer], capacity, origin)
+    model.contracts.append(contract)
+    model.log("pipeline", model.ids[exporter], model.ids[importer], contract.capacity_bcm, origin)
 
 
 def contracted(model: WorldModel) -> np.ndarray:
@@ -202,8 +193,7 @@ def carry_out(model: WorldModel, offers: tuple[np.ndarray, ...], shifts: Shifts)
         state = model.member(run)
         p = state.params.pipelines
         first_gas = model.year + p.build_years
-        _contract(
-            state, exporter, importer, volume, first_gas, p.ramp_years, p.duration_years, "decision"
-        )
+        end = first_gas + p.duration_years
+        _add(state, Contract(exporter, importer, volume, first_gas, p.ramp_years, end), "decision")
         pair = (*(np.array([r]) for r in run), np.array([exporter]), np.array([importer]))
         shifts.add(pair, p.affinity_gain)
