@@ -31,8 +31,9 @@ def assert_identical(configs, seeds, tables=("states", "dyads", "system", "event
 @pytest.mark.parametrize(
     ("scenario", "overrides"),
     [
-        ("sanctions", []),
+        ("sanctions", []),  # every kind of scripted event among these scenarios
         ("arms_sales", []),
+        ("silk_road", []),
         ("pipeline", []),
         ("western_cohesion", []),
         ("sino_russian_consolidation", []),
