@@ -84,14 +84,16 @@ def single_run(repeats: int, parallel_runs: int, rounds: int = 3) -> dict[str, f
             run_replicate(configs[k], k, seeds[k])
 
     def in_ensembles(parts: list[list[int]]) -> list:
-        return [_ensemble(configs, seeds, part) for part in parts]
+        return [_ensemble(*_part(configs, seeds, part)) for part in parts]
 
     paired = [(_timed(alone), _timed(in_ensembles, together)) for _ in range(rounds)]
     spread = groups(list(range(parallel_runs)), ensemble_size(len(config.world.states)), 2)
     with process_pool(2) as pool:
-        list(pool.map(_ensemble, [configs] * 2, [seeds] * 2, [[0, 1], [2, 3]]))  # warm workers
+        warm = [_part(configs, seeds, part) for part in ([0, 1], [2, 3])]
+        list(pool.map(_ensemble, *zip(*warm, strict=True)))  # warm workers
+        tasks = [_part(configs, seeds, part) for part in spread]
         started = time.perf_counter()
-        list(pool.map(_ensemble, [configs] * len(spread), [seeds] * len(spread), spread))
+        list(pool.map(_ensemble, *zip(*tasks, strict=True)))
         parallel = time.perf_counter() - started
     one = parallel_runs / statistics.median(a for a, _ in paired)
     ensemble = parallel_runs / statistics.median(e for _, e in paired)
@@ -107,9 +109,14 @@ def single_run(repeats: int, parallel_runs: int, rounds: int = 3) -> dict[str, f
     }
 
 
+def _part(configs: list, seeds: list, part: list[int]) -> tuple[list, list, list[int]]:
+    """The scenarios and seeds of the runs ``part`` (only theirs go to a worker)."""
+    return [configs[k] for k in part], [seeds[k] for k in part], part
+
+
 def _ensemble(configs: list, seeds: list, part: list[int]) -> None:
-    """Runs ``part`` advanced together, their tables built as ``sim run`` builds them."""
-    run_replicates_together([configs[k] for k in part], part, [seeds[k] for k in part])
+    """The runs ``part`` advanced together, their tables built as ``sim run`` builds them."""
+    run_replicates_together(configs, part, seeds)
 
 
 def largest(n: int) -> list[str]:
