@@ -47,6 +47,14 @@ def test_runs_together_equal_runs_alone_with_their_own_draws(scenario, overrides
     assert_identical(configs, np.random.SeedSequence(11).spawn(5))
 
 
+def test_as_many_runs_as_rows_are_still_each_their_own():
+    """R = n = 16: a mistaken broadcast between runs and rows would go unnoticed by shape."""
+    base = load_scenario(SCENARIOS / "sanctions.yaml", ["years=6"])
+    configs = run_configs(base, 16, 3)
+    assert len(configs[0].world.states) + 1 == 16
+    assert_identical(configs, np.random.SeedSequence(3).spawn(16))
+
+
 def _numeric_fields(model, prefix="parameters."):
     for name, value in model:
         if hasattr(value, "__pydantic_fields__"):
@@ -117,6 +125,8 @@ def test_a_value_per_run_lines_up_with_the_leading_axis():
     assert isinstance(both, PerRun) and both.tolist() == [0.0, -1.0]
     with pytest.raises(ValueError, match="a value per run"):
         rate * np.ones((3, 2))
+    with pytest.raises(ValueError, match="a value per run"):
+        rate * np.ones(2)  # a row shared by the runs, though it has R entries
 
 
 def test_a_value_per_run_at_pairs_and_in_functions_that_broadcast_from_the_right():

@@ -28,7 +28,9 @@ class PerRun(np.ndarray):
 
     In arithmetic with an array of the ensemble (R first) it lines up with the runs:
     against (R, n) it acts as (R, 1), against (R, n, n) as (R, 1, 1). Combined only
-    with numbers and other ``PerRun`` values it stays one value per run.
+    with numbers and other ``PerRun`` values it stays one value per run. Meeting a
+    one-dimensional array (a row shared by all runs, such as ``acts``) is an error,
+    even when that array happens to have R entries.
     """
 
     def __new__(cls, values) -> PerRun:
@@ -39,8 +41,8 @@ class PerRun(np.ndarray):
         others = [x for x in inputs if isinstance(x, np.ndarray) and not isinstance(x, PerRun)]
         ndim = max((x.ndim for x in others), default=0)
         runs = len(self)
-        for x in others:
-            if x.ndim and x.shape[0] not in (1, runs):
+        for x in others:  # an ensemble's arrays are (R, ...); a (n,) one is shared by its runs
+            if x.ndim == 1 or (x.ndim > 1 and x.shape[0] not in (1, runs)):
                 raise ValueError(f"a value per run (R = {runs}) met an array of shape {x.shape}")
         tail = (1,) * max(ndim - 1, 0)
         plain = [
