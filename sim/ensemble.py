@@ -19,7 +19,7 @@ choice of mechanisms (``alliances.mode``, ``power.index``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,12 @@ def per_run(values: Sequence[Any]) -> Any:
     if all(isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in values):
         return PerRun(values)
     raise ValueError("the runs of an ensemble differ in a setting that must be the same in all")
+
+
+def _each_run(run: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """Each run among the entries ``run`` names, and which entries are its (in order)."""
+    for r in np.unique(run).tolist():
+        yield r, run == r
 
 
 class _Section:
@@ -91,8 +97,7 @@ class _Deliveries:
 
     def add(self, run, seller, buyer, value, years) -> None:
         """Deals of many runs: each run's go to its own deliveries, in order."""
-        for r in np.unique(run).tolist():
-            mine = run == r
+        for r, mine in _each_run(run):
             own = int(years[r]) if isinstance(years, PerRun) else years
             self._runs[r].deliveries.add(seller[mine], buyer[mine], value[mine], own)
 
@@ -231,8 +236,7 @@ class Ensemble:
     def log_many(self, kind, run, sources, targets, magnitude, origin) -> None:
         """Log events of many runs: each run's in its own events log, in order."""
         sizes = np.broadcast_to(np.asarray(magnitude, dtype=float), (len(run),))
-        for r in np.unique(run).tolist():
-            mine = run == r
+        for r, mine in _each_run(run):
             self.members[r].log_many(kind, sources[mine], targets[mine], sizes[mine], origin)
 
     power_indices = WorldModel.power_indices

@@ -34,22 +34,25 @@ def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
 
 
 def run_replicate(config: Scenario, run: int, seed: np.random.SeedSequence) -> dict[str, Any]:
-    """Run one replicate and return its four tables as DataFrames (a picklable task).
-
-    The frames take the run's arrays as they are (``copy=False``): nothing else holds
-    them, and copying them into pandas' consolidated blocks cost a quarter of a
-    193-state run and made joining the replicates' tables slower (docs/performance.md).
-    """
-    tables = run_one(config, seed, run)
-    return {name: pd.DataFrame(tables[name], copy=False) for name in TABLES}
+    """Run one replicate and return its four tables as DataFrames (a picklable task)."""
+    return _frames(run_one(config, seed, run))
 
 
 def run_replicates_together(
     configs: list[Scenario], runs: list[int], seeds: list[np.random.SeedSequence]
 ) -> list[dict[str, Any]]:
     """``run_replicate`` for several runs advanced together (``sim.ensemble``): the same tables."""
-    together = run_together(configs, seeds, runs)
-    return [{name: pd.DataFrame(t[name], copy=False) for name in TABLES} for t in together]
+    return [_frames(tables) for tables in run_together(configs, seeds, runs)]
+
+
+def _frames(tables: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """A run's four tables as DataFrames on its arrays as they are (``copy=False``).
+
+    Nothing else holds the arrays, and copying them into pandas' consolidated blocks
+    cost a quarter of a 193-state run and made joining the replicates' tables slower
+    (docs/performance.md).
+    """
+    return {name: pd.DataFrame(tables[name], copy=False) for name in TABLES}
 
 
 @dataclass
