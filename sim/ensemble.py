@@ -1,50 +1,39 @@
-"""Many runs of one scenario advanced together, the runs as a leading axis of every array.
+"""R ≥ 1 runs of one scenario, advanced a year at a time together.
 
 A year of a small world is about a thousand numpy calls on arrays of a few hundred
-numbers: the calls, not the arithmetic, are the cost. An ``Ensemble`` of R runs
-makes the same calls once for all R, on (R, n) and (R, n, n) arrays, and runs the
-year with the same function as a single run (``sim.model.advance``); the mechanisms
-are written for both shapes (``sim.mechanisms.batch``).
+numbers: the calls, not the arithmetic, are the cost. An ``Ensemble`` holds every
+quantity of its runs with the runs as the leading axis (``sim.world_state``) and
+makes each call once for all of them. It is the only way a year is computed: a
+single run is an ensemble of one (``WorldModel`` builds it; ``sim.model.together``
+builds one of many), so the mechanisms have
+one shape to think about.
 
-Each run is still a whole ``WorldModel`` (its Mesa agents, generator, scripted
-events, contracts, deals, events log and recorder), whose arrays are views of the
-ensemble's: what a run does alone (its scripted events, the landscape's sides, its
-recording) it does on its own model, and the ensemble sees it. Each run draws from
-its own generators in the order it would alone, and computes the same operations on
-the same numbers, so its tables are identical to those of ``run_one`` with the same
-scenario and seed (tests/test_ensemble.py). Runs may differ in any numeric
-parameter (a ``PerRun`` value); they must share the states, the years and the
-choice of mechanisms (``alliances.mode``, ``power.index``).
+Each run is still a whole Mesa model (``sim.model.WorldModel``): its agents, its
+generators, its scripted events, contracts and events log are its own. Each run
+draws from its own generators in the order it would alone and computes the same
+operations on the same numbers, so its tables do not depend on the runs it is
+advanced with (tests/test_ensemble.py). The runs must share their states, years and
+choice of mechanisms (``Ensemble.shares``); any numeric parameter may differ.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import BaseModel
 
-from sim.agents import Choices, choose
-from sim.mechanisms.batch import PerRun
-from sim.mechanisms.sanctions import SECTOR_INDEX
-from sim.model import WorldModel, advance
+from sim import year as the_year
+from sim.agents import rows
+from sim.errors import Problem, ScenarioError
+from sim.mechanisms import arms, power
 from sim.recorder import TABLES, Recorder
+from sim.run_parameters import stack_parameters
 from sim.scenario.schema import Scenario
+from sim.world_state import release
 
-SECTOR_FIRST = ("sanctions", "between")  # (sectors, R, n, n): a sector's slice is one array
-SHARED = ("acts",)  # the same in every run, never written
-OWN = ("trade_cut_weights",)  # held by the ensemble as one value (or PerRun) per sector
-
-
-def per_run(values: Sequence[Any]) -> Any:
-    """One value if every run has it, else a ``PerRun`` array of the runs' numbers."""
-    first = values[0]
-    if all(value == first for value in values[1:]):
-        return first
-    if all(isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in values):
-        return PerRun(values)
-    raise ValueError("the runs of an ensemble differ in a setting that must be the same in all")
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 
 def _each_run(run: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
@@ -53,109 +42,42 @@ def _each_run(run: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         yield r, run == r
 
 
-class _Section:
-    """One section of the runs' parameters: each field one value, or one per run."""
-
-    def __init__(self, name: str, sections: list[Any]):
-        self._name = name
-        self._sections = sections
-
-    def __getattr__(self, field: str) -> Any:
-        values = [getattr(section, field) for section in self._sections]
-        if isinstance(values[0], BaseModel) and any(v != values[0] for v in values[1:]):
-            nested = _Section(f"{self._name}.{field}", values)  # e.g. power.weights
-            setattr(self, field, nested)
-            return nested
-        try:
-            value = per_run(values)
-        except ValueError:
-            raise ValueError(
-                f"the runs of an ensemble differ in parameters.{self._name}.{field},"
-                " which must be the same in all"
-            ) from None
-        setattr(self, field, value)  # parameters do not change during a run
-        return value
-
-
-class _Parameters:
-    """The runs' ``Parameters``: ``params.arms.offer_rate`` is a number or a ``PerRun``."""
-
-    def __init__(self, runs: list[WorldModel]):
-        self._runs = runs
-
-    def __getattr__(self, name: str) -> _Section:
-        section = _Section(name, [getattr(run.params, name) for run in self._runs])
-        setattr(self, name, section)
-        return section
-
-
-class _Deliveries:
-    """The runs' arms deals: each run keeps its own (``arms.Deliveries``)."""
-
-    def __init__(self, runs: list[WorldModel]):
-        self._runs = runs
-
-    def add(self, run, seller, buyer, value, years) -> None:
-        """Deals of many runs: each run's go to its own deliveries, in order."""
-        for r, mine in _each_run(run):
-            own = int(years[r]) if isinstance(years, PerRun) else years
-            self._runs[r].deliveries.add(seller[mine], buyer[mine], value[mine], own)
-
-    def deliver(self, flow: np.ndarray, embargo: np.ndarray) -> None:
-        """Each run's deliveries into its own flows (``flow[r]``)."""
-        for r, state in enumerate(self._runs):
-            state.deliveries.deliver(flow[r], embargo[r])
-
-
 class Ensemble:
-    """R runs of one scenario, advanced a year at a time together.
+    """The runs ``runs`` (Mesa models), their world state and their year.
 
-    Args:
-        configs: Each run's scenario (the same states and years; parameters may differ).
-        seeds: Each run's seed, as ``run_one`` takes it.
-        tables: The recorder's tables the runs will be asked for.
+    Attributes:
+        runs: Each run's ``WorldModel``, in order; run ``r`` is row ``r`` of every own field.
+        state: The declared arrays (``sim.year.DECLARATION``), the runs first.
+        params: The runs' parameters, one (R,) array per number (``sim.run_parameters``).
+        rngs: Each run's generator for its decisions; ``shock_rngs`` for its shocks.
+        deciding: [row] the rows that take decisions (acting states).
+        deliveries: Every run's arms deals being delivered.
+        recorder: Every run's yearly records.
     """
 
-    def __init__(
-        self,
-        configs: Sequence[Scenario],
-        seeds: Sequence[np.random.SeedSequence],
-        tables: tuple[str, ...] = TABLES,
-    ):
-        if len({self.shares(config) for config in configs}) > 1:
-            raise ValueError("the runs of an ensemble must share their states, years and modes")
-        self.members = [
-            WorldModel(config, rng=np.random.default_rng(seed), tables=tables)
-            for config, seed in zip(configs, seeds, strict=True)
-        ]
-        first = self.members[0]
+    def __init__(self, runs: list[WorldModel], tables: tuple[str, ...] = TABLES):
+        shared = {self.shares(run.config) for run in runs}
+        if len(shared) > 1:
+            message = (
+                "runs advanced together must share their states, years and modes"
+                " (alliances.mode, power.index)"
+            )
+            raise ScenarioError(Problem(runs[0].config.name, 0, 0, "", message))
+        self.runs = runs
+        first = runs[0]
         self.config = first.config
         self.ids, self.index, self.n = first.ids, first.index, first.n
-        self.acts = first.acts
-        self.deciding_rows = np.zeros(self.n, bool)
-        self.deciding_rows[first.deciding.get("index")] = True
-        self.params = _Parameters(self.members)
-        self.rng = [run.rng for run in self.members]
-        self.shock_rng = [run.shock_rng for run in self.members]
-        self.deliveries = _Deliveries(self.members)
-        self.stacked: list[str] = []
-        for name, value in vars(first).items():
-            if isinstance(value, np.ndarray) and name not in SHARED + OWN:
-                axis = 1 if name in SECTOR_FIRST else 0
-                setattr(self, name, np.stack([vars(run)[name] for run in self.members], axis))
-                self.stacked.append(name)
-        self.cinc_base = {  # the CINC components' 2014 values (WorldModel.power_indices)
-            name: np.stack([run.cinc_base[name] for run in self.members])
-            for name in first.cinc_base
-        }
+        self.year = self.config.start_year
+        self.params = stack_parameters([run.params for run in runs])
+        self.rngs = [run.rng for run in runs]
+        self.shock_rngs = [run.shock_rng for run in runs]
+        self.deciding = rows(first.deciding, self.n)
+        self.deliveries = arms.Deliveries()
+        for r, run in enumerate(runs):
+            run.join(self, r)
+        self.state = the_year.start(self, [run.starting_world for run in runs])
         self.recorder = Recorder(self, tables)
-        self._record_together()
-        self.trade_cut_weights = [
-            per_run([run.trade_cut_weights[k] for run in self.members])
-            for k in SECTOR_INDEX.values()
-        ]
-        self._shared: dict[str, np.ndarray] = {}
-        self._share()
+        self.recorder.record()
 
     @staticmethod
     def shares(config: Scenario) -> tuple:
@@ -169,98 +91,67 @@ class Ensemble:
             p.power.index,
         )
 
-    def _record_together(self) -> None:
-        """Make each run's recorded arrays (its start year so far) views of the ensemble's."""
-        for ours, name in ((self.recorder.states, "states"), (self.recorder.dyads, "dyads")):
-            for column, values in ours.items():
-                for r, run in enumerate(self.members):
-                    theirs = getattr(run.recorder, name)
-                    values[r] = theirs[column]
-                    theirs[column] = values[r]
-        self.recorder.row = self.members[0].recorder.row
+    # ------------------------------------------------------------------ the year
 
-    def record(self) -> None:
-        """Record the year just ended: the arrays of every run at once, then each run's system."""
-        power = self.recorder.record_arrays()
-        self.recorder.row += 1
-        for r, run in self.runs():
-            run.recorder.record_system(power[r])
-
-    # ------------------------------------------------------------ the runs' views
-
-    def _share(self) -> None:
-        """Point each run's arrays at its slice of the ensemble's current ones."""
-        for name in self.stacked:
-            value = getattr(self, name)
-            if self._shared.get(name) is value:
-                continue
-            self._shared[name] = value
-            if name in SECTOR_FIRST:
-                for r, run in enumerate(self.members):
-                    setattr(run, name, value[:, r])
-            else:
-                for r, run in enumerate(self.members):
-                    setattr(run, name, value[r])
-
-    def runs(self) -> list[tuple[tuple[int, ...], WorldModel]]:
-        """Each run with its index prefix ``(r,)``, its arrays views of the ensemble's."""
-        self._share()
-        return [((r,), run) for r, run in enumerate(self.members)]
-
-    def member(self, run: tuple[int, ...] | list[int]) -> WorldModel:
-        """The run at an index prefix ``(r,)``, its arrays views of the ensemble's."""
-        self._share()
-        return self.members[run[0]]
-
-    # ------------------------------------------------------- what the year reads
-
-    @property
-    def year(self) -> int:
-        """The calendar year (every run's)."""
-        return self.members[0].year
-
-    @year.setter
-    def year(self, value: int) -> None:
-        for run in self.members:
-            run.year = value
-
-    @property
-    def price_index(self) -> float | PerRun:
-        """Each run's energy price index (set by its own scripted events)."""
-        return per_run([run.price_index for run in self.members])
-
-    def decide(self) -> Choices:
-        """Every run's acting states' choices, all at once (``State.decide``)."""
-        return choose(self, self.deciding_rows)
-
-    def log_many(self, kind, run, sources, targets, magnitude, origin) -> None:
-        """Log events of many runs: each run's in its own events log, in order."""
-        sizes = np.broadcast_to(np.asarray(magnitude, dtype=float), (len(run),))
-        for r, mine in _each_run(run):
-            self.members[r].log_many(kind, sources[mine], targets[mine], sizes[mine], origin)
-
-    power_indices = WorldModel.power_indices
-    gdp_ratio = WorldModel.gdp_ratio
-    population_ratio = WorldModel.population_ratio
-    per_gdp = WorldModel.per_gdp
-
-    def release(self) -> None:
-        """Let go of every run's arrays once the runs' tables are built.
-
-        The runs' tables keep what they use. The runs are Mesa models whose agents and
-        recorders refer back to them, so without this their arrays (and the ensemble's)
-        would wait for Python's cycle collector, and a worker making one ensemble after
-        another would hold several at once (``Recorder.release``).
-        """
-        self.recorder.release()
-        self._shared.clear()
-        for name in self.stacked:
-            for run in self.members:
-                vars(run).pop(name, None)
-            vars(self).pop(name, None)
+    def step(self) -> None:
+        """Advance every run one year."""
+        the_year.advance(self)
 
     def run(self) -> None:
         """Run every year of the scenario, in every run."""
-        for _ in range(self.config.years):
-            advance(self)
-        self._share()
+        for _ in range(self.config.years - (self.year - self.config.start_year)):
+            self.step()
+
+    # ---------------------------------------------------------------- helpers
+
+    def log(self, run: int, kind: str, source: str, target: str, magnitude: float, origin: str):
+        """Record something that happened this year in one run (exogenous or chosen)."""
+        self.runs[run].events_log.add(self.year, kind, source, target, magnitude, origin)
+
+    def log_many(
+        self,
+        kind: str,
+        run: np.ndarray,
+        sources: np.ndarray,
+        targets: np.ndarray,
+        magnitude: float | np.ndarray,
+        origin: str,
+    ) -> None:
+        """Log events between many pairs of rows: each run's in its own events log, in order."""
+        sizes = np.broadcast_to(np.asarray(magnitude, dtype=float), (len(run),))
+        for r, mine in _each_run(run):
+            self.runs[r].events_log.add_many(
+                self.year, kind, sources[mine], targets[mine], sizes[mine], origin
+            )
+
+    def power_indices(self) -> dict[str, np.ndarray]:
+        """This year's power indices of every row of every run (``mechanisms.power``)."""
+        return power.indices(self)
+
+    def gdp_ratio(self) -> np.ndarray:
+        """GDP relative to the start year (1 for an empty row: ROW when every country acts)."""
+        s = self.state
+        return np.divide(s.gdp, s.gdp0, out=np.ones_like(s.gdp), where=s.gdp0 > 0)
+
+    def population_ratio(self) -> np.ndarray:
+        """Population relative to the start year (1 for an empty row)."""
+        s = self.state
+        return np.divide(
+            s.population, s.population0, out=np.ones_like(s.population), where=s.population0 > 0
+        )
+
+    def per_gdp(self, values: np.ndarray) -> np.ndarray:
+        """``values / gdp`` (0 for an empty row)."""
+        gdp = self.state.gdp
+        return np.divide(values, gdp, out=np.zeros_like(gdp), where=gdp > 0)
+
+    def release(self) -> None:
+        """Let go of every array once the runs' tables are built.
+
+        The runs' tables keep what they use. The runs are Mesa models whose agents refer
+        back to them, so without this their arrays would wait for Python's cycle
+        collector, and a worker making one ensemble after another would hold several
+        at once (``Recorder.release``).
+        """
+        self.recorder.release()
+        release(self.state)

@@ -1,7 +1,9 @@
-"""Recording a run: preallocated yearly arrays, turned into tidy tables at the end.
+"""Recording runs: preallocated yearly arrays, turned into tidy tables at the end.
 
-Mesa's DataCollector appends Python objects per agent per step; a run here
-records whole numpy rows per year instead and builds each DataFrame once.
+Mesa's DataCollector appends Python objects per agent per step; the runs here
+record whole numpy rows per year instead, every run of an ensemble at once (the runs
+first), and build each run's DataFrames once. The system measures and blocs are
+computed run by run.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from sim import metrics, outcomes
 from sim.outcomes import STATE_ORDER, YearView
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
 
-STATE_COLUMNS = {  # output column -> model attribute
+STATE_COLUMNS = {  # output column -> world field
     "gdp_usd_bn": "gdp",
     "growth": "growth",
     "milex_usd_bn": "milex",
@@ -40,22 +42,18 @@ TABLES = ("states", "dyads", "system", "events")  # every table a run records, i
 
 
 class Recorder:
-    """Keeps every year's state of one model run."""
+    """Keeps every year's state of the runs of an ensemble."""
 
-    def __init__(self, model: WorldModel, tables: tuple[str, ...] = TABLES):
-        """Record what ``tables`` need: the n×n yearly dyads only when ``dyads`` is one.
-
-        An ensemble's recorder (``sim.ensemble``) keeps every run's arrays, the runs
-        first, and each run's own recorder views its slice.
-        """
-        self.model = model
+    def __init__(self, world: Ensemble, tables: tuple[str, ...] = TABLES):
+        """Record what ``tables`` need: the n×n yearly dyads only when ``dyads`` is one."""
+        self.world = world
         self.recorded = tables
-        runs = model.gdp.shape[:-1]  # (R,) in an ensemble
-        years, n = model.config.years + 1, model.n
-        self.states = {col: np.zeros((*runs, years, n)) for col in STATE_COLUMNS}
+        runs = len(world.runs)
+        years, n = world.config.years + 1, world.n
+        self.states = {col: np.zeros((runs, years, n)) for col in STATE_COLUMNS}
         self.states.update(
             {
-                col: np.zeros((*runs, years, n))
+                col: np.zeros((runs, years, n))
                 for col in (
                     "trade_usd_bn",
                     "arms_imports_usd_bn",
@@ -67,60 +65,59 @@ class Recorder:
                 )
             }
         )
-        self.bloc: list[list[str]] = []
+        self.bloc: list[list[list[str]]] = [[] for _ in range(runs)]
         keeps_dyads = "dyads" in tables  # at 193 states, 1.8 MB a year
         # each year's ordered pairs of distinct rows, (a, b) in row-major order: the
         # dyads table's rows, so that its columns are these arrays as they are
         pairs = n * (n - 1)
-        self.dyads = {col: np.zeros((*runs, years, pairs)) for col in DYAD_COLUMNS if keeps_dyads}
-        self.system: list[tuple] = []
+        self.dyads = {col: np.zeros((runs, years, pairs)) for col in DYAD_COLUMNS if keeps_dyads}
+        self.system: list[list[tuple]] = [[] for _ in range(runs)]
         self.measures = outcomes.SYSTEM_OUTCOMES  # the system table's columns after year
         self.system_columns = ("year", *(o.name for o in self.measures))
         self.row = 0
-        self.acting = np.flatnonzero(model.acts)  # acting states (the system's actors)
-        self.actors = [model.ids[i] for i in self.acting]
+        self.acting = np.flatnonzero(world.state.acts)  # acting states (the system's actors)
+        self.actors = [world.ids[i] for i in self.acting]
         self.actor_pairs = np.ix_(self.acting, self.acting)
 
     def record(self) -> None:
-        """Store the model's current year."""
-        self.record_system(self.record_arrays())
-
-    def record_arrays(self) -> np.ndarray:
-        """Store this year's arrays (of every run, in an ensemble); return the power index."""
-        m, t = self.model, self.row
-        for col, attr in STATE_COLUMNS.items():
-            self.states[col][..., t, :] = getattr(m, attr)
-        self.states["trade_usd_bn"][..., t, :] = m.trade.sum(axis=-1)
-        self.states["arms_imports_usd_bn"][..., t, :] = m.arms_flow.sum(axis=-2)
-        self.states["gas_exports_bcm"][..., t, :] = m.gas_flow.sum(axis=-1)
-        indices = m.power_indices()
-        power = indices[m.params.power.index]
-        self.states["power_index"][..., t, :] = power
-        for name in ("cinc", "gdp", "capability"):
-            self.states[f"{name}_share"][..., t, :] = indices[name]
-        if d := self.dyads:
-            _set_off_diagonal(d["trade_usd_bn"][..., t, :], m.trade)
-            _set_off_diagonal(d["affinity"][..., t, :], m.affinity)
-            _set_off_diagonal(d["allied"][..., t, :], m.allied)
-            _set_off_diagonal(d["sanction_intensity"][..., t, :], m.sanctions.max(axis=0))
-            _set_off_diagonal(d["arms_transfer_usd_bn"][..., t, :], m.arms_flow)
-            _set_off_diagonal(d["gas_flow_bcm"][..., t, :], m.gas_flow)
-        return power
-
-    def record_system(self, power: np.ndarray) -> None:
-        """Store this year's system measures and blocs (one run's), and close the year."""
-        self._record_system(power)
+        """Store the world's current year: every run's arrays at once, then each run's system."""
+        power = self.record_arrays()
+        for run in range(len(self.system)):
+            self._record_system(run, power[run])
         self.row += 1
 
-    def _record_system(self, power: np.ndarray) -> None:
-        m = self.model
-        p = m.params.power
+    def record_arrays(self) -> np.ndarray:
+        """Store this year's arrays of every run; return the power index, (R, n)."""
+        w, s, t = self.world, self.world.state, self.row
+        for col, attr in STATE_COLUMNS.items():
+            self.states[col][:, t, :] = getattr(s, attr)
+        self.states["trade_usd_bn"][:, t, :] = s.trade.sum(axis=-1)
+        self.states["arms_imports_usd_bn"][:, t, :] = s.arms_flow.sum(axis=-2)
+        self.states["gas_exports_bcm"][:, t, :] = s.gas_flow.sum(axis=-1)
+        indices = w.power_indices()
+        power = indices[w.params.power.index]
+        self.states["power_index"][:, t, :] = power
+        for name in ("cinc", "gdp", "capability"):
+            self.states[f"{name}_share"][:, t, :] = indices[name]
+        if d := self.dyads:
+            _set_off_diagonal(d["trade_usd_bn"][:, t, :], s.trade)
+            _set_off_diagonal(d["affinity"][:, t, :], s.affinity)
+            _set_off_diagonal(d["allied"][:, t, :], s.allied)
+            _set_off_diagonal(d["sanction_intensity"][:, t, :], s.sanctions.max(axis=-3))
+            _set_off_diagonal(d["arms_transfer_usd_bn"][:, t, :], s.arms_flow)
+            _set_off_diagonal(d["gas_flow_bcm"][:, t, :], s.gas_flow)
+        return power
+
+    def _record_system(self, run: int, power: np.ndarray) -> None:
+        """Store this year's system measures and blocs of one run."""
+        s = self.world.state
+        p = self.world.runs[run].params.power
         ids, pairs = self.actors, self.actor_pairs
         shares = power[self.acting] / power.sum()
-        affinity = m.affinity[pairs]
-        labels = metrics.blocs(affinity, m.allied[pairs], p.bloc_affinity)
+        affinity = s.affinity[run][pairs]
+        labels = metrics.blocs(affinity, s.allied[run][pairs], p.bloc_affinity)
         names = metrics.bloc_names(labels, ids, shares)
-        self.bloc.append([*names, ""])
+        self.bloc[run].append([*names, ""])
         totals, found = metrics.bloc_shares(labels, shares)
         view = YearView(
             ids=ids,
@@ -135,80 +132,110 @@ class Recorder:
             transition_parity=p.transition_parity,
             dissatisfied_affinity=p.dissatisfied_affinity,
         )
-        self.system.append((m.year, *(o.compute(view) for o in self.measures)))
+        self.system[run].append((self.world.year, *(o.compute(view) for o in self.measures)))
+
+    def of_run(self, run: int) -> RunRecord:
+        """One run's records (``RunRecord``)."""
+        return RunRecord(self, run)
 
     # ------------------------------------------------------------------ tables
 
     def columns(
-        self, run: int, tables: tuple[str, ...] = TABLES
+        self, run: int, number: int, tables: tuple[str, ...] = TABLES
     ) -> dict[str, dict[str, np.ndarray]]:
-        """The run's tables as columns of numpy arrays: states, dyads, system, events.
+        """Run ``run``'s tables as columns of numpy arrays: states, dyads, system, events.
 
         Only the ``tables`` named are built (a sweep that keeps no dyads does not
         pay for the n² rows a year of the dyads table); each must be one the
         recorder was asked to record.
+
+        Args:
+            run: The run's place in the ensemble.
+            number: The replicate's number, written in every table's ``run`` column.
+            tables: The tables to build.
         """
-        m = self.model
+        config = self.world.config
         missing = [name for name in tables if name not in self.recorded]
         if missing:
             raise ValueError(f"tables not recorded in this run: {', '.join(missing)}")
-        years = np.arange(m.config.start_year, m.config.start_year + self.row, dtype=np.int32)
+        years = np.arange(config.start_year, config.start_year + self.row, dtype=np.int32)
         build = {
             "states": self._states,
             "dyads": self._dyads,
             "system": self._system,
             "events": self._events,
         }
-        return {name: build[name](run, years) for name in tables}
+        return {name: build[name](run, number, years) for name in tables}
 
     def _ids(self, codes: np.ndarray) -> pd.Categorical:
         """State ids as a categorical: a few bytes a row instead of a string each."""
-        return pd.Categorical.from_codes(codes, dtype=_id_type(self.model.ids))
+        return pd.Categorical.from_codes(codes, dtype=_id_type(self.world.ids))
 
-    def _states(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:
-        rows, n = self.row, self.model.n
-        power = self.states["power_index"][:rows]
+    def _states(self, run: int, number: int, years: np.ndarray) -> dict[str, np.ndarray]:
+        rows, n = self.row, self.world.n
+        power = self.states["power_index"][run, :rows]
         return {
-            "run": np.full(rows * n, run, np.int32),
+            "run": np.full(rows * n, number, np.int32),
             "year": np.repeat(years, n),
             "state": self._ids(np.tile(np.arange(n), rows)),
-            **{col: values[:rows].ravel() for col, values in self.states.items()},
+            **{col: values[run, :rows].ravel() for col, values in self.states.items()},
             "power_share": (power / power.sum(axis=1, keepdims=True)).ravel(),
-            "bloc": np.array(self.bloc, dtype=object).ravel(),
+            "bloc": np.array(self.bloc[run], dtype=object).ravel(),
         }
 
-    def _dyads(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:
-        rows, pairs = self.row, self.model.n * (self.model.n - 1)
-        a, b = _pair_rows(self.model.n)
+    def _dyads(self, run: int, number: int, years: np.ndarray) -> dict[str, np.ndarray]:
+        rows, pairs = self.row, self.world.n * (self.world.n - 1)
+        a, b = _pair_rows(self.world.n)
         count = rows * pairs
         # Every year and ordered pair of distinct rows, a complete panel: a pair whose
         # values are all zero (affinity at its floor, nothing traded) is a row of
         # zeros, not a gap. The recorded arrays are the columns as they are: no copy,
         # no fresh memory, which at 193 states (1.9 million rows) was a fifth of a run.
         dyads = {
-            "run": np.full(count, run, np.int32),
+            "run": np.full(count, number, np.int32),
             "year": np.repeat(years, pairs),
             "a": self._ids(np.tile(a, rows)),
             "b": self._ids(np.tile(b, rows)),
-            **{col: self.dyads[col][:rows].reshape(count) for col in DYAD_COLUMNS},
+            **{col: self.dyads[col][run, :rows].reshape(count) for col in DYAD_COLUMNS},
         }
         dyads["allied"] = dyads["allied"].astype(bool)
         return dyads
 
-    def _system(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ARG002
-        system = {"run": np.full(len(self.system), run, np.int32)}
+    def _system(self, run: int, number: int, years: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ARG002
+        rows = self.system[run]
+        system = {"run": np.full(len(rows), number, np.int32)}
         for k, col in enumerate(self.system_columns):
-            system[col] = np.array([row[k] for row in self.system])
+            system[col] = np.array([row[k] for row in rows])
         system["year"] = system["year"].astype(np.int32)
         return system
 
-    def _events(self, run: int, years: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ARG002
-        log = self.model.events_log
-        return {"run": np.full(len(log), run, np.int32), **log.columns()}
+    def _events(self, run: int, number: int, years: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ARG002
+        log = self.world.runs[run].events_log
+        return {"run": np.full(len(log), number, np.int32), **log.columns()}
 
-    def tables(self, run: int) -> dict[str, pd.DataFrame]:
-        """The run's tidy tables: states, dyads, system, events (on the recorded arrays)."""
-        return {name: pd.DataFrame(cols, copy=False) for name, cols in self.columns(run).items()}
+    def outcomes(self, run: int) -> dict[str, object]:
+        """Where run ``run`` ended: one row of ``sim.analysis.outcomes.final_outcomes``."""
+        row: dict[str, object] = {}
+        for outcome in outcomes.run_outcomes():
+            k = self.system_columns.index(outcome.name)
+            years = [r[k] for r in self.system[run]]
+            row[outcome.name] = any(years) if outcome.over_run == "any" else years[-1]
+        power = self.states["power_index"][run, self.row - 1]
+        share = power / power.sum()
+        blocs = np.array(self.bloc[run][-1], dtype=object)
+        bloc_share = share.copy()
+        for name in set(blocs) - {""}:
+            members = blocs == name
+            bloc_share[members] = share[members].sum()
+        values = {
+            "power_share": share,
+            "bloc_power_share": bloc_share,
+            "gdp_usd_bn": self.states["gdp_usd_bn"][run, self.row - 1],
+        }
+        for outcome in STATE_ORDER:
+            for k, state in enumerate(self.world.ids):
+                row[f"{outcome.name}_{state}"] = float(values[outcome.column][k])
+        return row
 
     def release(self) -> None:
         """Let go of the yearly dyads once the run's tables are built.
@@ -222,30 +249,62 @@ class Recorder:
         self.dyads = {}
         self.recorded = tuple(name for name in self.recorded if name != "dyads")
 
+
+class RunRecord:
+    """One run's records, as its Mesa model shows them (views of the ensemble's recorder).
+
+    Args:
+        recorder: The ensemble's recorder.
+        run: The run's place in the ensemble.
+    """
+
+    def __init__(self, recorder: Recorder, run: int):
+        self.recorder = recorder
+        self.run = run
+        self.acting, self.actors = recorder.acting, recorder.actors
+        self.system_columns = recorder.system_columns
+
+    @property
+    def row(self) -> int:
+        """Years recorded so far."""
+        return self.recorder.row
+
+    @property
+    def states(self) -> dict[str, np.ndarray]:
+        """Each state column, (years, n): this run's slice."""
+        return {col: values[self.run] for col, values in self.recorder.states.items()}
+
+    @property
+    def dyads(self) -> dict[str, np.ndarray]:
+        """Each dyad column, (years, pairs): this run's slice (empty when none are kept)."""
+        return {col: values[self.run] for col, values in self.recorder.dyads.items()}
+
+    @property
+    def system(self) -> list[tuple]:
+        """This run's system measures, one tuple a year."""
+        return self.recorder.system[self.run]
+
+    @property
+    def bloc(self) -> list[list[str]]:
+        """This run's bloc of each row, one list a year."""
+        return self.recorder.bloc[self.run]
+
+    def columns(self, number: int, tables: tuple[str, ...] = TABLES) -> dict[str, dict]:
+        """This run's tables as columns, with ``number`` in their ``run`` column."""
+        return self.recorder.columns(self.run, number, tables)
+
+    def tables(self, number: int) -> dict[str, pd.DataFrame]:
+        """This run's tidy tables: states, dyads, system, events (on the recorded arrays)."""
+        columns = self.columns(number, self.recorder.recorded)
+        return {name: pd.DataFrame(cols, copy=False) for name, cols in columns.items()}
+
     def outcomes(self) -> dict[str, object]:
-        """Where the run ended: one row of ``sim.analysis.outcomes.final_outcomes``."""
-        m = self.model
-        row: dict[str, object] = {}
-        for outcome in outcomes.run_outcomes():
-            k = self.system_columns.index(outcome.name)
-            years = [r[k] for r in self.system]
-            row[outcome.name] = any(years) if outcome.over_run == "any" else years[-1]
-        power = self.states["power_index"][self.row - 1]
-        share = power / power.sum()
-        blocs = np.array(self.bloc[-1], dtype=object)
-        bloc_share = share.copy()
-        for name in set(blocs) - {""}:
-            members = blocs == name
-            bloc_share[members] = share[members].sum()
-        values = {
-            "power_share": share,
-            "bloc_power_share": bloc_share,
-            "gdp_usd_bn": self.states["gdp_usd_bn"][self.row - 1],
-        }
-        for outcome in STATE_ORDER:
-            for k, state in enumerate(m.ids):
-                row[f"{outcome.name}_{state}"] = float(values[outcome.column][k])
-        return row
+        """Where this run ended (``Recorder.outcomes``)."""
+        return self.recorder.outcomes(self.run)
+
+    def release(self) -> None:
+        """Let go of the yearly dyads (``Recorder.release``)."""
+        self.recorder.release()
 
 
 @functools.lru_cache(maxsize=16)
@@ -259,7 +318,7 @@ def _set_off_diagonal(row: np.ndarray, square: np.ndarray) -> None:
 
     The entry after each diagonal one starts a run of n: viewing all but the first entry
     as (n - 1) × (n + 1) and keeping the first n columns drops exactly the diagonal.
-    In an ensemble, each run's array into its own row.
+    Each run's array (the runs first) into its own row.
     """
     *runs, n = square.shape[:-1]
     flat = square.reshape(*runs, n * n)[..., 1:]

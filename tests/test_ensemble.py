@@ -7,11 +7,16 @@ import pandas as pd
 import pytest
 
 from sim.ensemble import Ensemble
+from sim.errors import ScenarioError
 from sim.experiments.engine import ensemble_size, groups, run_one, run_together
-from sim.mechanisms.batch import PerRun, at, lined_up, swap, zero_diagonal
+from sim.mechanisms.axes import power, swap, zero_diagonal
+from sim.model import WorldModel, together
+from sim.run_parameters import stack_parameters
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Parameters
 from sim.uncertainty import run_configs
+from sim.world_state import SHARED, check_shapes
+from sim.year import DECLARATION, sizes
 from tests.conftest import SCENARIOS
 
 
@@ -89,56 +94,99 @@ def test_a_run_of_an_ensemble_keeps_no_dyads_it_was_not_asked_for():
     config = load_scenario(SCENARIOS / "sanctions.yaml", ["years=4"])
     seeds = np.random.SeedSequence(1).spawn(2)
     assert_identical([config, config], seeds, tables=("states", "system"))
-    ensemble = Ensemble([config, config], seeds, ("states", "system"))
-    assert all(not run.recorder.dyads for run in ensemble.members)
+    ensemble = together([config, config], seeds, ("states", "system"))
+    assert not ensemble.recorder.dyads
+    assert all(not run.recorder.dyads for run in ensemble.runs)
 
 
 def test_an_ensemble_refuses_runs_of_different_worlds():
     small = load_scenario(SCENARIOS / "sanctions.yaml", ["years=3"])
     longer = load_scenario(SCENARIOS / "sanctions.yaml", ["years=4"])
-    with pytest.raises(ValueError, match="share their states, years"):
-        Ensemble([small, longer], np.random.SeedSequence(1).spawn(2))
+    with pytest.raises(ScenarioError, match="share their states, years"):
+        together([small, longer], np.random.SeedSequence(1).spawn(2))
 
 
 def test_each_run_sees_its_own_slice_of_the_ensemble():
     config = load_scenario(SCENARIOS / "sanctions.yaml", ["years=3"])
-    ensemble = Ensemble([config] * 3, np.random.SeedSequence(4).spawn(3))
+    ensemble = together([config] * 3, np.random.SeedSequence(4).spawn(3))
     ensemble.run()
-    for r, run in enumerate(ensemble.members):
-        assert np.shares_memory(run.affinity, ensemble.affinity)
-        assert np.array_equal(run.gdp, ensemble.gdp[r])
-        assert np.array_equal(run.sanctions, ensemble.sanctions[:, r])
-    assert not np.array_equal(ensemble.gdp[0], ensemble.gdp[1])  # own shocks, own seeds
+    s = ensemble.state
+    for r, run in enumerate(ensemble.runs):
+        assert run.ensemble is ensemble
+        assert np.shares_memory(run.affinity, s.affinity)
+        assert np.array_equal(run.gdp, s.gdp[r])
+        assert np.array_equal(run.sanctions, s.sanctions[r])
+        assert run.distance is s.distance  # shared by the runs
+    assert not np.array_equal(s.gdp[0], s.gdp[1])  # own shocks, own seeds
 
 
-# ------------------------------------------------------------ one value per run
+def test_a_single_run_is_an_ensemble_of_one_stepped_through_mesa():
+    config = load_scenario(SCENARIOS / "sanctions.yaml", ["years=3"])
+    model = WorldModel(config, rng=np.random.default_rng(4))
+    assert len(model.ensemble.runs) == 1 and model.ensemble.state.gdp.shape == (1, model.n)
+    model.step()
+    assert model.year == config.start_year + 1 and model.steps == 1
+    assert model.by_id["RUS"].gdp_usd_bn == model.ensemble.state.gdp[0, model.index["RUS"]]
+    many = together([config] * 2, np.random.SeedSequence(4).spawn(2))
+    with pytest.raises(RuntimeError, match="stepped by its ensemble"):
+        many.runs[0].step()
 
 
-def test_a_value_per_run_lines_up_with_the_leading_axis():
-    rate = PerRun([1.0, 2.0])
-    vectors = np.ones((2, 3))
-    pairs = np.ones((2, 3, 3))
-    assert np.array_equal(rate * vectors, [[1.0] * 3, [2.0] * 3])
-    assert (rate * pairs)[1].tolist() == [[2.0] * 3] * 3
-    assert np.array_equal(np.clip(rate - pairs, 0.0, None)[1], np.ones((3, 3)))
-    both = 1.0 - rate
-    assert isinstance(both, PerRun) and both.tolist() == [0.0, -1.0]
-    with pytest.raises(ValueError, match="a value per run"):
-        rate * np.ones((3, 2))
-    with pytest.raises(ValueError, match="a value per run"):
-        rate * np.ones(2)  # a row shared by the runs, though it has R entries
+# ------------------------------------------------------------ the declared state
 
 
-def test_a_value_per_run_at_pairs_and_in_functions_that_broadcast_from_the_right():
-    rate = PerRun([0.1, 0.2, 0.3])
-    pairs = (np.array([0, 2, 2]), np.array([1, 0, 1]), np.array([0, 1, 1]))
-    assert at(rate, pairs).tolist() == [0.1, 0.3, 0.3]
-    assert at(0.5, pairs) == 0.5
-    grid = np.arange(27.0).reshape(3, 3, 3)
-    assert at(grid, pairs).tolist() == [grid[0, 1, 0], grid[2, 0, 1], grid[2, 1, 1]]
-    chosen = np.where(grid > 13, lined_up(rate, grid), 0.0)
-    assert chosen[2, 2, 2] == 0.3 and chosen[0, 0, 0] == 0.0
-    assert lined_up(0.5, grid) == 0.5
+def test_every_field_keeps_its_declared_shape_and_type_through_the_years():
+    config = load_scenario(SCENARIOS / "sanctions.yaml", ["years=4"])
+    ensemble = together([config] * 3, np.random.SeedSequence(2).spawn(3))
+    assert check_shapes(ensemble.state, 3, sizes(ensemble)) == []
+    ensemble.run()
+    assert check_shapes(ensemble.state, 3, sizes(ensemble)) == []
+
+
+def test_the_state_holds_declared_fields_only_and_shared_ones_are_read_only():
+    config = load_scenario(SCENARIOS / "sanctions.yaml", ["years=2"])
+    state = WorldModel(config, rng=np.random.default_rng(1)).ensemble.state
+    with pytest.raises(AttributeError):
+        state.undeclared = np.zeros(3)
+    for name, field in DECLARATION.items():
+        if field.role == SHARED:
+            assert not getattr(state, name).flags.writeable, name
+
+
+# ------------------------------------------------------------ the runs' parameters
+
+
+def test_parameters_are_stacked_once_as_arrays_with_the_run_axis():
+    configs = [
+        load_scenario(SCENARIOS / "sanctions.yaml", [f"parameters.arms.offer_rate={rate}"])
+        for rate in (0.1, 0.2, 0.3)
+    ]
+    stacked = stack_parameters([config.parameters for config in configs])
+    assert type(stacked.arms.offer_rate) is np.ndarray
+    assert stacked.arms.offer_rate.tolist() == [0.1, 0.2, 0.3]
+    assert stacked.arms.delivery_years.dtype.kind == "i"  # integers stay integers
+    assert stacked.power.weights.military.shape == (3,)  # nested sections too
+    assert stacked.alliances.mode == "threat"  # a choice the runs share is one word
+
+
+def test_runs_that_differ_in_a_choice_of_mechanism_are_refused_before_the_first_year():
+    threat = load_scenario(SCENARIOS / "sanctions.yaml", ["years=2"])
+    landscape = load_scenario(
+        SCENARIOS / "sanctions.yaml", ["years=2", "parameters.alliances.mode=landscape"]
+    )
+    with pytest.raises(ScenarioError, match="parameters.alliances.mode: runs advanced together"):
+        stack_parameters([threat.parameters, landscape.parameters])
+    with pytest.raises(ScenarioError, match="share their states, years and modes"):
+        together([threat, landscape], np.random.SeedSequence(1).spawn(2))
+
+
+# ------------------------------------------------------------ the axes' helpers
+
+
+def test_each_run_is_raised_to_its_own_exponent_as_a_number():
+    base = np.array([[4.0, 9.0], [4.0, 9.0]])
+    raised = power(base, np.array([0.5, 2.0]))
+    assert raised.tolist() == [[4.0**0.5, 9.0**0.5], [16.0, 81.0]]
 
 
 def test_pairs_helpers_act_on_each_run_alone():

@@ -127,7 +127,7 @@ def test_a_released_run_frees_its_dyads_once_its_tables_are_gone_without_the_col
     config = sim.load(SCENARIOS / "sanctions.yaml", years=3)
     model = WorldModel(config, rng=np.random.default_rng(2))
     model.run()
-    recorded = weakref.ref(model.recorder.dyads["affinity"])
+    recorded = weakref.ref(model.ensemble.recorder.dyads["affinity"])
     dyads = model.recorder.columns(0, ("dyads",))["dyads"]
     before = {column: np.array(values, copy=True) for column, values in dyads.items()}
     model.recorder.release()

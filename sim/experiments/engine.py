@@ -21,7 +21,7 @@ from sim.recorder import TABLES
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
 
 OUTCOMES = "outcomes"
 Columns = dict[str, Any]  # a table as named columns (numpy arrays or lists)
@@ -48,11 +48,7 @@ def run_one(
         ``events`` (the recorder's yearly tables), and ``outcomes``: one row
         saying where the run ended (``sim.analysis.outcomes``).
     """
-    from sim.model import WorldModel  # here, so that a sweep's parent never imports Mesa
-
-    model = WorldModel(config, rng=np.random.default_rng(seed), tables=tables)
-    model.run()
-    return _finished(model, run, tables)
+    return run_together([config], [seed], [run], tables)[0]
 
 
 def run_together(
@@ -68,20 +64,17 @@ def run_together(
     one ensemble, whatever else differs between them.
     """
     from sim.ensemble import Ensemble  # here, so that a sweep's parent never imports Mesa
+    from sim.model import together as ensemble_of
 
     together: dict[tuple, list[int]] = {}
     for k, config in enumerate(configs):
         together.setdefault(Ensemble.shares(config), []).append(k)
     done: dict[int, dict[str, Columns]] = {}
     for members in together.values():
-        if len(members) == 1:  # alone: no leading axis to pay for
-            (k,) = members
-            done[k] = run_one(configs[k], seeds[k], runs[k], tables)
-            continue
-        ensemble = Ensemble([configs[k] for k in members], [seeds[k] for k in members], tables)
+        ensemble = ensemble_of([configs[k] for k in members], [seeds[k] for k in members], tables)
         ensemble.run()
-        for k, model in zip(members, ensemble.members, strict=True):
-            done[k] = _finished(model, runs[k], tables)
+        for r, k in enumerate(members):
+            done[k] = _finished(ensemble, r, runs[k], tables)
         ensemble.release()
     return [done[k] for k in range(len(configs))]
 
@@ -156,12 +149,11 @@ def run_groups(
         run_groups(task, again, arguments, finish, fail, jobs, backend, address)
 
 
-def _finished(model: WorldModel, run: int, tables: tuple[str, ...]) -> dict[str, Columns]:
-    """A finished run's tables and outcomes row; its yearly dyads let go."""
-    columns = model.recorder.columns(run, tables)
+def _finished(ensemble: Ensemble, r: int, run: int, tables: tuple[str, ...]) -> dict[str, Columns]:
+    """Run ``r`` of a finished ensemble: its tables and outcomes row, numbered ``run``."""
+    columns = ensemble.recorder.columns(r, run, tables)
     ended = {"run": [np.int32(run)]}
-    ended.update({name: [value] for name, value in model.recorder.outcomes().items()})
-    model.recorder.release()  # not left to the cycle collector (Recorder.release)
+    ended.update({name: [value] for name, value in ensemble.recorder.outcomes(r).items()})
     columns[OUTCOMES] = ended
     return columns
 

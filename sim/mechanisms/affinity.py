@@ -20,10 +20,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms import draws
-from sim.mechanisms.batch import swap, zero_diagonal
+from sim.mechanisms.axes import swap, zero_diagonal
+from sim.world_state import PAIR, SHARED, Field, stack
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
+    from sim.world import StartingWorld
+
+STATE = {
+    "affinity0": Field(PAIR, "UNGA voting agreement in the start year (0-1)", SHARED),
+    "affinity": Field(PAIR, "this year's affinity (0-1, 1 on the diagonal)"),
+}
 
 
 class Shifts:
@@ -34,7 +41,7 @@ class Shifts:
     [0, 1], so the result does not depend on the order the choices are carried out.
 
     Args:
-        shape: The shape of the model's affinity: (n, n), or (R, n, n) in an ensemble.
+        shape: The shape of the world's affinity, (R, n, n).
     """
 
     def __init__(self, shape: tuple[int, ...]):
@@ -43,40 +50,45 @@ class Shifts:
         self.amounts: list[np.ndarray] = []
 
     def add(self, pairs: tuple[np.ndarray, ...], amount: float | np.ndarray) -> None:
-        """Move each pair ``(a, b)`` (after its run, if any) by ``amount``, both ways.
+        """Move each pair ``(run, a, b)`` by ``amount``, both ways.
 
         A pair listed twice moves twice.
         """
-        *run, a, b = pairs
+        run, a, b = pairs
         if len(a):
             self.pairs += [
-                np.ravel_multi_index((*run, a, b), self.shape),
-                np.ravel_multi_index((*run, b, a), self.shape),
+                np.ravel_multi_index((run, a, b), self.shape),
+                np.ravel_multi_index((run, b, a), self.shape),
             ]
             amount = np.full(len(a), amount) if np.ndim(amount) == 0 else amount
             self.amounts += [amount, amount]
 
-    def apply(self, model: WorldModel) -> None:
-        """Add the summed shifts to the model's affinity, within [0, 1]."""
+    def apply(self, world: Ensemble) -> None:
+        """Add the summed shifts to the world's affinity, within [0, 1]."""
         if not self.pairs:
             return
+        affinity = world.state.affinity
         pairs = np.concatenate(self.pairs)
-        size = model.affinity.size
+        size = affinity.size
         change = np.bincount(pairs, np.concatenate(self.amounts), minlength=size)
         moved = np.zeros(size, bool)
         moved[pairs] = True
         (flat,) = np.nonzero(moved)
         at = np.unravel_index(flat, self.shape)
-        model.affinity[at] = np.clip(model.affinity[at] + change[flat], 0.0, 1.0)
+        affinity[at] = np.clip(affinity[at] + change[flat], 0.0, 1.0)
         self.pairs, self.amounts = [], []
 
 
-def target_drift(sanctions: np.ndarray, between: np.ndarray, rate: float) -> np.ndarray:
+def target_drift(
+    sanctions: np.ndarray, between: np.ndarray, rate: float | np.ndarray
+) -> np.ndarray:
     """τ_tk: each target's pull toward the states that do not sanction it (symmetric).
 
-    ``between`` is each pair's strongest sanction in either direction, any sector.
+    ``sanctions`` is (runs, sectors, senders, targets); ``between`` each pair's
+    strongest sanction in either direction, any sector; ``rate`` a number or one per
+    run shaped to meet the pairs.
     """
-    suffered = sanctions.max(axis=0).max(axis=-2)  # strongest sanction on each target
+    suffered = sanctions.max(axis=-3).max(axis=-2)  # strongest sanction on each target
     drift = rate * suffered[..., :, None] * (between == 0)
     zero_diagonal(drift)
     return drift + swap(drift)
@@ -90,22 +102,30 @@ def dependence(flow: np.ndarray, total: np.ndarray) -> np.ndarray:
     return share + swap(share)
 
 
-def update(model: WorldModel) -> None:
+def start(world: Ensemble, starts: list[StartingWorld]) -> None:
+    """The start year's affinity (the lock-in baselines are set with their flows)."""
+    s = world.state
+    stack(s, "affinity0", [start.affinity for start in starts])
+    stack(s, "affinity", [start.affinity for start in starts])
+
+
+def update(world: Ensemble) -> None:
     """One year of affinity dynamics for every pair at once."""
-    p = model.params
-    anchor = model.affinity0 + p.alliances.affinity_bonus * (model.allied - model.allied0)
-    between = model.between.max(axis=0)
-    noise = draws.normal(model.shock_rng, (model.n, model.n))
-    noise = p.affinity.noise * (noise + swap(noise)) / np.sqrt(2.0)
-    gas = dependence(model.gas_flow, model.gas_consumption) - model.gas_dependence0
-    arms = dependence(model.arms_flow, model.arms_flow.sum(axis=-2)) - model.arms_dependence0
+    p, s = world.params, world.state
+    bonus = p.alliances.affinity_bonus[:, None, None]
+    anchor = s.affinity0 + bonus * (s.allied - s.allied0)
+    between = s.between.max(axis=-3)
+    noise = draws.normal(world.shock_rngs, (world.n, world.n))
+    noise = p.affinity.noise[:, None, None] * (noise + swap(noise)) / np.sqrt(2.0)
+    gas = dependence(s.gas_flow, s.gas_consumption) - s.gas_dependence0
+    arms = dependence(s.arms_flow, s.arms_flow.sum(axis=-2)) - s.arms_dependence0
     change = (
-        p.affinity.reversion * (anchor - model.affinity)
-        - p.sanctions.affinity_loss * between
-        + target_drift(model.sanctions, between, p.sanctions.target_drift)
-        + p.pipelines.lockin * gas
-        + p.arms.dependence * arms
+        p.affinity.reversion[:, None, None] * (anchor - s.affinity)
+        - p.sanctions.affinity_loss[:, None, None] * between
+        + target_drift(s.sanctions, between, p.sanctions.target_drift[:, None, None])
+        + p.pipelines.lockin[:, None, None] * gas
+        + p.arms.dependence[:, None, None] * arms
         + noise
     )
-    model.affinity = np.clip(model.affinity + change, 0.0, 1.0)
-    zero_diagonal(model.affinity, 1.0)
+    s.affinity = np.clip(s.affinity + change, 0.0, 1.0)
+    zero_diagonal(s.affinity, 1.0)

@@ -35,76 +35,130 @@ import numpy as np
 
 from sim import convergence, trends
 from sim.mechanisms import draws, pipelines, sanctions
-from sim.mechanisms.batch import power
+from sim.mechanisms.axes import power
+from sim.world_state import SHARED, STATE, STATE_YEAR, Field, stack
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
     from sim.scenario.schema import Economy
+    from sim.world import StartingWorld
 
 WORST_YEAR = -0.5
+STATE = {
+    "gdp0": Field(STATE, "GDP in the start year, US$ bn", SHARED),
+    "gdp": Field(STATE, "GDP, US$ bn (constant 2015 US$)"),
+    "growth": Field(STATE, "this year's real GDP growth (fraction)"),
+    "growth_sd": Field(STATE, "s.d. of yearly growth, 1995-2014 (fraction)", SHARED),
+    "growth_shock": Field(STATE, "this year's scripted growth shocks (fraction)"),
+    "population_path": Field(STATE_YEAR, "population by year, million (UN WPP)", SHARED),
+    "working_age_path": Field(STATE_YEAR, "population 15-64 by year, million", SHARED),
+    "population0": Field(STATE, "population in the start year, million", SHARED),
+    "population": Field(STATE, "population, million"),
+    "working_age": Field(STATE, "population 15-64, million"),
+    "convergence": Field(STATE, "β, the speed of convergence to the steady state (1/yr)"),
+    "trend_gap": Field(STATE, "log gap of output per worker to the steady state"),
+    "log_steady_state": Field(STATE, "ln c_i, the steady state relative to the frontier"),
+    "level_loss": Field(STATE, "GDP level lost to finance and technology sanctions (share)"),
+    "energy_consumption0": Field(STATE, "energy consumption in the start year, EJ", SHARED),
+    "energy_consumption": Field(STATE, "energy consumption, EJ"),
+    "energy_consumption_ratio": Field(STATE, "energy consumption relative to the start year"),
+    "price_index": Field((), "the energy price index (start year = 1)"),
+    "energy_revenue": Field(STATE, "net energy export revenue at this year's prices, US$ bn"),
+    "gas_import_cost": Field(STATE, "premium paid to replace lost pipeline gas, US$ bn"),
+}
 
 
-def energy_revenue(model: WorldModel) -> np.ndarray:
+def start(world: Ensemble, starts: list[StartingWorld]) -> None:
+    """Start-year GDP and people, and each run's convergence speeds and trend gaps."""
+    s, config = world.state, world.config
+    attributes = starts[0].attributes
+    stack(s, "gdp0", [attributes["gdp_usd_bn"]])
+    stack(s, "gdp", [attributes["gdp_usd_bn"]])
+    stack(s, "growth_sd", [attributes["growth_sd_pct"] / 100.0])
+    states = tuple(config.world.states)
+    population, working_age = trends.population_paths(states, config.start_year, config.years)
+    stack(s, "population_path", [population])
+    stack(s, "working_age_path", [working_age])
+    stack(s, "population0", [population[:, 0]])
+    stack(s, "population", [population[:, 0]])
+    stack(s, "working_age", [working_age[:, 0]])
+    params = [run.params.economy for run in world.runs]
+    stack(s, "convergence", [speeds(e, states) for e in params])
+    gaps = [initial_gap(e, states, s.gdp0, s.working_age[0]) for e in params]
+    stack(s, "trend_gap", [gap for gap, _ in gaps])
+    stack(s, "log_steady_state", [log_c for _, log_c in gaps])
+    stack(s, "energy_consumption0", [attributes["energy_consumption_ej"]])
+    stack(s, "energy_consumption", [attributes["energy_consumption_ej"]])
+    s.energy_consumption_ratio[...] = 1.0
+    s.price_index[...] = 1.0
+    s.energy_revenue = energy_revenue(world)
+
+
+def energy_revenue(world: Ensemble) -> np.ndarray:
     """Net energy export revenue (US$ bn) against 2014 consumption, at this year's prices.
 
     Production other than the change in pipeline exports is valued at the oil-based
     ``energy_value_usd_bn_per_ej``; the pipeline change at the contract gas price.
     """
-    value = model.params.economy.energy_value_usd_bn_per_ej * model.price_index
-    pipeline_change = pipelines.gas_value_usd_bn(model, model.gas_flow - model.gas_flow0)
-    return value * (model.energy_production_base - model.energy_consumption0) + (
+    s = world.state
+    value = world.params.economy.energy_value_usd_bn_per_ej * s.price_index
+    pipeline_change = pipelines.gas_value_usd_bn(world, s.gas_flow - s.gas_flow0)
+    return value[:, None] * (s.energy_production_base - s.energy_consumption0) + (
         pipeline_change.sum(axis=-1)
     )
 
 
-def gas_replacement_cost(model: WorldModel) -> np.ndarray:
+def gas_replacement_cost(world: Ensemble) -> np.ndarray:
     """Premium (US$ bn) importers pay to replace pipeline gas lost since the start year."""
-    change = pipelines.gas_value_usd_bn(model, model.gas_flow0 - model.gas_flow).sum(axis=-2)
-    return model.params.economy.lng_premium * np.clip(change, 0.0, None)
+    s = world.state
+    change = pipelines.gas_value_usd_bn(world, s.gas_flow0 - s.gas_flow).sum(axis=-2)
+    return world.params.economy.lng_premium[:, None] * np.clip(change, 0.0, None)
 
 
-def update(model: WorldModel) -> None:
+def update(world: Ensemble) -> None:
     """Grow every economy by one year."""
-    p = model.params
-    shock = draws.normal(model.shock_rng, (model.n,)) * model.growth_sd
-    shock = shock * p.economy.growth_shock_scale
-    trade_effect = p.economy.trade_gdp_elasticity * (model.trade_gap - model.trade_gap_previous)
-    revenue = energy_revenue(model)
-    cost = gas_replacement_cost(model)
-    energy_effect = model.per_gdp(revenue - model.energy_revenue - (cost - model.gas_import_cost))
-    arms_exports = model.arms_flow.sum(axis=-1)
-    arms_effect = model.per_gdp(arms_exports - model.arms_exports)
-    target = sanctions.level_loss_target(model)
-    loss = model.level_loss + p.sanctions.loss_adjustment * (target - model.level_loss)
-    loss_effect = (loss - model.level_loss) / (1.0 - model.level_loss)
+    p, s = world.params, world.state
     e = p.economy
-    below = convergence.below_frontier(model.trend_gap, model.log_steady_state)
+    shock = draws.normal(world.shock_rngs, (world.n,)) * s.growth_sd
+    shock = shock * e.growth_shock_scale[:, None]
+    trade_effect = e.trade_gdp_elasticity[:, None] * (s.trade_gap - s.trade_gap_previous)
+    revenue = energy_revenue(world)
+    cost = gas_replacement_cost(world)
+    energy_effect = world.per_gdp(revenue - s.energy_revenue - (cost - s.gas_import_cost))
+    arms_exports = s.arms_flow.sum(axis=-1)
+    arms_effect = world.per_gdp(arms_exports - s.arms_exports)
+    target = sanctions.level_loss_target(world)
+    loss = s.level_loss + p.sanctions.loss_adjustment[:, None] * (target - s.level_loss)
+    loss_effect = (loss - s.level_loss) / (1.0 - s.level_loss)
+    frontier = e.frontier_growth[:, None]
+    below = convergence.below_frontier(s.trend_gap, s.log_steady_state)
     trend = convergence.trend_growth(
-        model.trend_gap, e.frontier_growth, model.convergence, below, e.min_trend_growth
+        s.trend_gap, frontier, s.convergence, below, e.min_trend_growth[:, None]
     )
-    model.trend_gap = convergence.next_gap(model.trend_gap, e.frontier_growth, trend)
-    t = min(model.year - model.config.start_year, model.population_path.shape[-1] - 1)
-    workers = model.working_age_path[..., t]
+    s.trend_gap = convergence.next_gap(s.trend_gap, frontier, trend)
+    t = min(world.year - world.config.start_year, s.population_path.shape[-1] - 1)
+    workers = s.working_age_path[..., t]
     workers_growth = np.divide(
-        workers, model.working_age, out=np.ones_like(workers), where=model.working_age > 0
+        workers, s.working_age, out=np.ones_like(s.working_age), where=s.working_age > 0
     )
-    model.population, model.working_age = model.population_path[..., t], workers
-    model.growth = np.maximum(
+    s.population[...] = s.population_path[..., t]
+    s.working_age[...] = workers
+    s.growth = np.maximum(
         (1.0 + trend) * workers_growth
         - 1.0
         + shock
-        + model.growth_shock
+        + s.growth_shock
         + trade_effect
         + energy_effect
         + arms_effect
         - loss_effect,
         WORST_YEAR,
     )
-    model.gdp = model.gdp * (1.0 + model.growth)
-    model.energy_revenue, model.gas_import_cost, model.level_loss = revenue, cost, loss
-    model.arms_exports = arms_exports
-    model.energy_consumption_ratio = power(model.gdp_ratio(), p.economy.energy_gdp_elasticity)
-    model.energy_consumption = model.energy_consumption0 * model.energy_consumption_ratio
+    s.gdp = s.gdp * (1.0 + s.growth)
+    s.energy_revenue, s.gas_import_cost, s.level_loss = revenue, cost, loss
+    s.arms_exports = arms_exports
+    s.energy_consumption_ratio = power(world.gdp_ratio(), e.energy_gdp_elasticity)
+    s.energy_consumption = s.energy_consumption0 * s.energy_consumption_ratio
 
 
 def initial_gap(

@@ -19,32 +19,28 @@ from sim.scenario.schema import (
 )
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
 
 ORIGIN = "scenario"
 
 
-def _sanction(model: WorldModel, event: SanctionEvent) -> None:
-    senders = [model.index[s] for s in event.senders]
-    sanctions.impose(model, senders, model.index[event.target], event.sectors.model_dump(), ORIGIN)
+def _sanction(world: Ensemble, run: int, event: SanctionEvent) -> None:
+    senders = [world.index[s] for s in event.senders]
+    target = world.index[event.target]
+    sanctions.impose(world, run, senders, target, event.sectors.model_dump(), ORIGIN)
 
 
-def _arms_deal(model: WorldModel, event: ArmsDealEvent) -> None:
-    arms.sign(
-        model,
-        model.index[event.seller],
-        model.index[event.buyer],
-        event.value_usd_bn,
-        event.delivery_years,
-        ORIGIN,
-    )
+def _arms_deal(world: Ensemble, run: int, event: ArmsDealEvent) -> None:
+    seller, buyer = world.index[event.seller], world.index[event.buyer]
+    arms.sign(world, run, seller, buyer, event.value_usd_bn, event.delivery_years, ORIGIN)
 
 
-def _pipeline(model: WorldModel, event: PipelineEvent) -> None:
+def _pipeline(world: Ensemble, run: int, event: PipelineEvent) -> None:
     pipelines.sign(
-        model,
-        model.index[event.exporter],
-        model.index[event.importer],
+        world,
+        run,
+        world.index[event.exporter],
+        world.index[event.importer],
         event.capacity_bcm,
         event.first_gas,
         event.ramp_years,
@@ -54,35 +50,37 @@ def _pipeline(model: WorldModel, event: PipelineEvent) -> None:
     )
 
 
-def _alliance(model: WorldModel, event: AllianceEvent) -> None:
-    members = [model.index[s] for s in event.members]
+def _alliance(world: Ensemble, run: int, event: AllianceEvent) -> None:
+    members = [world.index[s] for s in event.members]
     for pos, a in enumerate(members):
         for b in members[pos + 1 :]:
-            alliances.set_pledge(model, a, b, event.action == "form", ORIGIN)
+            alliances.set_pledge(world, run, a, b, event.action == "form", ORIGIN)
 
 
-def _exercise(model: WorldModel, event: ExerciseEvent) -> None:
-    exercises.hold(model, [model.index[s] for s in event.participants], ORIGIN)
+def _exercise(world: Ensemble, run: int, event: ExerciseEvent) -> None:
+    exercises.hold(world, run, [world.index[s] for s in event.participants], ORIGIN)
 
 
-def _price(model: WorldModel, event: PriceEvent) -> None:
-    model.price_index = event.index
-    model.log("energy_price", "", "", event.index, ORIGIN)
+def _price(world: Ensemble, run: int, event: PriceEvent) -> None:
+    world.state.price_index[run] = event.index
+    world.log(run, "energy_price", "", "", event.index, ORIGIN)
 
 
-def _growth_shock(model: WorldModel, event: GrowthShockEvent) -> None:
-    rows = [model.index[s] for s in event.states] or list(range(model.n))
-    model.growth_shock[rows] += event.change_pct / 100.0
+def _growth_shock(world: Ensemble, run: int, event: GrowthShockEvent) -> None:
+    rows = [world.index[s] for s in event.states] or list(range(world.n))
+    world.state.growth_shock[run, rows] += event.change_pct / 100.0
     for row in rows:
-        model.log("growth_shock", model.ids[row], "", event.change_pct, ORIGIN)
+        world.log(run, "growth_shock", world.ids[row], "", event.change_pct, ORIGIN)
 
 
-def _trade_agreement(model: WorldModel, event: TradeAgreementEvent) -> None:
-    members = [model.index[s] for s in event.members]
+def _trade_agreement(world: Ensemble, run: int, event: TradeAgreementEvent) -> None:
+    members = [world.index[s] for s in event.members]
+    bonus = world.state.trade_bonus[run]
     for pos, a in enumerate(members):
         for b in members[pos + 1 :]:
-            model.trade_bonus[a, b] = model.trade_bonus[b, a] = event.trade_bonus
-            model.log("trade_agreement", model.ids[a], model.ids[b], event.trade_bonus, ORIGIN)
+            bonus[a, b] = bonus[b, a] = event.trade_bonus
+            ids = world.ids
+            world.log(run, "trade_agreement", ids[a], ids[b], event.trade_bonus, ORIGIN)
 
 
 _HANDLERS = {
@@ -98,7 +96,7 @@ _HANDLERS = {
 
 
 class Schedule:
-    """Events by year; sanctions with an ``end`` are lifted in their end year."""
+    """A run's events by year; sanctions with an ``end`` are lifted in their end year."""
 
     def __init__(self, config: Scenario):
         self.starts: dict[int, list] = defaultdict(list)
@@ -109,11 +107,10 @@ class Schedule:
             if isinstance(event, SanctionEvent) and event.end is not None:
                 self.ends[event.end].append(event)
 
-    def apply(self, model: WorldModel, year: int) -> None:
-        """Lift sanctions ending this year, then apply the events dated this year."""
+    def apply(self, world: Ensemble, run: int, year: int) -> None:
+        """In one run: lift sanctions ending this year, then apply the events dated this year."""
         for event in self.ends.get(year, []):
-            sanctions.lift(
-                model, [model.index[s] for s in event.senders], model.index[event.target], ORIGIN
-            )
+            senders = [world.index[s] for s in event.senders]
+            sanctions.lift(world, run, senders, world.index[event.target], ORIGIN)
         for event in self.starts.get(year, []):
-            _HANDLERS[event.kind](model, event)
+            _HANDLERS[event.kind](world, run, event)

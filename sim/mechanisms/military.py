@@ -17,21 +17,41 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.world_state import STATE, Field, stack
+
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
+    from sim.world import StartingWorld
+
+STATE = {
+    "milex_share0": Field(STATE, "military spending's share of GDP in the start year"),
+    "milex_share": Field(STATE, "military spending's share of GDP this year"),
+    "milex": Field(STATE, "military spending, US$ bn"),
+    "capability": Field(STATE, "accumulated military capability stock, US$ bn"),
+}
 
 
-def update(model: WorldModel) -> None:
+def start(world: Ensemble, starts: list[StartingWorld]) -> None:
+    """Start-year spending, its share of GDP, and the capability stock of 1990-2014 spending."""
+    s = world.state
+    milex = [start.attributes["milex_usd_bn"] for start in starts]
+    stack(s, "milex", milex)
+    s.milex_share = np.divide(s.milex, s.gdp0, out=np.zeros_like(s.milex), where=s.gdp0 > 0)
+    s.milex_share0 = s.milex_share.copy()
+    stack(s, "capability", [start.capability for start in starts])
+
+
+def update(world: Ensemble) -> None:
     """Spend, import, depreciate."""
-    p = model.params
-    rise = model.threat.max(axis=-1) - model.threat0
-    model.milex_share = model.milex_share0 * np.clip(
-        1.0 + p.military.threat_response * rise, 0.0, None
+    p, s = world.params, world.state
+    rise = s.threat.max(axis=-1) - s.threat0
+    s.milex_share = s.milex_share0 * np.clip(
+        1.0 + p.military.threat_response[:, None] * rise, 0.0, None
     )
-    model.milex = model.milex_share * model.gdp
-    imports = model.arms_flow.sum(axis=-2)
-    model.capability = (
-        (1.0 - p.military.depreciation) * model.capability
-        + model.milex
-        + p.arms.capability_factor * imports
+    s.milex = s.milex_share * s.gdp
+    imports = s.arms_flow.sum(axis=-2)
+    s.capability = (
+        (1.0 - p.military.depreciation[:, None]) * s.capability
+        + s.milex
+        + p.arms.capability_factor[:, None] * imports
     )

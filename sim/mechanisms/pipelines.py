@@ -1,6 +1,6 @@
 """Pipeline gas: contracts with capacity, ramp-up and duration; exporters seek new markets.
 
-Flows ``model.gas_flow[e, i]`` (bcm/year, exporter → importer) are the sum of the
+Flows ``gas_flow[run, e, i]`` (bcm/year, exporter → importer) are the sum of the
 pair's contracts at this year's ramp, cut by energy sanctions in either
 direction. Changes from the start year move the exporter's energy production
 (1 bcm = 0.04 EJ at EI's 40 MJ/m³) and the pair's trade (its value at the contract
@@ -19,15 +19,30 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms.affinity import Shifts
-from sim.mechanisms.batch import at
+from sim.mechanisms.affinity import Shifts, dependence
 from sim.mechanisms.sanctions import SECTOR_INDEX
+from sim.world_state import PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
+    from sim.scenario.schema import Scenario
+    from sim.world import StartingWorld
 
 EJ_PER_BCM = 0.04  # EI standard: 40 MJ per cubic metre
 MMBTU_PER_BCM = 37.91e6  # 4e16 J / 1.0551e9 J per MMBtu
+ENERGY = SECTOR_INDEX["energy"]
+STATE = {
+    "energy_production0": Field(STATE, "energy production in the start year, EJ", SHARED),
+    "energy_production_base": Field(STATE, "energy production before pipeline changes, EJ"),
+    "energy_production": Field(STATE, "energy production, EJ"),
+    "gas_consumption": Field(STATE, "gas consumption (held at the start year), bcm", SHARED),
+    "gas_production0": Field(STATE, "gas production in the start year, bcm", SHARED),
+    "gas_production": Field(STATE, "gas production, bcm"),
+    "gas_flow0": Field(PAIR, "pipeline gas flows in the start year, bcm/yr (exporter, importer)"),
+    "gas_flow": Field(PAIR, "pipeline gas flows, bcm/yr (exporter, importer)"),
+    "gas_price": Field(PAIR, "each pair's contract gas price, US$/MMBtu at price index 1"),
+    "gas_dependence0": Field(PAIR, "start-year pipeline gas dependence of the pair (0-2)"),
+}
 
 
 @dataclass
@@ -50,29 +65,50 @@ class Contract:
         return self.capacity_bcm * min(1.0, (year - self.first_gas + 1) / self.ramp_years)
 
 
-def gas_value_usd_bn(model: WorldModel, bcm: np.ndarray) -> np.ndarray:
-    """Value (US$ bn) of pairwise gas volumes (exporter × importer, bcm).
+def gas_value_usd_bn(world: Ensemble, bcm: np.ndarray) -> np.ndarray:
+    """Value (US$ bn) of pairwise gas volumes (runs × exporters × importers, bcm).
 
-    Each pair is valued at its contract price (``model.gas_price``, US$/MMBtu) times
-    this year's energy price index.
+    Each pair is valued at its contract price (``gas_price``, US$/MMBtu) times this
+    year's energy price index.
     """
-    return bcm * MMBTU_PER_BCM * model.gas_price * model.price_index / 1e9
+    s = world.state
+    return bcm * MMBTU_PER_BCM * s.gas_price * s.price_index[:, None, None] / 1e9
 
 
-def existing_contracts(model: WorldModel) -> list[Contract]:
+def existing_contracts(config: Scenario, index: dict[str, int]) -> list[Contract]:
     """Contracts for the pipelines the scenario says already deliver in the start year."""
-    year = model.config.start_year
+    year = config.start_year
     return [
-        Contract(
-            model.index[p.exporter], model.index[p.importer], p.capacity_bcm, year, 0, year + 1000
-        )
-        for p in model.config.world.pipelines.values()
+        Contract(index[p.exporter], index[p.importer], p.capacity_bcm, year, 0, year + 1000)
+        for p in config.world.pipelines.values()
         if p is not None
     ]
 
 
+def start(world: Ensemble, starts: list[StartingWorld]) -> None:
+    """Start-year energy and gas, the contracts already delivering, and their flows."""
+    s = world.state
+    attributes = starts[0].attributes
+    for name, column in (
+        ("energy_production0", "energy_production_ej"),
+        ("energy_production", "energy_production_ej"),
+        ("energy_production_base", "energy_production_ej"),
+        ("gas_consumption", "gas_consumption_bcm"),
+        ("gas_production0", "gas_production_bcm"),
+        ("gas_production", "gas_production_bcm"),
+    ):
+        stack(s, name, [attributes[column]])
+    s.gas_price[...] = world.params.pipelines.gas_price_usd_mmbtu[:, None, None]
+    for run in world.runs:
+        run.contracts.extend(existing_contracts(run.config, world.index))
+    s.gas_flow0 = flows(world)
+    s.gas_flow = s.gas_flow0.copy()
+    s.gas_dependence0 = dependence(s.gas_flow0, s.gas_consumption)
+
+
 def sign(
-    model: WorldModel,
+    world: Ensemble,
+    run: int,
     exporter: int,
     importer: int,
     capacity: float,
@@ -82,62 +118,67 @@ def sign(
     origin: str,
     price: float | None = None,
 ) -> None:
-    """Add a contract and apply the affinity gain that comes with signing it (an event).
+    """Add a contract to a run and apply the affinity gain of signing it (an event).
 
     A contract price (US$/MMBtu at energy price index 1) replaces the pair's default,
     ``pipelines.gas_price_usd_mmbtu``.
     """
     contract = Contract(exporter, importer, capacity, first_gas, ramp_years, first_gas + duration)
-    _add(model, contract, origin, price)
-    shifts = Shifts(model.affinity.shape)
-    shifts.add((np.array([exporter]), np.array([importer])), model.params.pipelines.affinity_gain)
-    shifts.apply(model)
+    _add(world, run, contract, origin, price)
+    shifts = Shifts(world.state.affinity.shape)
+    pair = (np.array([run]), np.array([exporter]), np.array([importer]))
+    shifts.add(pair, world.params.pipelines.affinity_gain[pair[0]])
+    shifts.apply(world)
 
 
-def _add(model: WorldModel, contract: Contract, origin: str, price: float | None = None) -> None:
-    """Keep a signed contract (at its price, if it has its own) and log it."""
+def _add(
+    world: Ensemble, run: int, contract: Contract, origin: str, price: float | None = None
+) -> None:
+    """Keep a signed contract of one run (at its price, if it has its own) and log it."""
     exporter, importer = contract.exporter, contract.importer
     if price is not None:
-        model.gas_price[exporter, importer] = price
-    model.contracts.append(contract)
-    model.log("pipeline", model.ids[exporter], model.ids[importer], contract.capacity_bcm, origin)
+        world.state.gas_price[run, exporter, importer] = price
+    world.runs[run].contracts.append(contract)
+    ids = world.ids
+    world.log(run, "pipeline", ids[exporter], ids[importer], contract.capacity_bcm, origin)
 
 
-def contracted(model: WorldModel) -> np.ndarray:
+def contracted(world: Ensemble) -> np.ndarray:
     """This year's contracted gas volumes (bcm/year), before any sanctions."""
-    gas = np.zeros(model.gas_flow0.shape)
-    for run, state in model.runs():
-        for contract in state.contracts:
-            gas[(*run, contract.exporter, contract.importer)] += contract.volume(model.year)
+    gas = np.zeros(world.state.gas_flow0.shape)
+    for r, run in enumerate(world.runs):
+        for contract in run.contracts:
+            gas[r, contract.exporter, contract.importer] += contract.volume(world.year)
     return gas
 
 
-def flows(model: WorldModel) -> np.ndarray:
+def flows(world: Ensemble) -> np.ndarray:
     """This year's gas flows (bcm/year), after energy sanctions in either direction."""
-    return contracted(model) * (1.0 - model.between[SECTOR_INDEX["energy"]])
+    return contracted(world) * (1.0 - world.state.between[:, ENERGY])
 
 
-def deliverable(model: WorldModel) -> np.ndarray:
+def deliverable(world: Ensemble) -> np.ndarray:
     """Capacity under live contracts at full ramp, after energy sanctions (bcm/year)."""
-    capacity = np.zeros(model.gas_flow0.shape)
-    for run, state in model.runs():
-        for contract in state.contracts:
-            if contract.end > model.year:
-                capacity[(*run, contract.exporter, contract.importer)] += contract.capacity_bcm
-    return capacity * (1.0 - model.between[SECTOR_INDEX["energy"]])
+    capacity = np.zeros(world.state.gas_flow0.shape)
+    for r, run in enumerate(world.runs):
+        for contract in run.contracts:
+            if contract.end > world.year:
+                capacity[r, contract.exporter, contract.importer] += contract.capacity_bcm
+    return capacity * (1.0 - world.state.between[:, ENERGY])
 
 
-def update(model: WorldModel) -> None:
+def update(world: Ensemble) -> None:
     """Deliver this year's gas and move exporters' energy production with their exports."""
-    model.gas_flow = flows(model)
-    change = model.gas_flow.sum(axis=-1) - model.gas_flow0.sum(axis=-1)
-    tech = model.params.sanctions.technology_energy_loss * model.tech_exposure
-    model.energy_production_base = model.energy_production0 * (1.0 - tech)
-    model.energy_production = np.clip(model.energy_production_base + EJ_PER_BCM * change, 0.0, None)
-    model.gas_production = np.clip(model.gas_production0 + change, 0.0, None)
+    s = world.state
+    s.gas_flow = flows(world)
+    change = s.gas_flow.sum(axis=-1) - s.gas_flow0.sum(axis=-1)
+    tech = world.params.sanctions.technology_energy_loss[:, None] * s.tech_exposure
+    s.energy_production_base = s.energy_production0 * (1.0 - tech)
+    s.energy_production = np.clip(s.energy_production_base + EJ_PER_BCM * change, 0.0, None)
+    s.gas_production = np.clip(s.gas_production0 + change, 0.0, None)
 
 
-def seek_pipelines(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray, ...]:
+def seek_pipelines(world: Ensemble, deciding: np.ndarray) -> tuple[np.ndarray, ...]:
     """Exporters that lost part of their pipeline market offer contracts: (exporter, importer, bcm).
 
     An exporter that lost more than ``seek_threshold`` of its start-year pipeline
@@ -150,50 +191,50 @@ def seek_pipelines(model: WorldModel, deciding: np.ndarray) -> tuple[np.ndarray,
     offers, so together they never contract more than it lacks.
 
     Args:
-        model: The world as the year starts (not changed).
+        world: The world as the year starts (not changed).
         deciding: [row] the states deciding this year.
 
     Returns:
-        The offers' exporters, importers and volumes (after their runs in an ensemble).
+        The offers' runs, exporters, importers and volumes.
     """
-    p = model.params.pipelines
-    start = model.gas_flow0.sum(axis=-1)
-    none = (*(np.zeros(0, int) for _ in range(start.ndim + 1)), np.zeros(0))
+    p, s = world.params.pipelines, world.state
+    start = s.gas_flow0.sum(axis=-1)
+    none = (*(np.zeros(0, int) for _ in range(3)), np.zeros(0))
     if not (deciding & (start > 0)).any():
         return none
-    capacity = deliverable(model)
+    capacity = deliverable(world)
     lost = start - capacity.sum(axis=-1)
-    sellers = np.nonzero(deciding & (start > 0) & (lost > p.seek_threshold * start))
+    sellers = np.nonzero(deciding & (start > 0) & (lost > p.seek_threshold[:, None] * start))
     if len(sellers[0]) == 0:
         return none
-    *run, exporter = sellers
-    unmet = np.clip(model.gas_consumption - model.gas_production - capacity.sum(axis=-2), 0, None)
-    energy = model.between[SECTOR_INDEX["energy"]][sellers]
-    demand = unmet[run[0]] if run else unmet[None, :]  # each exporter's run's unmet demand
-    score = model.affinity[sellers] * demand * (energy == 0) * model.acts[None, :]
+    run, exporter = sellers
+    unmet = np.clip(s.gas_consumption - s.gas_production - capacity.sum(axis=-2), 0, None)
+    energy = s.between[:, ENERGY][sellers]
+    score = s.affinity[sellers] * unmet[run] * (energy == 0) * s.acts[None, :]
     score[np.arange(len(exporter)), exporter] = 0.0
     importer = score.argmax(axis=1)
     best = score[np.arange(len(exporter)), importer]
-    signs = (best > 0) & (model.affinity[(*run, importer, exporter)] >= at(p.min_affinity, sellers))
-    run = [r[signs] for r in run]
-    exporter, importer = exporter[signs], importer[signs]
-    offer = np.minimum(
-        at(p.deal_share, (*run, exporter)) * lost[(*run, exporter)], unmet[(*run, importer)]
-    )
-    buyer = np.ravel_multi_index((*run, importer), unmet.shape)
+    signs = (best > 0) & (s.affinity[run, importer, exporter] >= p.min_affinity[run])
+    run, exporter, importer = run[signs], exporter[signs], importer[signs]
+    offer = np.minimum(p.deal_share[run] * lost[run, exporter], unmet[run, importer])
+    buyer = np.ravel_multi_index((run, importer), unmet.shape)
     offered = np.bincount(buyer, offer, minlength=unmet.size)[buyer]
-    wanted = unmet[(*run, importer)]
+    wanted = unmet[run, importer]
     scale = np.divide(wanted, offered, out=np.ones(len(offer)), where=offered > 0)
-    return (*run, exporter, importer, offer * np.minimum(1.0, scale))
+    return (run, exporter, importer, offer * np.minimum(1.0, scale))
 
 
-def carry_out(model: WorldModel, offers: tuple[np.ndarray, ...], shifts: Shifts) -> None:
+def carry_out(world: Ensemble, offers: tuple[np.ndarray, ...], shifts: Shifts) -> None:
     """Sign the year's contracts: first gas after ``build_years``, ramp, duration."""
-    for *run, exporter, importer, volume in zip(*(part.tolist() for part in offers), strict=True):
-        state = model.member(run)
-        p = state.params.pipelines
-        first_gas = model.year + p.build_years
+    for run, exporter, importer, volume in zip(*(part.tolist() for part in offers), strict=True):
+        p = world.runs[run].params.pipelines
+        first_gas = world.year + p.build_years
         end = first_gas + p.duration_years
-        _add(state, Contract(exporter, importer, volume, first_gas, p.ramp_years, end), "decision")
-        pair = (*(np.array([r]) for r in run), np.array([exporter]), np.array([importer]))
+        _add(
+            world,
+            run,
+            Contract(exporter, importer, volume, first_gas, p.ramp_years, end),
+            "decision",
+        )
+        pair = (np.array([run]), np.array([exporter]), np.array([importer]))
         shifts.add(pair, p.affinity_gain)

@@ -1,6 +1,6 @@
 """Sanctions: who sanctions whom, in which sectors, and what it costs.
 
-``model.sanctions[k, i, j]`` is the intensity (0-1) of sector ``k`` sanctions
+``sanctions[run, k, i, j]`` is the intensity (0-1) of sector ``k`` sanctions
 that state ``i`` imposes on state ``j``. Costs reach GDP through two channels:
 the trade the sanctions cut (see ``sim.mechanisms.trade``) and a level loss for
 finance and technology sanctions, proportional to the target's exposure to its
@@ -19,33 +19,51 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms import draws
-from sim.mechanisms.batch import swap
+from sim.mechanisms.axes import swap
 from sim.scenario.schema import SECTORS
+from sim.world_state import PAIR, SECTOR_PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
+    from sim.world import StartingWorld
 
 SECTOR_INDEX = {sector: k for k, sector in enumerate(SECTORS)}
+STATE = {
+    "sanctions": Field(SECTOR_PAIR, "intensity (0-1) of each sector's sanctions, sender on target"),
+    "between": Field(SECTOR_PAIR, "each sector's intensity between the pair, either direction"),
+    "countering": Field(
+        PAIR, "the sanction is a counter-sanction (state on its sender)", dtype=bool
+    ),
+    "exposure": Field(PAIR, "each partner's share of a state's start-year trade", SHARED),
+    "tech_exposure": Field(STATE, "exposure-weighted technology sanctions suffered (0-1)"),
+}
+
+
+def start(world: Ensemble, starts: list[StartingWorld]) -> None:  # noqa: ARG001
+    """Each state's exposure to each partner: its share of the state's start-year trade."""
+    stack(world.state, "exposure", [exposure_shares(world.state.trade0)])
 
 
 def pair_intensity(sanctions: np.ndarray) -> np.ndarray:
-    """Per sector, the intensity between each pair in either direction, shape (k, n, n).
+    """Per sector, the intensity between each pair in either direction, shape (R, k, n, n).
 
     A sector nobody sanctions in is left at zero: the maximum with its transpose reads
     the n×n array across its rows, which in a world of many states costs more than the
     rest of the year's sanctions arithmetic.
     """
     between = np.zeros_like(sanctions)
-    for sector, intensity in enumerate(sanctions):
+    for sector in range(sanctions.shape[-3]):
+        intensity = sanctions[:, sector]
         if intensity.any():
-            np.maximum(intensity, swap(intensity), out=between[sector])
+            np.maximum(intensity, swap(intensity), out=between[:, sector])
     return between
 
 
 def trade_cut(pair: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -> np.ndarray:
     """Share of each pair's trade its sanctions stop, the energy part apart from the rest.
 
-    ``pair`` is the sanctions' intensity in either direction (``pair_intensity``).
+    ``pair`` is the sanctions' intensity in either direction (``pair_intensity``),
+    (R, k, n, n); ``weights`` each run's weight of each sector, (R, k).
 
     cut_ij = 1 - [(1 - e_ij) · Π_{k≠energy} (1 - w_k s_k,ij) + e_ij · (1 - w_energy s_energy,ij)]
 
@@ -54,13 +72,12 @@ def trade_cut(pair: np.ndarray, weights: np.ndarray, energy_share: np.ndarray) -
     of what remains, and a pair without energy trade loses nothing to an energy embargo.
     """
     energy = SECTOR_INDEX["energy"]
-    other = np.ones(pair.shape[1:])
+    other = np.ones(pair[:, 0].shape)
     for sector in SECTOR_INDEX.values():  # one n×n product at a time: no (k, n, n) copies
         if sector != energy:
-            other *= 1.0 - weights[sector] * pair[sector]
-    return 1.0 - (
-        (1.0 - energy_share) * other + energy_share * (1.0 - weights[energy] * pair[energy])
-    )
+            other *= 1.0 - weights[:, sector, None, None] * pair[:, sector]
+    kept = 1.0 - weights[:, energy, None, None] * pair[:, energy]
+    return 1.0 - ((1.0 - energy_share) * other + energy_share * kept)
 
 
 def energy_trade_share(trade: np.ndarray, net_energy_exports: np.ndarray) -> np.ndarray:
@@ -71,56 +88,68 @@ def energy_trade_share(trade: np.ndarray, net_energy_exports: np.ndarray) -> np.
     each side's exports are taken as half the pair's trade and as energy-rich as its
     exports to the world.
     """
-    exports = trade.sum(axis=1) / 2.0
-    share = np.divide(net_energy_exports, exports, out=np.zeros_like(exports), where=exports > 0)
+    exports = trade.sum(axis=-1) / 2.0
+    share = np.divide(
+        net_energy_exports,
+        exports,
+        out=np.zeros_like(net_energy_exports),
+        where=exports > 0,
+    )
     share = np.clip(share, 0.0, 1.0)
-    return (share[:, None] + share[None, :]) / 2.0
+    return (share[..., :, None] + share[..., None, :]) / 2.0
 
 
 def exposure_shares(trade: np.ndarray) -> np.ndarray:
     """Row-normalised trade: w_ij = T_ij / Σ_k T_ik (each partner's share of i's trade)."""
-    total = trade.sum(axis=1, keepdims=True)
+    total = trade.sum(axis=-1, keepdims=True)
     return np.divide(trade, total, out=np.zeros_like(trade), where=total > 0)
 
 
-def exposure(model: WorldModel, sector: str) -> np.ndarray:
+def exposure(world: Ensemble, sector: str) -> np.ndarray:
     """Exposure-weighted intensity each state suffers in ``sector``: Σ_j s_ji · w_ij."""
-    suffered = swap(model.sanctions[SECTOR_INDEX[sector]])  # [target, sender]
-    return (suffered * model.exposure).sum(axis=-1)
+    s = world.state
+    suffered = swap(s.sanctions[:, SECTOR_INDEX[sector]])  # [run, target, sender]
+    return (suffered * s.exposure).sum(axis=-1)
 
 
-def level_loss_target(model: WorldModel) -> np.ndarray:
+def level_loss_target(world: Ensemble) -> np.ndarray:
     """Long-run GDP level loss from finance and technology sanctions (share of GDP)."""
-    p = model.params.sanctions
-    return p.finance_loss * exposure(model, "finance") + p.technology_loss * exposure(
-        model, "technology"
-    )
+    p = world.params.sanctions
+    return p.finance_loss[:, None] * exposure(world, "finance") + p.technology_loss[
+        :, None
+    ] * exposure(world, "technology")
 
 
 def impose(
-    model: WorldModel, senders: list[int], target: int, intensities: dict[str, float], origin: str
+    world: Ensemble,
+    run: int,
+    senders: list[int],
+    target: int,
+    intensities: dict[str, float],
+    origin: str,
 ) -> None:
-    """Set the senders' sanctions on the target (replacing any earlier package)."""
+    """Set the senders' sanctions on the target in one run (replacing any earlier package)."""
+    ids = world.ids
     for sender in senders:
         for sector, value in intensities.items():
-            model.sanctions[SECTOR_INDEX[sector], sender, target] = value
-        kind = "sanction" if max(intensities.values(), default=0) > 0 else "sanction_lifted"
-        model.log(
-            kind,
-            model.ids[sender],
-            model.ids[target],
-            max(intensities.values(), default=0.0),
-            origin,
-        )
+            world.state.sanctions[run, SECTOR_INDEX[sector], sender, target] = value
+        strongest = max(intensities.values(), default=0.0)
+        kind = "sanction" if strongest > 0 else "sanction_lifted"
+        world.log(run, kind, ids[sender], ids[target], strongest, origin)
 
 
-def lift(model: WorldModel, senders: list[int], target: int, origin: str) -> None:
-    """Lift every sector of the senders' sanctions on the target."""
-    impose(model, senders, target, dict.fromkeys(SECTORS, 0.0), origin)
+def lift(world: Ensemble, run: int, senders: list[int], target: int, origin: str) -> None:
+    """Lift every sector of the senders' sanctions on the target in one run."""
+    impose(world, run, senders, target, dict.fromkeys(SECTORS, 0.0), origin)
 
 
-def concession_chance(cost: np.ndarray, hazard: float, half_cost: float) -> np.ndarray:
-    """Yearly chance a target concedes: hazard × cost / (cost + half_cost) (0 without cost)."""
+def concession_chance(
+    cost: np.ndarray, hazard: float | np.ndarray, half_cost: float | np.ndarray
+) -> np.ndarray:
+    """Yearly chance a target concedes: hazard × cost / (cost + half_cost) (0 without cost).
+
+    ``hazard`` and ``half_cost`` are numbers, or one per run shaped to meet ``cost``.
+    """
     cost = np.asarray(cost, dtype=float)
     positive = cost > 0
     return np.divide(
@@ -152,7 +181,7 @@ class Answers:
     dropped: tuple[np.ndarray, ...]
 
 
-def answer_sanctions(model: WorldModel, deciding: np.ndarray) -> Answers | None:
+def answer_sanctions(world: Ensemble, deciding: np.ndarray) -> Answers | None:
     """Every sanctioned state's answer: concede, counter-sanction each sender, or drop them.
 
     A target concedes with chance ``concession_chance`` of the cost it bears (level loss
@@ -166,28 +195,29 @@ def answer_sanctions(model: WorldModel, deciding: np.ndarray) -> Answers | None:
     are gone, including those its own concession lifts.
 
     Args:
-        model: The world as the year starts (not changed).
+        world: The world as the year starts (not changed).
         deciding: [row] the states deciding this year.
     """
-    strongest = model.sanctions.max(axis=0)  # [sender, target]
+    s = world.state
+    strongest = s.sanctions.max(axis=-3)  # [run, sender, target]
     if not strongest.any():
         return None
-    p = model.params.sanctions
-    pressing = (strongest > 0) & ~model.countering
-    cost = model.level_loss + np.maximum(0.0, -model.trade_gap)
-    chance = concession_chance(cost, p.success_hazard, p.success_half_cost)
+    p = world.params.sanctions
+    pressing = (strongest > 0) & ~s.countering
+    cost = s.level_loss + np.maximum(0.0, -s.trade_gap)
+    chance = concession_chance(cost, p.success_hazard[:, None], p.success_half_cost[:, None])
     conceding = np.zeros(cost.shape, bool)
-    conceding[draws.rows(model.rng, deciding & pressing.any(axis=-2), chance)] = True
-    incoming = swap(strongest * pressing) * ~conceding[..., :, None]  # [state, sender]
-    current = model.sanctions[SECTOR_INDEX["trade"]]
-    wanted = p.counter_ratio * incoming
+    conceding[draws.rows(world.rngs, deciding & pressing.any(axis=-2), chance)] = True
+    incoming = swap(strongest * pressing) * ~conceding[..., :, None]  # [run, state, sender]
+    current = s.sanctions[:, SECTOR_INDEX["trade"]]
+    wanted = p.counter_ratio[:, None, None] * incoming
     raising = deciding[:, None] & (wanted > current + 1e-12)
-    counter = draws.pairs(model.rng, raising, p.counter_probability)
-    dropped = np.nonzero(deciding[:, None] & model.countering & (incoming == 0) & (current > 0))
+    counter = draws.pairs(world.rngs, raising, p.counter_probability)
+    dropped = np.nonzero(deciding[:, None] & s.countering & (incoming == 0) & (current > 0))
     return Answers(conceding, pressing, cost, counter, wanted[counter], dropped)
 
 
-def carry_out(model: WorldModel, answers: Answers | None) -> None:
+def carry_out(world: Ensemble, answers: Answers | None) -> None:
     """Concessions first (the senders lift every sector), then counter-sanctions and drops.
 
     A counter-sanction decided this year by a sender the target concedes to still
@@ -195,24 +225,17 @@ def carry_out(model: WorldModel, answers: Answers | None) -> None:
     """
     if answers is None:
         return
-    trade = model.sanctions[SECTOR_INDEX["trade"]]
-    for *run, target in zip(
-        *(rows.tolist() for rows in np.nonzero(answers.conceding)), strict=True
-    ):
-        state = model.member(run)
-        senders = np.nonzero(answers.pressing[(*run, slice(None), target)])[0].tolist()
+    s, ids = world.state, world.ids
+    trade = s.sanctions[:, SECTOR_INDEX["trade"]]
+    for run, target in zip(*(rows.tolist() for rows in np.nonzero(answers.conceding)), strict=True):
+        senders = np.nonzero(answers.pressing[run, :, target])[0].tolist()
         for sender in senders:
-            state.log(
-                "sanction_success",
-                model.ids[sender],
-                model.ids[target],
-                answers.cost[(*run, target)],
-                "decision",
-            )
-        lift(state, senders, target, "decision")
+            cost = answers.cost[run, target]
+            world.log(run, "sanction_success", ids[sender], ids[target], cost, "decision")
+        lift(world, run, senders, target, "decision")
     trade[answers.dropped] = 0.0
-    model.countering[answers.dropped] = False
-    model.log_many("sanction_lifted", *answers.dropped, 0.0, "decision")
+    s.countering[answers.dropped] = False
+    world.log_many("sanction_lifted", *answers.dropped, 0.0, "decision")
     trade[answers.counter] = answers.level
-    model.countering[answers.counter] = True
-    model.log_many("counter_sanction", *answers.counter, answers.level, "decision")
+    s.countering[answers.counter] = True
+    world.log_many("counter_sanction", *answers.counter, answers.level, "decision")

@@ -17,25 +17,42 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms.batch import zero_diagonal
+from sim.mechanisms.axes import zero_diagonal
+from sim.world_state import PAIR, SHARED, STATE, Field
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
+    from sim.world import StartingWorld
+
+STATE = {
+    "distance": Field(PAIR, "distance between the two states' capitals, km", SHARED),
+    "proximity": Field(PAIR, "the proximity term 1 / (1 + d_ij / d½), fixed for a run"),
+    "threat": Field(PAIR, "θ_ij, the threat j poses to i (0-1)"),
+    "shared_threat": Field(PAIR, "i and j face a common threat ≥ min_common_threat", dtype=bool),
+    "main_threat": Field(STATE, "each state's largest threat θ_i = max_j θ_ij"),
+    "main_rival": Field(STATE, "the row that poses each state's largest threat", dtype=np.intp),
+    "threat0": Field(STATE, "each state's largest threat in the start year"),
+}
 
 
 def threat_matrix(
     capability: np.ndarray,
     affinity: np.ndarray,
     distance: np.ndarray,
-    half_distance_km: float,
+    half_distance_km: float | np.ndarray,
     acts: np.ndarray,
 ) -> np.ndarray:
     """θ[i, j], the threat j poses to i, in [0, 1]; zero on the diagonal and for non-actors."""
     return threat_from(capability, affinity, reach(distance, half_distance_km, acts))
 
 
-def reach(distance: np.ndarray, half_distance_km: float, acts: np.ndarray) -> np.ndarray:
-    """The proximity term 1 / (1 + d_ij / d½), zero on the diagonal and for non-actors."""
+def reach(
+    distance: np.ndarray, half_distance_km: float | np.ndarray, acts: np.ndarray
+) -> np.ndarray:
+    """The proximity term 1 / (1 + d_ij / d½), zero on the diagonal and for non-actors.
+
+    ``half_distance_km`` is a number, or one per run shaped to meet ``distance``.
+    """
     proximity = 1.0 / (1.0 + distance / np.maximum(half_distance_km, 1e-9))
     proximity *= acts[..., :, None] & acts[..., None, :]
     zero_diagonal(proximity)
@@ -79,11 +96,20 @@ def shares_threat(theta: np.ndarray, level: float) -> np.ndarray:
     return shared
 
 
-def update(model: WorldModel) -> None:
+def start(world: Ensemble, starts: list[StartingWorld]) -> None:
+    """Distances, the proximity term (fixed for a run) and the start year's threats."""
+    s = world.state
+    s.distance = starts[0].distance
+    s.proximity = reach(s.distance, world.params.alliances.proximity_km[:, None, None], s.acts)
+    update(world)
+    s.threat0 = s.threat.max(axis=-1)
+
+
+def update(world: Ensemble) -> None:
     """Refresh the threat matrix (and who shares a threat) the year's decisions read."""
-    if model.proximity is None:  # distances and actors never change: once a run
-        model.proximity = reach(model.distance, model.params.alliances.proximity_km, model.acts)
-    model.threat = threat_from(model.capability, model.affinity, model.proximity)
-    model.shared_threat = shares_threat(model.threat, model.params.alliances.min_common_threat)
-    model.main_threat = model.threat.max(axis=-1)  # each state's largest threat, and from whom
-    model.main_rival = model.threat.argmax(axis=-1)
+    s = world.state
+    s.threat = threat_from(s.capability, s.affinity, s.proximity)
+    level = world.params.alliances.min_common_threat[:, None, None]
+    s.shared_threat = shares_threat(s.threat, level)
+    s.main_threat = s.threat.max(axis=-1)  # each state's largest threat, and from whom
+    s.main_rival = s.threat.argmax(axis=-1)

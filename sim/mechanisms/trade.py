@@ -24,10 +24,32 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms import pipelines, sanctions
-from sim.mechanisms.batch import lined_up, swap, zero_diagonal
+from sim.mechanisms.axes import swap, zero_diagonal
+from sim.world_state import PAIR, SECTOR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
-    from sim.model import WorldModel
+    from sim.ensemble import Ensemble
+    from sim.world import StartingWorld
+
+STATE = {
+    "trade0": Field(PAIR, "bilateral trade in the start year, US$ bn (IMF DOTS)", SHARED),
+    "trade": Field(PAIR, "bilateral trade, US$ bn"),
+    "trade_deviation": Field(PAIR, "trade's policy-driven deviation from gravity, US$ bn"),
+    "trade_bonus": Field(PAIR, "trade agreements' boost to the pair's trade (share)"),
+    "trade_gap": Field(STATE, "trade's gap to its gravity path, share of GDP"),
+    "trade_gap_previous": Field(STATE, "last year's trade gap, share of GDP"),
+    "trade_cut_weights": Field(SECTOR, "share of the pair's trade each sector's sanctions stop"),
+    "energy_trade_share": Field(PAIR, "energy's share of the pair's start-year trade"),
+}
+
+
+def start(world: Ensemble, starts: list[StartingWorld]) -> None:
+    """Start-year trade, each run's sanctions weights and energy's share of each pair's trade."""
+    s = world.state
+    stack(s, "trade0", [starts[0].trade])
+    s.trade[...] = s.trade0
+    s.trade_cut_weights = cut_weights(world)
+    s.energy_trade_share = energy_share(world)
 
 
 def gravity_path(trade0: np.ndarray, gdp: np.ndarray, gdp0: np.ndarray) -> np.ndarray:
@@ -37,7 +59,7 @@ def gravity_path(trade0: np.ndarray, gdp: np.ndarray, gdp0: np.ndarray) -> np.nd
 
 
 def diversion(
-    gravity: np.ndarray, cut: np.ndarray, affinity: np.ndarray, share: float
+    gravity: np.ndarray, cut: np.ndarray, affinity: np.ndarray, share: float | np.ndarray
 ) -> np.ndarray:
     """Trade re-routed to third countries: D_ik = d Σ_{j≠k} L_ij w_ik / Σ_{m≠j} w_im.
 
@@ -55,47 +77,50 @@ def diversion(
     return share * weight * (per_weight.sum(axis=-1, keepdims=True) - per_weight)
 
 
-def energy_share(model: WorldModel) -> np.ndarray:
+def energy_share(world: Ensemble) -> np.ndarray:
     """Energy's share of each pair's start-year trade (``sanctions.energy_trade_share``).
 
     Net energy exports are valued at the 2014 price (``economy.energy_value_usd_bn_per_ej``),
     like the start-year trade they are a share of.
     """
-    value = model.params.economy.energy_value_usd_bn_per_ej
-    net = value * (model.energy_production0 - model.energy_consumption0)
-    return sanctions.energy_trade_share(model.trade0, net)
+    s = world.state
+    value = world.params.economy.energy_value_usd_bn_per_ej[:, None]
+    net = value * (s.energy_production0 - s.energy_consumption0)
+    return sanctions.energy_trade_share(s.trade0, net)
 
 
-def cut_weights(model: WorldModel) -> np.ndarray:
-    """Each sector's ``sanctions.trade_cut`` weight, in the order of the sanctions' sectors."""
-    weights = model.params.sanctions.trade_cut
-    return np.array([getattr(weights, sector) for sector in sanctions.SECTOR_INDEX])
+def cut_weights(world: Ensemble) -> np.ndarray:
+    """Each run's ``sanctions.trade_cut`` weights, (R, sectors) in the sanctions' order."""
+    weights = world.params.sanctions.trade_cut
+    return np.stack([getattr(weights, sector) for sector in sanctions.SECTOR_INDEX], axis=-1)
 
 
-def target_trade(model: WorldModel) -> tuple[np.ndarray, np.ndarray]:
+def target_trade(world: Ensemble) -> tuple[np.ndarray, np.ndarray]:
     """The trade each pair is heading to this year, and its no-policy gravity path."""
-    p = model.params
-    gravity = gravity_path(model.trade0, model.gdp, model.gdp0)
-    weights = model.trade_cut_weights
-    cut = sanctions.trade_cut(model.between, weights, model.energy_trade_share)
+    p, s = world.params.trade, world.state
+    gravity = gravity_path(s.trade0, s.gdp, s.gdp0)
+    weights = s.trade_cut_weights
+    cut = sanctions.trade_cut(s.between, weights, s.energy_trade_share)
     policy = (
-        (1.0 + model.trade_bonus)
-        * np.clip(1.0 + p.trade.affinity_elasticity * (model.affinity - model.affinity0), 0.0, None)
-        * (1.0 + p.trade.alliance_bonus * (model.allied - model.allied0))
+        (1.0 + s.trade_bonus)
+        * np.clip(
+            1.0 + p.affinity_elasticity[:, None, None] * (s.affinity - s.affinity0), 0.0, None
+        )
+        * (1.0 + p.alliance_bonus[:, None, None] * (s.allied - s.allied0))
     )
-    diverted = diversion(gravity, cut, model.affinity, p.trade.diversion_share)
+    diverted = diversion(gravity, cut, s.affinity, p.diversion_share[:, None, None])
     # Contracts signed or ended since the start year change the pair's trade; energy
     # sanctions on the start-year volumes are already in the cut (the energy share).
     energy = sanctions.SECTOR_INDEX["energy"]
-    energy_kept = 1.0 - weights[energy] * model.between[energy]
-    new_gas = pipelines.contracted(model) - model.gas_flow0
-    gas = pipelines.gas_value_usd_bn(model, new_gas) * energy_kept
+    energy_kept = 1.0 - weights[:, energy, None, None] * s.between[:, energy]
+    new_gas = pipelines.contracted(world) - s.gas_flow0
+    gas = pipelines.gas_value_usd_bn(world, new_gas) * energy_kept
     target = gravity * (1.0 - cut) * policy + diverted + swap(diverted) + gas + swap(gas)
     zero_diagonal(target)
     return np.clip(target, 0.0, None), gravity
 
 
-def update(model: WorldModel) -> None:
+def update(world: Ensemble) -> None:
     """Move trade's deviation from gravity toward its target; record each state's gap.
 
     Only the policy-driven deviation adjusts, so that without any policy trade follows
@@ -104,11 +129,11 @@ def update(model: WorldModel) -> None:
     to EUR 3.8 bn in March 2023, Eurostat) and rises toward a higher one at
     ``adjustment_rate``.
     """
-    p = model.params.trade
-    target, gravity = target_trade(model)
-    gap = target - gravity - model.trade_deviation
-    rate = np.where(gap < 0, lined_up(p.cut_adjustment_rate, gap), lined_up(p.adjustment_rate, gap))
-    model.trade_deviation += rate * gap
-    model.trade = np.clip(gravity + model.trade_deviation, 0.0, None)
-    model.trade_gap_previous = model.trade_gap
-    model.trade_gap = model.per_gdp(model.trade.sum(axis=-1) - gravity.sum(axis=-1))
+    p, s = world.params.trade, world.state
+    target, gravity = target_trade(world)
+    gap = target - gravity - s.trade_deviation
+    rate = np.where(gap < 0, p.cut_adjustment_rate[:, None, None], p.adjustment_rate[:, None, None])
+    s.trade_deviation += rate * gap
+    s.trade = np.clip(gravity + s.trade_deviation, 0.0, None)
+    s.trade_gap_previous = s.trade_gap
+    s.trade_gap = world.per_gdp(s.trade.sum(axis=-1) - gravity.sum(axis=-1))

@@ -96,7 +96,8 @@ def test_an_exercising_pair_irritates_the_rival_that_most_threatens_both():
             [0.4, 0.0, 0.0, 0.0],
         ]
     )
-    rival, has_rival = common_rivals(threat, np.array([0, 0, 2]), np.array([1, 3, 3]))
+    run = np.zeros(3, int)  # one run
+    rival, has_rival = common_rivals(threat[None], run, np.array([0, 0, 2]), np.array([1, 3, 3]))
     assert rival[0] == 2  # 1 fears 3 more, but 0 and 1 both fear 2 more (0.2 > 0.1)
     assert has_rival.tolist() == [True, False, False]  # 0 and 3 fear no third state alike
 
@@ -105,9 +106,11 @@ def test_common_rivals_are_the_same_whatever_the_chunk():
     rng = np.random.default_rng(3)
     threat = np.where(rng.random((40, 40)) < 0.3, rng.random((40, 40)), 0.0)
     a, b = rng.integers(0, 40, 500), rng.integers(0, 40, 500)
-    whole = common_rivals(threat, a, b, chunk=500)
+    run = np.zeros(500, int)  # one run
+    whole = common_rivals(threat[None], run, a, b, chunk=500)
     for chunk in (1, 7, 64):
-        for got, expected in zip(common_rivals(threat, a, b, chunk=chunk), whole, strict=True):
+        got_all = common_rivals(threat[None], run, a, b, chunk=chunk)
+        for got, expected in zip(got_all, whole, strict=True):
             np.testing.assert_array_equal(got, expected)
     shared = np.minimum(threat[a], threat[b])
     np.testing.assert_array_equal(whole[0], shared.argmax(axis=1))

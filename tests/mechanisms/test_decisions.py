@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from mesa.agentset import AgentSet
 
-from sim.agents import State
+from sim.agents import rows
 from sim.mechanisms import alliances, arms, draws, pipelines
 from sim.mechanisms.affinity import Shifts
+from sim.year import decide
 
 from .conftest import run
 
@@ -41,7 +42,7 @@ def test_deciding_changes_nothing_until_the_choices_are_carried_out(make_model):
     for _ in range(3):
         model.step()
     before = _snapshot(model)
-    State.decide(model.deciding)
+    decide(model.ensemble)
     assert _same(before, _snapshot(model))
 
 
@@ -52,10 +53,11 @@ def test_choices_do_not_depend_on_the_order_of_the_agents(make_model):
     for _ in range(2):
         model.step()
     state = copy.deepcopy(model.rng.bit_generator.state)
-    listed = State.decide(model.deciding)
+    listed = decide(model.ensemble)
     model.rng.bit_generator.state = state
     reversed_set = AgentSet(list(model.deciding)[::-1], random=model.random)
-    backwards = State.decide(reversed_set)
+    model.ensemble.deciding = rows(reversed_set, model.n)
+    backwards = decide(model.ensemble)
     for name in ("arms_offers", "exercises"):
         for mine, theirs in zip(getattr(listed, name), getattr(backwards, name), strict=True):
             assert np.array_equal(mine, theirs)
@@ -65,7 +67,8 @@ def test_choices_do_not_depend_on_the_order_of_the_agents(make_model):
 def test_a_run_is_the_same_whatever_the_order_of_the_agents(make_model):
     listed = run(make_model(WESTERN_SANCTIONS, years=8, quiet=False, seed=4))
     shuffled = make_model(WESTERN_SANCTIONS, years=8, quiet=False, seed=4)
-    shuffled.deciding = AgentSet(list(shuffled.deciding)[::-1], random=shuffled.random)
+    reversed_set = AgentSet(list(shuffled.deciding)[::-1], random=shuffled.random)
+    shuffled.ensemble.deciding = rows(reversed_set, shuffled.n)
     run(shuffled)
     assert np.array_equal(listed.gdp, shuffled.gdp)
     assert np.array_equal(listed.affinity, shuffled.affinity)
@@ -76,9 +79,10 @@ def test_two_sellers_courting_one_buyer_both_sign(make_model):
     model = make_model(years=2)
     usa, rus, ind = (model.index[s] for s in ("USA", "RUS", "IND"))
     threat_before = model.affinity.copy()
-    shifts = Shifts(model.affinity.shape)
-    arms.carry_out(model, (np.array([usa, rus]), np.array([ind, ind])), shifts)
-    shifts.apply(model)
+    world = model.ensemble
+    shifts = Shifts(world.state.affinity.shape)
+    arms.carry_out(world, (np.array([0, 0]), np.array([usa, rus]), np.array([ind, ind])), shifts)
+    shifts.apply(world)
     sales = [e for e in model.events_log if e[1] == "arms_sale"]
     assert [(e[2], e[3]) for e in sales] == [("USA", "IND"), ("RUS", "IND")]
     value = model.params.arms.deal_share * model.milex[ind]
@@ -106,9 +110,13 @@ def test_an_importer_courted_by_two_exporters_splits_its_unmet_demand(make_model
         model.affinity[e, :] = model.affinity[:, e] = 0.0
         model.affinity[e, e] = 1.0
         model.affinity[e, chn] = model.affinity[chn, e] = 0.9  # both court China
-    model.gas_consumption[chn] = model.gas_production[chn] + 40.0  # China lacks 40 bcm
+    world = model.ensemble
+    lacking = world.state.gas_consumption.copy()  # shared by the runs: replaced, not written
+    lacking[chn] = model.gas_production[chn] + 40.0  # China lacks 40 bcm
+    world.state.gas_consumption = lacking
     deciding = model.acts.copy()
-    exporter, importer, volume = pipelines.seek_pipelines(model, deciding)
+    run, exporter, importer, volume = pipelines.seek_pipelines(world, deciding)
+    assert set(run.tolist()) == {0}
     assert sorted(exporter.tolist()) == sorted([rus, kaz]) and set(importer.tolist()) == {chn}
     assert volume.sum() == pytest.approx(40.0)
     share = model.params.pipelines.deal_share
@@ -125,11 +133,11 @@ def test_a_pledge_both_sides_propose_forms_once(make_model):
         },
         years=1,
     )
-    pledges = alliances.review_alliances(model, model.acts.copy())
-    proposer, partner = pledges.formed
+    pledges = alliances.review_alliances(model.ensemble, model.acts.copy())
+    _, proposer, partner = pledges.formed
     pairs = set(zip(proposer.tolist(), partner.tolist(), strict=True))
     assert any((b, a) in pairs for a, b in pairs)  # both sides proposed some pair
-    alliances.carry_out(model, pledges)
+    alliances.carry_out(model.ensemble, pledges)
     formed = [(e[2], e[3]) for e in model.events_log if e[1] == "alliance_formed"]
     unordered = {frozenset(pair) for pair in formed}
     assert len(formed) == len(unordered) == len({frozenset(p) for p in pairs})
@@ -156,23 +164,24 @@ def test_affinity_shifts_of_a_year_add_up_and_are_applied_once_within_bounds(mak
     model = make_model(years=1)
     a, b = model.index["CHN"], model.index["RUS"]
     start = model.affinity[a, b]
-    shifts = Shifts(model.affinity.shape)
-    shifts.add((np.array([a]), np.array([b])), 0.02)
-    shifts.add((np.array([b]), np.array([a])), 0.03)  # the same pair, the other way round
-    shifts.apply(model)
+    world, run = model.ensemble, np.array([0])
+    shifts = Shifts(world.state.affinity.shape)
+    shifts.add((run, np.array([a]), np.array([b])), 0.02)
+    shifts.add((run, np.array([b]), np.array([a])), 0.03)  # the same pair, the other way round
+    shifts.apply(world)
     assert model.affinity[a, b] == model.affinity[b, a] == pytest.approx(start + 0.05)
-    shifts.add((np.array([a, a]), np.array([b, b])), 1.0)
-    shifts.apply(model)
+    shifts.add((np.array([0, 0]), np.array([a, a]), np.array([b, b])), 1.0)
+    shifts.apply(world)
     assert model.affinity[a, b] == 1.0
 
 
 def test_draws_follow_row_order_and_draw_nothing_when_nothing_is_eligible():
     rng = np.random.default_rng(1)
     state = copy.deepcopy(rng.bit_generator.state)
-    rows, cols = draws.pairs(rng, np.zeros((3, 3), bool), 0.5)
-    assert len(rows) == 0 and rng.bit_generator.state == state
-    eligible = np.array([[False, True, True], [True, False, False], [False, False, False]])
-    rows, cols = draws.pairs(np.random.default_rng(2), eligible, 1.0)
-    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 0)]
+    _, chosen, _ = draws.pairs([rng], np.zeros((1, 3, 3), bool), np.array([0.5]))
+    assert len(chosen) == 0 and rng.bit_generator.state == state
+    eligible = np.array([[[False, True, True], [True, False, False], [False, False, False]]])
+    _, chosen, cols = draws.pairs([np.random.default_rng(2)], eligible, np.array([1.0]))
+    assert list(zip(chosen.tolist(), cols.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 0)]
     chance = np.where(eligible, 0.0, 1.0)
-    assert len(draws.pairs(np.random.default_rng(2), eligible, chance)[0]) == 0
+    assert len(draws.pairs([np.random.default_rng(2)], eligible, chance)[0]) == 0

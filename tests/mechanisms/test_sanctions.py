@@ -1,8 +1,6 @@
 import numpy as np
 import pytest
 
-from sim.mechanisms.trade import energy_share as trade_energy_share
-
 from .conftest import run
 
 NO_CONCESSION = {"sanctions": {"success_hazard": 0.0}}
@@ -19,7 +17,7 @@ def test_sanctions_cut_trade_with_senders_and_divert_it(make_model):
     i = {s: k for k, s in enumerate(base.ids)}
     # a trade sanction of intensity 0.5 stops 0.58 x 0.5 of the pair's non-energy trade
     # (Kwon et al. 2026: complete trade sanctions erode 58%); lost affinity adds to it
-    energy = trade_energy_share(base)[i["RUS"], i["EUU"]]
+    energy = base.energy_trade_share[i["RUS"], i["EUU"]]
     documented = 1 - 0.58 * 0.5 * (1 - energy)
     assert hit.trade[i["RUS"], i["EUU"]] < documented * base.trade[i["RUS"], i["EUU"]]
     assert hit.trade[i["RUS"], i["CHN"]] > base.trade[i["RUS"], i["CHN"]]

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sim.mechanisms.sanctions import energy_trade_share, pair_intensity, trade_cut
-from sim.mechanisms.trade import diversion, energy_share, gravity_path
+from sim.mechanisms.trade import diversion, gravity_path
 
 from .conftest import run
 
@@ -20,28 +20,28 @@ def test_gravity_path_keeps_trade_to_gdp_constant():
 
 
 def test_trade_cut_combines_sectors_multiplicatively():
-    sanctions = np.zeros((5, 2, 2))
-    sanctions[0, 0, 1] = 0.5  # trade
-    sanctions[1, 1, 0] = 1.0  # finance, the other direction
-    weights = np.array([1.0, 0.2, 0.3, 0.1, 0.0])
-    cut = trade_cut(pair_intensity(sanctions), weights, np.zeros((2, 2)))
+    sanctions = np.zeros((1, 5, 2, 2))  # one run
+    sanctions[0, 0, 0, 1] = 0.5  # trade
+    sanctions[0, 1, 1, 0] = 1.0  # finance, the other direction
+    weights = np.array([[1.0, 0.2, 0.3, 0.1, 0.0]])
+    cut = trade_cut(pair_intensity(sanctions), weights, np.zeros((1, 2, 2)))[0]
     assert cut[0, 1] == pytest.approx(1 - 0.5 * 0.8) and cut[1, 0] == cut[0, 1]
 
 
 def test_energy_sanctions_cut_only_the_energy_share():
-    sanctions = np.zeros((5, 2, 2))
-    sanctions[2, 0, 1] = 0.67  # energy (REPowerEU's two thirds)
-    sanctions[0, 0, 1] = 0.5  # trade
-    weights = np.array([0.58, 0.8, 1.0, 0.1, 0.0])
-    share = np.full((2, 2), 0.4)
-    cut = trade_cut(pair_intensity(sanctions), weights, share)
+    sanctions = np.zeros((1, 5, 2, 2))  # one run
+    sanctions[0, 2, 0, 1] = 0.67  # energy (REPowerEU's two thirds)
+    sanctions[0, 0, 0, 1] = 0.5  # trade
+    weights = np.array([[0.58, 0.8, 1.0, 0.1, 0.0]])
+    share = np.full((1, 2, 2), 0.4)
+    cut = trade_cut(pair_intensity(sanctions), weights, share)[0]
     non_energy, energy = 1 - 0.58 * 0.5, 1 - 0.67
     assert cut[0, 1] == pytest.approx(1 - (0.6 * non_energy + 0.4 * energy))
     # the energy share of what is left falls from 0.4
     assert 0.4 * energy / (1 - cut[0, 1]) < 0.4
     # a pair without energy trade loses nothing to an energy embargo
-    sanctions[0] = 0
-    assert trade_cut(pair_intensity(sanctions), weights, np.zeros((2, 2)))[0, 1] == 0
+    sanctions[0, 0] = 0
+    assert trade_cut(pair_intensity(sanctions), weights, np.zeros((1, 2, 2)))[0, 0, 1] == 0
 
 
 def test_energy_share_is_the_exporters_energy_share_of_exports():
@@ -105,7 +105,7 @@ def comprehensive(request, make_model):
 def test_comprehensive_sanctions_with_an_energy_cut_cut_trade_as_documented(comprehensive):
     base, hit = comprehensive
     r, eu = base.index["RUS"], base.index["EUU"]
-    energy = energy_share(base)[r, eu]
+    energy = base.energy_trade_share[r, eu]
     # within two years, at least what the literature documents: complete trade sanctions
     # erode 58% of non-energy trade (Kwon et al. 2026), a full energy cut all energy trade
     documented = (1 - energy) * (1 - 0.58)  # the lower, country-level estimate
