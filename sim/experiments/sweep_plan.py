@@ -30,7 +30,7 @@ from sim.errors import Problem, ScenarioError
 from sim.experiments.folders import resolved_yaml
 from sim.recorder import TABLES
 from sim.scenario.checks import check_against_world
-from sim.scenario.loader import Located, load_located, validate
+from sim.scenario.loader import Located, load_located, validate, with_values
 from sim.scenario.schema import Scenario, Sweep
 from sim.uncertainty import METHOD, fix_swept
 
@@ -146,15 +146,15 @@ def load_sweep(
     scenario line, or at the command-line option, that made them.
     """
     options = options or DesignOptions()
-    settings = [f"{k}={v}" for k, v in (("seed", seed), ("years", years)) if v is not None]
-    located = load_located(source, [*(overrides or []), *settings])
+    located = load_located(source, overrides)
     given = options.grid or options.ranges or options.sample or options.vary or options.n
     if given:
         _merge(located, options)
-    if runs is not None and isinstance(located.data.get("sweep"), dict):
-        located.data["sweep"]["runs"] = runs
-        located.origins[("sweep", "runs")] = (COMMAND_LINE, 0, 0)
-    config = validate(located)
+    settled = {key: value for key, value in (("seed", seed), ("years", years)) if value is not None}
+    config = with_values(validate(located), settled)
+    if runs is not None and config.sweep is not None:
+        sweep = with_values(config.sweep, {"runs": runs})
+        config = config.model_copy(update={"sweep": sweep})
     check_against_world(config, located)
     return located, config
 
