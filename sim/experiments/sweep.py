@@ -42,17 +42,10 @@ from tqdm import tqdm
 from sim.design import point_config
 from sim.errors import Problem, ScenarioError
 from sim.experiments.engine import OUTCOMES, ensemble_size, groups, run_groups
-from sim.experiments.executors import resolve_jobs
 from sim.experiments.folders import RESULTS_ROOT, atomic_write, check_out, resolved_yaml
+from sim.experiments.settings import Design, Execution, Output, Settings
 from sim.experiments.sweep_folder import SweepFolder, read_outcomes, stage
-from sim.experiments.sweep_plan import (
-    DesignOptions,
-    Plan,
-    build_plan,
-    check_tables,
-    load_sweep,
-    option_error,
-)
+from sim.experiments.sweep_plan import Plan, build_plan, check_tables, load_sweep, option_error
 from sim.experiments.sweep_runs import run_group
 from sim.scenario.schema import Scenario
 from sim.uncertainty import draw as draw_uncertainties
@@ -155,24 +148,22 @@ def summarize(plan: Plan, out: Path, manifest: dict[str, Any]) -> SweepResult:
 
 def plan_sweep(
     scenario: str | Path | dict | None,
-    design: DesignOptions,
-    overrides: list[str] | None = None,
-    runs: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
-    tables: list[str] | None = None,
-    out: str | Path | None = None,
-    resume: bool = False,
+    design: Design,
+    overrides: list[str] | None,
+    settings: Settings,
+    execution: Execution,
+    output: Output,
 ) -> Plan:
     """The checked plan of a sweep; without ``scenario``, that of the sweep to resume in ``out``."""
+    out = output.out
     if scenario is None:
-        if not (resume and out is not None):
+        if not (execution.resume and out is not None):
             raise option_error("scenario", "give a scenario file (or --resume --out DIR)")
         scenario = Path(out) / "scenario.yaml"
         if not scenario.is_file():
             raise option_error("--out", f"{out} holds no sweep to resume (no scenario.yaml)")
-    located, config = load_sweep(scenario, design, overrides, runs=runs, seed=seed, years=years)
-    return build_plan(located, config, tables=check_tables(tables))
+    located, config = load_sweep(scenario, design, overrides, settings)
+    return build_plan(located, config, tables=check_tables(output.tables))
 
 
 def choose_folder(name: str, out: str | Path | None, resume: bool, kind: str = "sweep") -> Path:
@@ -189,34 +180,27 @@ def choose_folder(name: str, out: str | Path | None, resume: bool, kind: str = "
 
 def run_sweep(
     plan: Plan,
-    out: Path,
-    jobs: int | None = None,
-    backend: str = "process",
-    address: str | None = None,
-    resume: bool = False,
-    progress: bool = False,
-    argv: list[str] | None = None,
+    execution: Execution,
+    output: Output,
     draw: Callable[[SweepResult, Path], object] | None = None,
 ) -> SweepResult:
-    """Run (or finish) a sweep into ``out``, write its summary and figures, return its result.
+    """Run (or finish) a sweep into ``output.out``, write its summary and figures.
 
     Args:
         plan: The design and run settings (``plan_sweep``).
-        out: The sweep folder (``choose_folder``).
-        jobs: Worker processes (default: every core).
-        backend: ``process`` or ``dask``.
-        address: Dask scheduler address; without it a LocalCluster is started.
-        resume: Continue the sweep already in ``out``.
-        progress: Say what runs and show a progress bar, on stderr.
-        argv: The command line, for the manifest.
+        execution: How the runs are made, and whether to ``resume`` the sweep
+            already in the folder; with ``progress``, what runs is said on stderr.
+        output: ``out``, the sweep folder (``choose_folder``), and ``argv``, the
+            command line for the manifest.
         draw: ``draw(result, folder)`` adds the figures (``sim.plots.sweep``).
 
     Raises:
         KeyboardInterrupt: After Ctrl-C or SIGTERM, once every finished run is kept.
     """
-    if progress:
+    out = Path(output.out)
+    if execution.progress:
         print(plan.describe(out), file=sys.stderr)
-    manifest = execute(plan, out, jobs, backend, address, resume, progress, argv)
+    manifest = execute(plan, execution, output)
     result = summarize(plan, out, manifest)
     if draw is not None:
         draw(result, out)
@@ -236,40 +220,32 @@ def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
 
 def execute(
     plan: Plan,
-    out: Path,
-    jobs: int | None = None,
-    backend: str = "process",
-    address: str | None = None,
-    resume: bool = False,
-    progress: bool = False,
-    argv: list[str] | None = None,
+    execution: Execution,
+    output: Output,
     task: Callable[..., list[dict[str, Any]]] = run_group,
 ) -> dict[str, Any]:
-    """Run (or finish) a sweep's runs into ``out`` and return its final manifest.
+    """Run (or finish) a sweep's runs into ``output.out`` and return its final manifest.
 
     Args:
         plan: The design and run settings (``build_plan``).
-        out: The sweep folder; must be new or empty unless ``resume``.
-        jobs: Worker processes (default: every core).
-        backend: ``process`` or ``dask``.
-        address: Dask scheduler address; without it a LocalCluster is started.
-        resume: Continue the sweep in ``out`` (it must have the same plan); a
-            folder where no sweep has begun yet is started afresh.
-        progress: Show a progress bar (runs done, rate, ETA).
-        argv: The command line, for the manifest.
+        execution: ``jobs``, ``backend`` and ``address`` (where the runs are made),
+            ``progress`` (a progress bar: runs done, rate, ETA) and ``resume``
+            (continue the sweep in the folder, which must have the same plan; a
+            folder where no sweep has begun yet is started afresh).
+        output: ``out``, the sweep folder (new or empty unless ``resume``), and
+            ``argv``, the command line for the manifest.
         task: The function that makes a group of runs (``run_group``).
 
     Raises:
         KeyboardInterrupt: After Ctrl-C or SIGTERM, once every finished run is staged.
     """
-    folder = SweepFolder(out)
-    jobs = resolve_jobs(jobs)
-    manifest = _open(folder, plan, resume, argv)
+    folder = SweepFolder(Path(output.out))
+    manifest = _open(folder, plan, execution.resume, output.argv)
     folder.lock()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     started = time.perf_counter()
     try:
-        _run(folder, plan, manifest, jobs, backend, address, progress, task)
+        _run(folder, plan, manifest, execution, task)
         manifest["status"] = "complete"
     except KeyboardInterrupt:
         manifest["status"] = "interrupted"
@@ -341,10 +317,7 @@ def _run(
     folder: SweepFolder,
     plan: Plan,
     manifest: dict[str, Any],
-    jobs: int,
-    backend: str,
-    address: str | None,
-    progress: bool,
+    execution: Execution,
     task: Callable[..., list[dict[str, Any]]],
 ) -> None:
     """Run every run neither written nor staged; commit chunks as they fill."""
@@ -359,7 +332,7 @@ def _run(
     seeds = np.random.SeedSequence(plan.seed).spawn(plan.runs)
     config_of = _point_configs(plan)
     # local workers stage their own results; remote ones (Dask) send them here
-    staging = str(folder.staging) if backend == "process" else None
+    staging = str(folder.staging) if execution.backend == "process" else None
     folder.staging.mkdir(exist_ok=True)
 
     def arguments(group: list[int]) -> tuple:
@@ -385,13 +358,14 @@ def _run(
         initial=plan.tasks - len(todo),
         desc=f"{plan.config.name} sweep",
         unit="run",
-        disable=not progress,
+        disable=not execution.progress,
         smoothing=0.05,
     ) as bar:
         # chunks already complete in staging (stopped between staging and writing)
         _commit_ready(folder, plan, manifest, buffer, names)
         size = ensemble_size(len(plan.config.world.states))
-        run_groups(task, groups(todo, size, jobs), arguments, finish, fail, jobs, backend, address)
+        together = groups(todo, size, execution.workers)
+        run_groups(task, together, arguments, finish, fail, execution)
     shutil.rmtree(folder.staging, ignore_errors=True)
 
 

@@ -10,7 +10,7 @@ reported at the line of the sweep entry, or the option, that produced it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from numbers import Number
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from sim.design import (
 )
 from sim.errors import Problem, ScenarioError
 from sim.experiments.folders import resolved_yaml
+from sim.experiments.settings import Design, Settings
 from sim.recorder import TABLES
 from sim.scenario.checks import check_against_world
 from sim.scenario.loader import Located, load_located, validate, with_values
@@ -119,25 +120,11 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass
-class DesignOptions:
-    """A design given on the command line, merged over the scenario's ``sweep:`` block."""
-
-    grid: list[str] = field(default_factory=list)
-    ranges: list[str] = field(default_factory=list)
-    sample: str | None = None
-    n: int | None = None
-    vary: list[str] = field(default_factory=list)
-    levels: int | None = None
-
-
 def load_sweep(
     source: str | Path | dict,
-    options: DesignOptions | None = None,
+    options: Design | None = None,
     overrides: list[str] | None = None,
-    runs: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
+    settings: Settings | None = None,
 ) -> tuple[Located, Scenario]:
     """Load a scenario and merge the command line's design into its sweep block.
 
@@ -145,21 +132,22 @@ def load_sweep(
     and ``--n`` replace the block's method and size. Mistakes point at the
     scenario line, or at the command-line option, that made them.
     """
-    options = options or DesignOptions()
+    options = options or Design()
+    settings = settings or Settings()
     located = load_located(source, overrides)
     given = options.grid or options.ranges or options.sample or options.vary or options.n
     if given:
         _merge(located, options)
-    settled = {key: value for key, value in (("seed", seed), ("years", years)) if value is not None}
+    settled = {key: value for key, value in settings.given().items() if key != "runs"}
     config = with_values(validate(located), settled)
-    if runs is not None and config.sweep is not None:
-        sweep = with_values(config.sweep, {"runs": runs})
+    if settings.runs is not None and config.sweep is not None:
+        sweep = with_values(config.sweep, {"runs": settings.runs})
         config = config.model_copy(update={"sweep": sweep})
     check_against_world(config, located)
     return located, config
 
 
-def _merge(located: Located, options: DesignOptions) -> None:
+def _merge(located: Located, options: Design) -> None:
     """Put the options' entries into the located scenario's sweep block."""
     cli = (COMMAND_LINE, 0, 0)
     block = located.data.get("sweep")
