@@ -31,10 +31,10 @@ _HOMES = {
     "DEFAULT_OUT": "sim.experiments.settings",
     "load_folder": "sim.experiments.runner",
     "Results": "sim.experiments.runner",
-    "Discovery": "sim.analysis.discovery",
+    "Discovery": "sim.analysis.discovery.find",
     "Comparison": "sim.experiments.comparison",
-    "SweepResult": "sim.experiments.sweep",
-    "SensitivityResult": "sim.experiments.sweep_sensitivity",
+    "SweepResult": "sim.experiments.sweep.result",
+    "SensitivityResult": "sim.experiments.sweep.sensitivity",
     "ScenarioError": "sim.errors",
     "Problem": "sim.errors",
     "load_scenario": "sim.scenario.loader",
@@ -65,14 +65,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time names load on first use
-    from sim.analysis.discovery import Discovery
+    from sim.analysis.discovery.find import Discovery
     from sim.api import compare, discover, load, run, run_sweep, sensitivity
     from sim.errors import Problem, ScenarioError
     from sim.experiments.comparison import Comparison
     from sim.experiments.runner import Results, load_folder
     from sim.experiments.settings import DEFAULT_OUT, Design, Execution, Output
-    from sim.experiments.sweep import SweepResult
-    from sim.experiments.sweep_sensitivity import SensitivityResult
+    from sim.experiments.sweep.result import SweepResult
+    from sim.experiments.sweep.sensitivity import SensitivityResult
     from sim.outcomes import OUTCOMES
     from sim.scenario.loader import load_scenario
 

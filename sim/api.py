@@ -29,11 +29,11 @@ from sim.scenario.loader import load
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from sim.analysis.discovery import Discovery
+    from sim.analysis.discovery.find import Discovery
     from sim.experiments.comparison import Comparison
     from sim.experiments.runner import Results
-    from sim.experiments.sweep import SweepResult
-    from sim.experiments.sweep_sensitivity import SensitivityResult
+    from sim.experiments.sweep.result import SweepResult
+    from sim.experiments.sweep.sensitivity import SensitivityResult
 
 
 def _objects(
@@ -212,7 +212,7 @@ class SweepInterrupted(Interrupted):
 
 
 def _sweep_stopped(folder: Path, total: int) -> SweepInterrupted:
-    from sim.experiments.sweep_folder import SweepFolder
+    from sim.experiments.sweep.folder import SweepFolder
 
     return SweepInterrupted(folder, SweepFolder(folder).kept(), total)
 
@@ -277,8 +277,8 @@ def run_sweep(
     from sim.experiments.executors import warm_up
 
     warm_up(execution)  # workers import while the design is laid out and checked
-    from sim.experiments.sweep import choose_folder, plan_sweep
-    from sim.experiments.sweep import run_sweep as run_plan
+    from sim.experiments.sweep.plan import choose_folder, plan_sweep
+    from sim.experiments.sweep.runner import run_sweep as run_plan
 
     if out is not DEFAULT_OUT or output.out is DEFAULT_OUT:
         output = replace(output, out=None if out is DEFAULT_OUT else out)
@@ -342,8 +342,8 @@ def sensitivity(
     from sim.experiments.executors import warm_up
 
     warm_up(execution)  # workers import while the design is laid out and checked
-    from sim.experiments.sweep import choose_folder
-    from sim.experiments.sweep_sensitivity import plan_sensitivity, run_sensitivity
+    from sim.experiments.sweep.plan import choose_folder
+    from sim.experiments.sweep.sensitivity import plan_sensitivity, run_sensitivity
 
     if output.out is DEFAULT_OUT:
         output = replace(output, out=None)
@@ -389,7 +389,7 @@ def discover(
         **options: Any field of ``Output`` by name (``out=...``, ``plots=False``).
 
     Returns:
-        The discovery (``sim.analysis.discovery.discover``), with ``folder`` when written.
+        The discovery (``sim.analysis.discovery.find.discover``), with ``folder`` when written.
 
     Example:
         >>> import sim
@@ -398,7 +398,7 @@ def discover(
     """
     output = split(options, output, Output())
     refuse_unknown("discover", options)
-    from sim.analysis.discovery import discover as find
+    from sim.analysis.discovery.find import discover as find
     from sim.experiments.discovery_folder import check_target, default_folder, write_discovery
 
     out = output.out

@@ -17,7 +17,7 @@ from sim.design import (
 )
 from sim.errors import ScenarioError
 from sim.experiments.settings import Design, Settings
-from sim.experiments.sweep_plan import build_plan, load_sweep
+from sim.experiments.sweep.plan import build_plan, load_sweep
 from sim.scenario.loader import load
 from sim.scenario.schema import Sample, Sweep
 from sim.uncertainty import value_at

@@ -18,9 +18,9 @@ from sim.errors import ScenarioError
 from sim.experiments.engine import run_one
 from sim.experiments.runner import TABLES
 from sim.experiments.settings import Design, Execution, Output, Settings
-from sim.experiments.sweep import execute
-from sim.experiments.sweep_plan import build_plan, load_sweep
-from sim.experiments.sweep_runs import run_group
+from sim.experiments.sweep.plan import build_plan, load_sweep
+from sim.experiments.sweep.runner import execute
+from sim.experiments.sweep.worker import run_group
 from tests.conftest import ROOT, SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"
@@ -136,7 +136,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
 
 
 def test_a_sweep_whose_every_run_fails_says_so_in_one_line(tmp_path, monkeypatch, capsys):
-    from sim.experiments import sweep_runs
+    from sim.experiments.sweep import worker as sweep_runs
 
     def broken(*args, **kwargs):
         raise RuntimeError("no run can go on")

@@ -12,8 +12,8 @@ from sim.analysis.outcomes import final_outcomes
 from sim.cli.main import main
 from sim.experiments.runner import load, load_folder, replicate_seeds
 from sim.experiments.settings import Design, Execution, Output, Settings
-from sim.experiments.sweep import execute
-from sim.experiments.sweep_plan import build_plan, load_sweep
+from sim.experiments.sweep.plan import build_plan, load_sweep
+from sim.experiments.sweep.runner import execute
 from sim.scenario.schema import Uncertainty
 from sim.uncertainty import draw, latin_hypercube, path_seed, quantiles, run_configs
 

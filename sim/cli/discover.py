@@ -48,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
     """Analyse, write the report, print the sentence and a short table."""
     from sim import api
-    from sim.analysis.discovery_report import format_summary
+    from sim.analysis.discovery.report import format_summary
 
     given = {name: getattr(args, name) for name in DEFAULTED if getattr(args, name) is not None}
     try:

@@ -26,7 +26,7 @@ BACKENDS = ("process", "dask")
 # imports) and the packaged data they read (sim.experiments.warm)
 TASK_MODULES = (
     "sim.experiments.runner",
-    "sim.experiments.sweep_runs",
+    "sim.experiments.sweep.worker",
     "sim.model",
     "scipy.cluster.hierarchy",
     "sim.experiments.warm",

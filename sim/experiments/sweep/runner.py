@@ -1,181 +1,33 @@
-"""Parameter sweeps: design points x replicates, streamed to disk, resumable after any stop.
+"""Running a sweep's plan into its folder, from the parent process; resumable after any stop.
 
-Every run goes through ``sim.experiments.engine``, as the replicates of ``sim.run``
-do: consecutive runs of a small world are advanced together as an ensemble
-(``run_together``, ``sim.ensemble``) on the workers ``run_groups`` keeps busy, with
-the same tables as one at a time. Runs are numbered in (point, run) order and
-grouped into fixed chunks. How a run's results reach the folder
-(``sim.experiments.sweep_folder``):
-
-1. the worker returns each run's tables as Arrow tables (or its error);
-2. they are staged at once in ``.staging/<task>.arrow`` (written to a hidden
-   name, then renamed), so a finished run survives any later stop;
-3. when every run of a chunk is staged, the chunk's part files are written
-   (temporary name, then rename) and the chunk is recorded as done in the
-   manifest (rewritten atomically); only then are its staged files removed.
-
-``resume`` reads the manifest and the staging area and runs only what is in
-neither. Because a chunk's parts always hold the same runs in the same order,
-an interrupted and resumed sweep writes the same files as an uninterrupted one.
-A finished sweep gets ``summary.json`` (per design point) and, from the caller's
-``draw``, its figures.
+How a run's results reach the folder is told in ``sim.experiments.sweep``.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from tqdm import tqdm
 
 from sim.design import point_config
 from sim.errors import Problem, ScenarioError
 from sim.experiments.engine import OUTCOMES, ensemble_size, groups, run_groups
-from sim.experiments.folders import RESULTS_ROOT, atomic_write, check_out, resolved_yaml
-from sim.experiments.settings import Design, Execution, Output, Settings
-from sim.experiments.sweep_folder import SweepFolder, read_outcomes, stage
-from sim.experiments.sweep_plan import Plan, build_plan, check_tables, load_sweep, option_error
-from sim.experiments.sweep_runs import run_group
+from sim.experiments.folders import atomic_write, check_out, resolved_yaml
+from sim.experiments.settings import Execution, Output
+from sim.experiments.sweep.folder import SweepFolder, stage
+from sim.experiments.sweep.plan import RESUME_HINT, Plan
+from sim.experiments.sweep.result import SweepResult, summarize
+from sim.experiments.sweep.worker import run_group
 from sim.scenario.schema import Scenario
 from sim.uncertainty import draw as draw_uncertainties
-
-RESUME_HINT = " (add --resume to finish it)"
-
-
-# ------------------------------------------------------------------ the result
-
-
-@dataclass
-class SweepResult:
-    """A finished sweep.
-
-    Attributes:
-        folder: The sweep folder.
-        scenario: The base scenario (swept fields' uncertainties removed).
-        design: One row per design point: ``point`` and each swept path's value.
-        outcomes: One row per finished run: ``point``, ``run``, where the run
-            ended and the values of its uncertain fields.
-        summary: One row per design point: its values, finished runs, the share
-            of runs ending in each polarity and median outcomes (``summary.json``).
-        manifest: The folder's manifest: design, seeds, failed runs, provenance.
-    """
-
-    folder: Path
-    scenario: Scenario
-    design: pd.DataFrame
-    outcomes: pd.DataFrame
-    summary: pd.DataFrame
-    manifest: dict[str, Any]
-
-    def table(self, rows: int = 20) -> str:
-        """The per-point table, failures and timing, as the command line prints them."""
-        shown = self.summary.head(rows)
-        with pd.option_context("display.width", 160, "display.max_columns", 20):
-            lines = [shown.to_string(index=False, float_format=lambda v: f"{v:.3g}")]
-        if len(self.summary) > len(shown):
-            more = len(self.summary) - len(shown)
-            lines.append(f"… {more} more points in {self.folder / 'summary.json'}")
-        failed = self.manifest["failed"]
-        if failed:
-            first = failed[0]
-            lines.append(
-                f"{len(failed)} runs failed (recorded in manifest.json), e.g. point "
-                f"{first['point']} run {first['run']}: {first['error']}"
-            )
-        seconds = self.manifest.get("timings", {}).get("runs_seconds", 0.0)
-        lines.append(
-            f"\n{self.manifest['tasks']} runs in {seconds:.1f} s; sweep written to {self.folder}"
-        )
-        return "\n".join(lines)
-
-
-def point_summary(design: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Per design point: runs, polarity fractions and median outcomes."""
-    from sim.metrics import POLARITIES
-
-    grouped = outcomes.groupby("point")
-    table = pd.DataFrame({"runs": grouped.size()})
-    for kind in POLARITIES:
-        table[f"p_{kind}"] = grouped["polarity"].apply(lambda s, k=kind: float((s == k).mean()))
-    for column in ("leader_share", "con", "effective_poles", "bloc_leader_share"):
-        table[f"{column}_median"] = grouped[column].median()
-    return design.set_index("point").join(table, how="left").reset_index()
-
-
-def every_run_failed(out: Path, error: str) -> ScenarioError:
-    """The error of a sweep none of whose runs finished (the folder keeps the record)."""
-    hint = ""
-    if error.startswith("WorkerDied"):
-        hint = (
-            "; worker processes that die at once usually mean a Python script that starts "
-            'runs on several processes without `if __name__ == "__main__":` around its code'
-        )
-    message = f"every run failed (recorded in manifest.json), the first with {error}{hint}"
-    return ScenarioError(Problem(str(out), 0, 0, "", message))
-
-
-def summarize(plan: Plan, out: Path, manifest: dict[str, Any]) -> SweepResult:
-    """Write ``summary.json`` of a finished sweep and return the sweep's result."""
-    if len(manifest["failed"]) >= plan.tasks:
-        raise every_run_failed(out, manifest["failed"][0]["error"])
-    outcomes = read_outcomes(out)
-    summary = point_summary(plan.design, outcomes)
-    data = {
-        "scenario": plan.config.name,
-        "design": manifest["design"],
-        "runs_per_point": plan.runs,
-        "runs_done": int(len(outcomes)),
-        "runs_failed": len(manifest["failed"]),
-        "points": json.loads(summary.to_json(orient="records", double_precision=6)),
-    }
-    atomic_write(out / "summary.json", json.dumps(data, indent=1) + "\n")
-    return SweepResult(out, plan.config, plan.design, outcomes, summary, manifest)
-
-
-# ------------------------------------------------------------------ preparing
-
-
-def plan_sweep(
-    scenario: str | Path | dict | None,
-    design: Design,
-    overrides: list[str] | None,
-    settings: Settings,
-    execution: Execution,
-    output: Output,
-) -> Plan:
-    """The checked plan of a sweep; without ``scenario``, that of the sweep to resume in ``out``."""
-    out = output.out
-    if scenario is None:
-        if not (execution.resume and out is not None):
-            raise option_error("scenario", "give a scenario file (or --resume --out DIR)")
-        scenario = Path(out) / "scenario.yaml"
-        if not scenario.is_file():
-            raise option_error("--out", f"{out} holds no sweep to resume (no scenario.yaml)")
-    located, config = load_sweep(scenario, design, overrides, settings)
-    return build_plan(located, config, tables=check_tables(output.tables))
-
-
-def choose_folder(name: str, out: str | Path | None, resume: bool, kind: str = "sweep") -> Path:
-    """The sweep's folder, checked: ``out``, or ``results/NAME/KIND-TIMESTAMP`` when None."""
-    if out is None:
-        if resume:
-            raise option_error("--resume", "needs --out DIR, the folder of the sweep to finish")
-        return RESULTS_ROOT / name / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}"
-    out = Path(out)
-    if not resume:  # before anything runs or is printed, as every other mistake
-        check_out(out, RESUME_HINT if (out / "manifest.json").is_file() else "")
-    return out
 
 
 def run_sweep(
@@ -205,9 +57,6 @@ def run_sweep(
     if draw is not None:
         draw(result, out)
     return result
-
-
-# ------------------------------------------------------------------ execution
 
 
 class _Terminated(KeyboardInterrupt):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from numbers import Number
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,8 @@ from sim.design import (
     point_config,
 )
 from sim.errors import Problem, ScenarioError
-from sim.experiments.folders import resolved_yaml
-from sim.experiments.settings import Design, Settings
+from sim.experiments.folders import RESULTS_ROOT, check_out, resolved_yaml
+from sim.experiments.settings import Design, Execution, Output, Settings
 from sim.recorder import TABLES
 from sim.scenario.checks import check_against_world
 from sim.scenario.loader import Located, load_located, validate, with_values
@@ -36,6 +37,7 @@ from sim.scenario.schema import Scenario, Sweep
 from sim.uncertainty import METHOD, fix_swept
 
 FORMAT = 1
+RESUME_HINT = " (add --resume to finish it)"
 
 
 @dataclass
@@ -289,3 +291,35 @@ def check_points(located: Located, config: Scenario, design: pd.DataFrame) -> No
                 first = err.problems[0]
                 path = _blamed(first.path, names)
                 raise _refusal(located, sweep, path, point, values, first) from None
+
+
+def plan_sweep(
+    scenario: str | Path | dict | None,
+    design: Design,
+    overrides: list[str] | None,
+    settings: Settings,
+    execution: Execution,
+    output: Output,
+) -> Plan:
+    """The checked plan of a sweep; without ``scenario``, that of the sweep to resume in ``out``."""
+    out = output.out
+    if scenario is None:
+        if not (execution.resume and out is not None):
+            raise option_error("scenario", "give a scenario file (or --resume --out DIR)")
+        scenario = Path(out) / "scenario.yaml"
+        if not scenario.is_file():
+            raise option_error("--out", f"{out} holds no sweep to resume (no scenario.yaml)")
+    located, config = load_sweep(scenario, design, overrides, settings)
+    return build_plan(located, config, tables=check_tables(output.tables))
+
+
+def choose_folder(name: str, out: str | Path | None, resume: bool, kind: str = "sweep") -> Path:
+    """The sweep's folder, checked: ``out``, or ``results/NAME/KIND-TIMESTAMP`` when None."""
+    if out is None:
+        if resume:
+            raise option_error("--resume", "needs --out DIR, the folder of the sweep to finish")
+        return RESULTS_ROOT / name / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}"
+    out = Path(out)
+    if not resume:  # before anything runs or is printed, as every other mistake
+        check_out(out, RESUME_HINT if (out / "manifest.json").is_file() else "")
+    return out

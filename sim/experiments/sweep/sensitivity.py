@@ -21,8 +21,9 @@ from sim.analysis.sensitivity import (
     write_report,
 )
 from sim.experiments.settings import Design, Execution, Output, Settings
-from sim.experiments.sweep import SweepResult, plan_sweep, run_sweep
-from sim.experiments.sweep_plan import Plan, option_error
+from sim.experiments.sweep.plan import Plan, option_error, plan_sweep
+from sim.experiments.sweep.result import SweepResult
+from sim.experiments.sweep.runner import run_sweep
 
 SAMPLES = {"sobol": 64, "morris": 16}  # default n: Sobol base samples, Morris trajectories
 RUNS = 4  # default replicates per design point
