@@ -186,12 +186,12 @@ def load(
     if isinstance(scenario, Scenario) and not overrides:
         if not given:
             return scenario
-        config = with_values(scenario, given)
-        check_against_world(config, Located({}, {}, "<dict>"))
-        return config
-    if isinstance(scenario, Scenario):  # text typed by the user goes into the tree
-        scenario = scenario.model_dump(mode="json")
-    located = load_located(scenario, overrides)
-    config = with_values(validate(located), given)
+        config, located = scenario, Located({}, {}, "<dict>")
+    else:
+        if isinstance(scenario, Scenario):  # text typed by the user goes into the tree
+            scenario = scenario.model_dump(mode="json")
+        located = load_located(scenario, overrides)
+        config = validate(located)
+    config = with_values(config, given)
     check_against_world(config, located)
     return config
