@@ -7,6 +7,7 @@ The Python API mirrors the command line::
     res.states        # tidy DataFrame: run, year, state, gdp_usd_bn, power_share, ...
     res.summary       # the dict written to summary.json
     sim.run_sweep("scenarios/sanctions.yaml", "out", grid=["parameters.arms.offer_rate=0,0.1"])
+    sim.run("scenarios/sanctions.yaml", execution=sim.Execution(jobs=4), out="results/x")
     sim.discover("out", "polarity=multipolar").sentence   # which inputs lead there
 
 Names are imported when first used (PEP 562), so ``import sim`` is instant.
@@ -24,12 +25,16 @@ _HOMES = {
     "sensitivity": "sim.api",
     "discover": "sim.api",
     "load": "sim.api",
+    "Execution": "sim.experiments.settings",
+    "Output": "sim.experiments.settings",
+    "Design": "sim.experiments.settings",
+    "DEFAULT_OUT": "sim.experiments.settings",
     "load_folder": "sim.experiments.runner",
     "Results": "sim.experiments.runner",
-    "Discovery": "sim.analysis.discovery",
+    "Discovery": "sim.analysis.discovery.find",
     "Comparison": "sim.experiments.comparison",
-    "SweepResult": "sim.experiments.sweep",
-    "SensitivityResult": "sim.experiments.sweep_sensitivity",
+    "SweepResult": "sim.experiments.sweep.result",
+    "SensitivityResult": "sim.experiments.sweep.sensitivity",
     "ScenarioError": "sim.errors",
     "Problem": "sim.errors",
     "load_scenario": "sim.scenario.loader",
@@ -37,9 +42,13 @@ _HOMES = {
 }
 
 __all__ = [
+    "DEFAULT_OUT",
     "OUTCOMES",
     "Comparison",
+    "Design",
     "Discovery",
+    "Execution",
+    "Output",
     "Problem",
     "Results",
     "ScenarioError",
@@ -56,13 +65,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time names load on first use
-    from sim.analysis.discovery import Discovery
+    from sim.analysis.discovery.find import Discovery
     from sim.api import compare, discover, load, run, run_sweep, sensitivity
     from sim.errors import Problem, ScenarioError
     from sim.experiments.comparison import Comparison
     from sim.experiments.runner import Results, load_folder
-    from sim.experiments.sweep import SweepResult
-    from sim.experiments.sweep_sensitivity import SensitivityResult
+    from sim.experiments.settings import DEFAULT_OUT, Design, Execution, Output
+    from sim.experiments.sweep.result import SweepResult
+    from sim.experiments.sweep.sensitivity import SensitivityResult
     from sim.outcomes import OUTCOMES
     from sim.scenario.loader import load_scenario
 

@@ -2,32 +2,52 @@
 
 The command line is a thin layer over these functions, so a folder written from
 Python equals one written by the command line. Each function takes plain
-arguments (paths, numbers, lists of ``path=value`` strings); with ``out`` it also
-writes the results folder, atomically, figures included unless ``plots=False``.
+arguments (paths, numbers, lists of ``path=value`` strings) and the options of
+running and writing, as objects (``execution=Execution(jobs=4)``,
+``output=Output(out=...)``, ``sim.experiments.settings``) or as keyword arguments
+that build them (``jobs=4, out=...``); with ``out`` it also writes the results
+folder, atomically, figures included unless ``plots=False``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.experiments.settings import (
+    DEFAULT_OUT,
+    SWEEP_EXECUTION,
+    Design,
+    Execution,
+    Output,
+    Settings,
+    refuse_unknown,
+    split,
+)
 from sim.scenario.loader import load
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from sim.analysis.discovery import Discovery
+    from sim.analysis.discovery.find import Discovery
     from sim.experiments.comparison import Comparison
     from sim.experiments.runner import Results
-    from sim.experiments.sweep import SweepResult
-    from sim.experiments.sweep_sensitivity import SensitivityResult
+    from sim.experiments.sweep.result import SweepResult
+    from sim.experiments.sweep.sensitivity import SensitivityResult
 
 
-class _Default:
-    def __repr__(self) -> str:
-        return "DEFAULT_OUT"
-
-
-DEFAULT_OUT: Any = _Default()  # a new timestamped folder under results/<scenario name>/
+def _objects(
+    function: str,
+    options: dict[str, Any],
+    execution: Execution | None,
+    output: Output | None,
+    running: Execution = Execution(),  # noqa: B008 - frozen
+) -> tuple[Execution, Output]:
+    """The execution and output objects, given or built from keyword ``options``."""
+    execution = split(options, execution, running)
+    output = split(options, output, Output())
+    refuse_unknown(function, options)
+    return execution, output
 
 
 class Interrupted(KeyboardInterrupt):
@@ -43,27 +63,28 @@ def run(
     runs: int | None = None,
     seed: int | None = None,
     years: int | None = None,
-    jobs: int | None = 1,
     overrides: list[str] | None = None,
-    progress: bool = False,
-    out: str | Path | None = None,
-    plots: bool = True,
-    argv: list[str] | None = None,
+    *,
+    execution: Execution | None = None,
+    output: Output | None = None,
+    **options: Any,
 ) -> Results:
     """Run a scenario's replicates; return their tables and summary, and write them to ``out``.
 
     Args:
-        scenario: A YAML path, a dict with the same fields, or a loaded Scenario.
+        scenario: A YAML path, a dict with the same fields, or a loaded Scenario
+            (not validated again).
         runs: Replicates (default: the scenario's ``runs``).
         seed: Master seed (default: the scenario's ``seed``).
         years: Years to simulate (default: the scenario's ``years``).
-        jobs: Worker processes; ``None`` or 0 uses every core.
         overrides: ``path=value`` strings applied to the scenario.
-        progress: Show a progress bar.
-        out: Results folder to write (``DEFAULT_OUT``: ``results/NAME/TIMESTAMP``);
-            ``None`` writes nothing.
-        plots: Draw the figures into the folder.
-        argv: The command line recorded in the manifest (default ``sys.argv``).
+        execution: How runs are made: ``jobs`` (worker processes; ``None`` or 0 uses
+            every core), ``progress`` (show a progress bar).
+        output: What is written: ``out`` (the results folder, ``DEFAULT_OUT`` for
+            ``results/NAME/TIMESTAMP``; ``None`` writes nothing), ``plots`` (draw the
+            figures), ``argv`` (the command line recorded in the manifest).
+        **options: Any field of ``Execution`` or ``Output`` by name (``jobs=4``,
+            ``out="results/x"``), over ``execution`` and ``output``.
 
     Returns:
         The results: ``states``, ``dyads``, ``system``, ``events`` DataFrames,
@@ -74,24 +95,25 @@ def run(
         >>> res = sim.run("scenarios/sanctions.yaml", runs=50, seed=1)  # doctest: +SKIP
         >>> res.states.query("year == 2040 and state == 'RUS'").power_share.median()
     """
+    execution, output = _objects("run", options, execution, output)
     from sim.experiments.executors import warm_up
 
-    warm_up(jobs)  # workers import while the scenario is read and checked
-    from sim.experiments import runner
+    warm_up(execution)  # workers import while the scenario is read and checked
     from sim.experiments.folders import check_out, default_out, write_results
+    from sim.experiments.runner import run_scenario
 
     config = load(scenario, overrides, runs=runs, seed=seed, years=years)
     folder = None
-    if out is not None:
-        folder = default_out(config) if out is DEFAULT_OUT else Path(out)
+    if output.out is not None:
+        folder = default_out(config) if output.out is DEFAULT_OUT else Path(output.out)
         check_out(folder)  # a bad folder costs nothing
     try:
-        results = runner.run_scenario(config, jobs=jobs, progress=progress)
+        results = run_scenario(config, execution)
         if folder is not None:
             draw = None
-            if plots:
+            if output.plots:
                 from sim.plots.runs import plot_results as draw
-            write_results(results, folder, draw=draw, argv=argv)
+            write_results(results, folder, draw=draw, argv=output.argv)
             results.folder = folder
     except KeyboardInterrupt:
         if folder is None:
@@ -105,13 +127,12 @@ def compare(
     runs: int | None = None,
     seed: int | None = None,
     years: int | None = None,
-    jobs: int | None = 1,
     overrides: list[str] | None = None,
     outcomes: list[str] | None = None,
-    out: str | Path | None = None,
-    plots: bool = True,
-    progress: bool = False,
-    argv: list[str] | None = None,
+    *,
+    execution: Execution | None = None,
+    output: Output | None = None,
+    **options: Any,
 ) -> Comparison:
     """Compare scenarios with a reference, on common seeds, with statistics (``sim compare``).
 
@@ -127,15 +148,15 @@ def compare(
         seed: Master seed of every scenario file (default: a run folder's, else the
             reference's).
         years: Years to simulate for scenario files (default: each scenario's).
-        jobs: Worker processes; ``None`` or 0 uses every core.
         overrides: ``path=value`` strings applied to every scenario file.
         outcomes: Outcome columns to compare (default: the system measures, major
             states' shares, bloc shares and sanction targets' GDP).
-        out: Comparison folder to write (``DEFAULT_OUT``:
-            ``results/compare/A-vs-B/TIMESTAMP``); ``None`` writes nothing.
-        plots: Draw the figures into the folder.
-        progress: Show a progress bar.
-        argv: The command line recorded in the manifests (default ``sys.argv``).
+        execution: ``jobs`` (worker processes; ``None`` or 0 uses every core) and
+            ``progress`` (show a progress bar).
+        output: ``out`` (the comparison folder, ``DEFAULT_OUT`` for
+            ``results/compare/A-vs-B/TIMESTAMP``; ``None`` writes nothing), ``plots``
+            and ``argv`` (the command line recorded in the manifests).
+        **options: Any field of ``Execution`` or ``Output`` by name.
 
     Returns:
         The comparison (``sim.experiments.comparison.Comparison``): ``result`` (every
@@ -154,32 +175,24 @@ def compare(
         ...     runs=40)
         >>> print(found.table())
     """
+    execution, output = _objects("compare", options, execution, output)
     from sim.analysis.comparison import choose_columns
     from sim.experiments import comparison
 
     if isinstance(sources, str | Path):
         sources = [sources]
-    planned = comparison.plan_sources(sources, runs, seed, years, overrides)
+    settings = Settings(runs=runs, seed=seed, years=years)
+    planned = comparison.plan_sources(sources, settings, overrides)
     columns = choose_columns(outcomes, [source.config for source in planned])
     folder = None
-    if out is not None:
+    if output.out is not None:
         names = comparison.source_names(planned)
-        folder = comparison.default_out(names) if out is DEFAULT_OUT else Path(out)
+        folder = comparison.default_out(names) if output.out is DEFAULT_OUT else Path(output.out)
     draw = None
-    if plots and folder is not None:
+    if output.plots and folder is not None:
         from sim.plots.comparison import draw_comparison as draw
     try:
-        return comparison.compare(
-            planned,
-            columns,
-            jobs=jobs,
-            years=years,
-            overrides=overrides,
-            progress=progress,
-            out=folder,
-            draw=draw,
-            argv=argv,
-        )
+        return comparison.compare(planned, columns, execution, replace(output, out=folder), draw)
     except KeyboardInterrupt:
         if folder is None:
             raise
@@ -199,7 +212,7 @@ class SweepInterrupted(Interrupted):
 
 
 def _sweep_stopped(folder: Path, total: int) -> SweepInterrupted:
-    from sim.experiments.sweep_folder import SweepFolder
+    from sim.experiments.sweep.folder import SweepFolder
 
     return SweepInterrupted(folder, SweepFolder(folder).kept(), total)
 
@@ -207,52 +220,43 @@ def _sweep_stopped(folder: Path, total: int) -> SweepInterrupted:
 def run_sweep(
     scenario: str | Path | dict | None,
     out: str | Path | None = DEFAULT_OUT,
-    grid: list[str] | None = None,
-    ranges: list[str] | None = None,
-    sample: str | None = None,
-    n: int | None = None,
-    vary: list[str] | None = None,
-    levels: int | None = None,
     runs: int | None = None,
     seed: int | None = None,
     years: int | None = None,
-    jobs: int | None = 0,
-    backend: str = "process",
-    address: str | None = None,
     overrides: list[str] | None = None,
-    tables: list[str] | None = None,
-    resume: bool = False,
-    plots: bool = True,
-    progress: bool = False,
-    argv: list[str] | None = None,
+    *,
+    design: Design | None = None,
+    execution: Execution | None = None,
+    output: Output | None = None,
+    **options: Any,
 ) -> SweepResult:
     """Run a design x replicates into a folder that survives any interruption (``sim sweep``).
 
-    The design is the scenario's ``sweep:`` block merged with ``grid``, ``ranges``
-    and ``sample``/``n``/``vary``/``levels``; every point is checked before
-    anything runs.
+    The design is the scenario's ``sweep:`` block merged with ``design``; every
+    point is checked before anything runs.
 
     Args:
         scenario: A YAML path or a dict; None with ``resume`` reads ``out``'s scenario.
         out: The sweep folder (``DEFAULT_OUT`` or None: ``results/NAME/sweep-TIMESTAMP``).
-        grid: ``PATH=V1,V2,...`` grid entries.
-        ranges: ``PATH=LO:HI:N`` grid entries, N evenly spaced values.
-        sample: ``lhs``, ``sobol`` or ``morris`` (SALib).
-        n: lhs: points; sobol: base samples (a power of 2); morris: trajectories.
-        vary: ``PATH=LO:HI`` sampled parameters.
-        levels: Morris grid levels.
         runs: Replicates per design point.
         seed: Master seed (default: the scenario's).
         years: Years to simulate (default: the scenario's).
-        jobs: Worker processes; ``None`` or 0 uses every core.
-        backend: ``process`` (this machine) or ``dask``.
-        address: A Dask scheduler; without it a LocalCluster is started.
         overrides: ``path=value`` strings applied to every point.
-        tables: Tables to keep (default all four; the outcomes are always kept).
-        resume: Finish the interrupted sweep in ``out`` (or start it if none began).
-        plots: Draw the figures into ``out/plots``.
-        progress: Say what runs and show a progress bar, on stderr.
-        argv: The command line recorded in the manifest (default ``sys.argv``).
+        design: ``grid`` (``PATH=V1,V2,...`` entries), ``ranges`` (``PATH=LO:HI:N``,
+            N evenly spaced values), ``sample`` (``lhs``, ``sobol`` or ``morris``,
+            SALib), ``n`` (lhs: points; sobol: base samples, a power of 2; morris:
+            trajectories), ``vary`` (``PATH=LO:HI`` sampled parameters), ``levels``
+            (Morris grid levels).
+        execution: ``jobs`` (worker processes; ``None`` or 0, the default, uses every
+            core), ``backend`` (``process`` or ``dask``), ``address`` (a Dask
+            scheduler; without it a LocalCluster is started), ``resume`` (finish the
+            interrupted sweep in ``out``, or start it if none began) and ``progress``
+            (say what runs and show a progress bar, on stderr).
+        output: ``tables`` (the tables to keep; default all four, the outcomes are
+            always kept), ``plots`` (draw the figures into ``out/plots``) and ``argv``
+            (the command line recorded in the manifest); ``out`` above wins.
+        **options: Any field of ``Design``, ``Execution`` or ``Output`` by name
+            (``grid=[...]``, ``jobs=2``, ``tables=["system"]``).
 
     Returns:
         The sweep: ``folder``, ``design``, ``outcomes`` (one row per run),
@@ -268,72 +272,63 @@ def run_sweep(
         ...     grid=["events.western_sanctions_2014.sectors.finance=0.1,0.5,1.0"])
         >>> res.summary  # one row per point: runs, P(polarity), median outcomes
     """
+    design = split(options, design, Design())
+    execution, output = _objects("run_sweep", options, execution, output, SWEEP_EXECUTION)
     from sim.experiments.executors import warm_up
 
-    warm_up(jobs, backend)  # workers import while the design is laid out and checked
-    from sim.experiments import sweep
-    from sim.experiments.sweep_plan import DesignOptions
+    warm_up(execution)  # workers import while the design is laid out and checked
+    from sim.experiments.sweep.plan import choose_folder, plan_sweep
+    from sim.experiments.sweep.runner import run_sweep as run_plan
 
-    design = DesignOptions(
-        list(grid or []), list(ranges or []), sample, n, list(vary or []), levels
-    )
-    given = None if out is DEFAULT_OUT else out
-    plan = sweep.plan_sweep(scenario, design, overrides, runs, seed, years, tables, given, resume)
-    folder = sweep.choose_folder(plan.config.name, given, resume)
+    if out is not DEFAULT_OUT or output.out is DEFAULT_OUT:
+        output = replace(output, out=None if out is DEFAULT_OUT else out)
+    settings = Settings(runs=runs, seed=seed, years=years)
+    plan = plan_sweep(scenario, design, overrides, settings, execution, output)
+    output = replace(output, out=choose_folder(plan.config.name, output.out, execution.resume))
     draw = None
-    if plots:
+    if output.plots:
         from sim.plots.sweep import draw_sweep as draw
     try:
-        return sweep.run_sweep(plan, folder, jobs, backend, address, resume, progress, argv, draw)
+        return run_plan(plan, execution, output, draw)
     except KeyboardInterrupt:
-        raise _sweep_stopped(folder, plan.tasks) from None
+        raise _sweep_stopped(output.out, plan.tasks) from None
 
 
 def sensitivity(
     scenario: str | Path | dict | None,
     method: str = "sobol",
-    vary: list[str] | None = None,
-    n: int | None = None,
-    levels: int | None = None,
     outcomes: list[str] | None = None,
     runs: int | None = None,
     seed: int | None = None,
     years: int | None = None,
-    jobs: int | None = 0,
-    backend: str = "process",
-    address: str | None = None,
     overrides: list[str] | None = None,
-    tables: list[str] | None = None,
-    resume: bool = False,
-    out: str | Path | None = DEFAULT_OUT,
-    plots: bool = True,
-    progress: bool = False,
-    argv: list[str] | None = None,
+    *,
+    design: Design | None = None,
+    execution: Execution | None = None,
+    output: Output | None = None,
+    **options: Any,
 ) -> SensitivityResult:
     """Sobol or Morris indices of outcomes, from a sweep over ``vary`` (``sim sensitivity``).
 
     Args:
         scenario: A YAML path or a dict; None with ``resume`` reads ``out``'s scenario.
         method: ``sobol`` (S1, ST) or ``morris`` (mu*, sigma).
-        vary: ``PATH=LO:HI`` parameters (besides any in the scenario's sweep block).
-        n: sobol: base samples, a power of 2 (default 64); morris: trajectories (16).
-        levels: Morris grid levels (default 4).
         outcomes: Outcome columns to analyse, ``p_multipolar`` etc. allowed
             (default ``sim.analysis.sensitivity.DEFAULT_OUTCOMES``).
         runs: Replicates per design point (default 4); outcomes are averaged over them.
-        out: The sweep folder (``DEFAULT_OUT`` or None:
-            ``results/NAME/sensitivity-METHOD-TIMESTAMP``).
         seed: Master seed (default: the scenario's).
         years: Years to simulate (default: the scenario's).
-        jobs: Worker processes; ``None`` or 0 uses every core.
-        backend: ``process`` (this machine) or ``dask``.
-        address: A Dask scheduler; without it a LocalCluster is started.
         overrides: ``path=value`` strings applied to every point.
-        tables: Tables to keep (default all four; the outcomes are always kept).
-        resume: Finish the interrupted analysis in ``out`` (or start it if none began).
-        plots: Draw the sweep's figures and the indices' bar chart.
-        progress: Say what runs and show a progress bar, on stderr.
-        argv: The command line recorded in the manifest (default ``sys.argv``).
+        design: ``vary`` (``PATH=LO:HI`` parameters, besides any in the scenario's
+            sweep block), ``n`` (sobol: base samples, a power of 2, default 64;
+            morris: trajectories, 16) and ``levels`` (Morris grid levels, default 4).
+        execution: ``jobs``, ``backend``, ``address``, ``resume`` and ``progress``, as
+            for ``run_sweep``.
+        output: ``out`` (the sweep folder; ``DEFAULT_OUT`` or None:
+            ``results/NAME/sensitivity-METHOD-TIMESTAMP``), ``tables``, ``plots`` (the
+            sweep's figures and the indices' bar chart) and ``argv``.
+        **options: Any field of ``Design``, ``Execution`` or ``Output`` by name
+            (``vary=[...]``, ``n=64``, ``out=...``).
 
     Returns:
         The analysis: ``indices``, ``method``, ``sweep`` and ``folder``;
@@ -342,36 +337,27 @@ def sensitivity(
     Raises:
         SweepInterrupted: After Ctrl-C or SIGTERM; the finished runs are kept.
     """
+    design = split(options, design, Design())
+    execution, output = _objects("sensitivity", options, execution, output, SWEEP_EXECUTION)
     from sim.experiments.executors import warm_up
 
-    warm_up(jobs, backend)  # workers import while the design is laid out and checked
-    from sim.experiments import sweep
-    from sim.experiments.sweep_sensitivity import plan_sensitivity, run_sensitivity
+    warm_up(execution)  # workers import while the design is laid out and checked
+    from sim.experiments.sweep.plan import choose_folder
+    from sim.experiments.sweep.sensitivity import plan_sensitivity, run_sensitivity
 
-    given = None if out is DEFAULT_OUT else out
+    if output.out is DEFAULT_OUT:
+        output = replace(output, out=None)
+    settings = Settings(runs=runs, seed=seed, years=years)
     plan, columns = plan_sensitivity(
-        scenario,
-        method,
-        vary,
-        n,
-        levels,
-        outcomes,
-        runs,
-        seed,
-        years,
-        overrides,
-        tables,
-        given,
-        resume,
+        scenario, method, design, outcomes, overrides, settings, execution, output
     )
-    folder = sweep.choose_folder(plan.config.name, given, resume, f"sensitivity-{method}")
+    folder = choose_folder(plan.config.name, output.out, execution.resume, f"sensitivity-{method}")
+    output = replace(output, out=folder)
     draw = None
-    if plots:
+    if output.plots:
         from sim.plots.sweep import draw_sweep as draw
     try:
-        return run_sensitivity(
-            plan, columns, folder, jobs, backend, address, resume, progress, argv, draw
-        )
+        return run_sensitivity(plan, columns, execution, output, draw)
     except KeyboardInterrupt:
         raise _sweep_stopped(folder, plan.tasks) from None
 
@@ -383,9 +369,9 @@ def discover(
     box: int | None = None,
     significance: float = 0.05,
     seed: int = 0,
-    out: str | Path | None = None,
-    plots: bool = True,
-    argv: list[str] | None = None,
+    *,
+    output: Output | None = None,
+    **options: Any,
 ) -> Discovery:
     """Which inputs of a sweep or uncertain run lead to an outcome; write the report to ``out``.
 
@@ -396,22 +382,26 @@ def discover(
         box: Choose this box of the peeling trajectory instead (-1: the last).
         significance: Drop the chosen box's limits whose quasi-p values exceed it.
         seed: Seed of CART and the extra trees.
-        out: Report folder to write (``DEFAULT_OUT``: ``FOLDER/discover/OUTCOME``, where
-            a rerun replaces the earlier report); ``None`` writes nothing.
-        plots: Draw the figures into the folder.
-        argv: The command line recorded in report.json (default ``sys.argv``).
+        output: ``out`` (the report folder, ``DEFAULT_OUT`` for
+            ``FOLDER/discover/OUTCOME``, where a rerun replaces the earlier report;
+            ``None`` writes nothing), ``plots`` and ``argv`` (the command line
+            recorded in report.json).
+        **options: Any field of ``Output`` by name (``out=...``, ``plots=False``).
 
     Returns:
-        The discovery (``sim.analysis.discovery.discover``), with ``folder`` when written.
+        The discovery (``sim.analysis.discovery.find.discover``), with ``folder`` when written.
 
     Example:
         >>> import sim
         >>> found = sim.discover("results/lhs", "polarity=multipolar")  # doctest: +SKIP
         >>> found.sentence
     """
-    from sim.analysis.discovery import discover as find
+    output = split(options, output, Output())
+    refuse_unknown("discover", options)
+    from sim.analysis.discovery.find import discover as find
     from sim.experiments.discovery_folder import check_target, default_folder, write_discovery
 
+    out = output.out
     target = None if out is None or out is DEFAULT_OUT else Path(out)
     if target is not None:
         check_target(target)  # a bad folder costs nothing
@@ -422,9 +412,9 @@ def discover(
         if out is not None:
             target = target or default_folder(result)
             draw = None
-            if plots:
+            if output.plots:
                 from sim.plots.discovery import draw_discovery as draw
-            result.folder = write_discovery(result, target, draw=draw, argv=argv)
+            result.folder = write_discovery(result, target, draw=draw, argv=output.argv)
     except KeyboardInterrupt:
         if out is None:
             raise
@@ -434,7 +424,11 @@ def discover(
 
 __all__ = [
     "DEFAULT_OUT",
+    "Design",
+    "Execution",
     "Interrupted",
+    "Output",
+    "Settings",
     "SweepInterrupted",
     "compare",
     "discover",

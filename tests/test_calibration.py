@@ -7,7 +7,7 @@ import pytest
 
 from sim import trends
 from sim.analysis import backtest
-from sim.experiments import calibration
+from sim.experiments.calibration import fit as calibration
 from sim.scenario.schema import Economy, Military
 from tests.conftest import ROOT
 

@@ -16,7 +16,8 @@ from sim.design import (
     sample_points,
 )
 from sim.errors import ScenarioError
-from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
+from sim.experiments.settings import Design, Settings
+from sim.experiments.sweep.plan import build_plan, load_sweep
 from sim.scenario.loader import load
 from sim.scenario.schema import Sample, Sweep
 from sim.uncertainty import value_at
@@ -132,7 +133,7 @@ def test_bad_sweep_blocks_are_located(write, block, message):
 
 def test_command_line_design_errors_point_at_the_command_line():
     with pytest.raises(ScenarioError) as err:
-        load_sweep(SANCTIONS, DesignOptions(ranges=[f"{SHARE}=0.5:0.1:3"]))
+        load_sweep(SANCTIONS, Design(ranges=[f"{SHARE}=0.5:0.1:3"]))
     assert str(err.value).startswith("command line:")
     assert "low must be below high" in str(err.value)
 
@@ -152,7 +153,7 @@ def test_a_value_the_scenario_cannot_take_is_reported_at_its_sweep_line(write):
 
 def test_an_unknown_path_is_an_error_before_anything_runs():
     with pytest.raises(ScenarioError) as err:
-        load_sweep(SANCTIONS, DesignOptions(grid=["parameters.trade.diversion=0.1"]))
+        load_sweep(SANCTIONS, Design(grid=["parameters.trade.diversion=0.1"]))
     assert str(err.value).startswith("command line:")
     assert "has no field 'diversion'; did you mean 'diversion_share'?" in str(err.value)
 
@@ -162,10 +163,10 @@ def test_command_line_entries_merge_over_the_block(write):
         "sweep.yaml",
         f"extends: {SANCTIONS}\nsweep:\n  runs: 3\n  grid:\n    {SHARE}: [0.2, 0.4]\n",
     )
-    located, config = load_sweep(path, DesignOptions(grid=[f"{RESPONSE}=1,2,3"]))
+    located, config = load_sweep(path, Design(grid=[f"{RESPONSE}=1,2,3"]))
     plan = build_plan(located, config)
     assert plan.points == 6 and plan.runs == 3
-    located, config = load_sweep(path, DesignOptions(grid=[f"{SHARE}=0.1"]), runs=5)
+    located, config = load_sweep(path, Design(grid=[f"{SHARE}=0.1"]), settings=Settings(runs=5))
     plan = build_plan(located, config)
     assert plan.points == 1 and plan.runs == 5
 

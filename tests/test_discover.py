@@ -16,8 +16,8 @@ from SALib.sample import latin
 
 import sim
 from sim import api
-from sim.analysis.discovery import DEFAULT_SIGNIFICANCE, DEFAULT_THRESHOLD, Discovery, discover
-from sim.analysis.discovery_data import parse_question, read_runs
+from sim.analysis.discovery.data import parse_question, read_runs
+from sim.analysis.discovery.find import DEFAULT_SIGNIFICANCE, DEFAULT_THRESHOLD, Discovery, discover
 from sim.cli.main import main
 from sim.errors import ScenarioError
 from tests.conftest import ROOT, SCENARIOS
@@ -409,10 +409,10 @@ def test_end_to_end_on_a_real_sweep(tmp_path, capsys):
         "cli/main",
         "cli/discover",
         "api",
-        "analysis/discovery",
-        "analysis/discovery_boxes",
-        "analysis/discovery_data",
-        "analysis/discovery_report",
+        "analysis/discovery/find",
+        "analysis/discovery/boxes",
+        "analysis/discovery/data",
+        "analysis/discovery/report",
         "experiments/discovery_folder",
         "plots/discovery",
     ],

@@ -17,9 +17,10 @@ from sim.cli.main import main
 from sim.errors import ScenarioError
 from sim.experiments.engine import run_one
 from sim.experiments.runner import TABLES
-from sim.experiments.sweep import execute
-from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
-from sim.experiments.sweep_runs import run_group
+from sim.experiments.settings import Design, Execution, Output, Settings
+from sim.experiments.sweep.plan import build_plan, load_sweep
+from sim.experiments.sweep.runner import execute
+from sim.experiments.sweep.worker import run_group
 from tests.conftest import ROOT, SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"
@@ -30,7 +31,7 @@ ALL = (*TABLES, "outcomes")
 
 def small_plan(runs=3, years=4, values="0.1,0.5", chunk_size=0):
     located, config = load_sweep(
-        SANCTIONS, DesignOptions(grid=[f"{SHARE}={values}"]), runs=runs, years=years
+        SANCTIONS, Design(grid=[f"{SHARE}={values}"]), settings=Settings(runs=runs, years=years)
     )
     plan = build_plan(located, config)
     if chunk_size:
@@ -50,7 +51,7 @@ def assert_same_tables(a, b):
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory):
     out = tmp_path_factory.mktemp("sweep") / "serial"
-    execute(small_plan(), out, jobs=1)
+    execute(small_plan(), Execution(jobs=1), Output(out))
     return out
 
 
@@ -85,7 +86,7 @@ def test_the_parameter_moves_the_outcome(serial):
 
 def test_two_processes_give_identical_files(serial, tmp_path):
     out = tmp_path / "two"
-    execute(small_plan(), out, jobs=2)
+    execute(small_plan(), Execution(jobs=2), Output(out))
     assert_same_tables(serial, out)
     for table in ALL:
         for part in sorted((serial / f"{table}.parquet").iterdir()):
@@ -95,7 +96,7 @@ def test_two_processes_give_identical_files(serial, tmp_path):
 def test_a_dask_local_cluster_gives_identical_tables(serial, tmp_path):
     pytest.importorskip("distributed")
     out = tmp_path / "dask"
-    execute(small_plan(), out, jobs=2, backend="dask")
+    execute(small_plan(), Execution(jobs=2, backend="dask"), Output(out))
     assert_same_tables(serial, out)
 
 
@@ -123,7 +124,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
     serial, tmp_path, task, jobs, where, message
 ):
     out = tmp_path / "failing"
-    manifest = execute(small_plan(), out, jobs=jobs, task=task)
+    manifest = execute(small_plan(), Execution(jobs=jobs), Output(out), task=task)
     assert manifest["status"] == "complete"
     (failure,) = manifest["failed"]
     assert (failure["point"], failure["run"]) == where and message in failure["error"]
@@ -135,7 +136,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
 
 
 def test_a_sweep_whose_every_run_fails_says_so_in_one_line(tmp_path, monkeypatch, capsys):
-    from sim.experiments import sweep_runs
+    from sim.experiments.sweep import worker as sweep_runs
 
     def broken(*args, **kwargs):
         raise RuntimeError("no run can go on")
@@ -205,7 +206,7 @@ def test_sigkill_at_several_moments_then_resume_equals_an_uninterrupted_sweep(tm
     import random
 
     whole = tmp_path / "whole"
-    execute(small_plan(KILLED_RUNS, KILLED_YEARS, KILLED_VALUES), whole, jobs=1)
+    execute(small_plan(KILLED_RUNS, KILLED_YEARS, KILLED_VALUES), Execution(jobs=1), Output(whole))
     total = 3 * KILLED_RUNS
     out = tmp_path / "killed"
     moments = random.Random(7)
@@ -268,9 +269,9 @@ def test_sigterm_stops_cleanly_and_says_how_to_resume(tmp_path):
 
 def test_resume_refuses_a_different_design(serial, tmp_path):
     out = tmp_path / "other"
-    execute(small_plan(), out, jobs=1)
+    execute(small_plan(), Execution(jobs=1), Output(out))
     with pytest.raises(ScenarioError, match="different sweep"):
-        execute(small_plan(values="0.1,0.3"), out, jobs=1, resume=True)
+        execute(small_plan(values="0.1,0.3"), Execution(jobs=1, resume=True), Output(out))
 
 
 def test_a_new_sweep_refuses_a_folder_in_use(serial, capsys):
@@ -434,14 +435,16 @@ def test_tables_left_out_are_not_built_and_the_kept_ones_are_the_same(serial, tm
     plan = small_plan()
     plan.tables = ("states", "system")
     out = tmp_path / "kept"
-    execute(plan, out, jobs=1)
+    execute(plan, Execution(jobs=1), Output(out))
     for table in (*plan.tables, "outcomes"):
         pd.testing.assert_frame_equal(read(serial, table), read(out, table))
     assert not (out / "dyads.parquet").exists() and not (out / "events.parquet").exists()
 
 
 def test_a_run_builds_only_the_tables_asked_for():
-    config = load_sweep(SANCTIONS, DesignOptions(grid=[f"{SHARE}=0.5"]), runs=1, years=3)[1]
+    config = load_sweep(
+        SANCTIONS, Design(grid=[f"{SHARE}=0.5"]), settings=Settings(runs=1, years=3)
+    )[1]
     seed = np.random.SeedSequence(5)
     every = run_one(config, seed, 0)
     some = run_one(config, seed, 0, ("system",))
@@ -453,7 +456,9 @@ def test_a_run_builds_only_the_tables_asked_for():
 def test_a_run_that_keeps_no_dyads_records_none():
     from sim.model import WorldModel
 
-    config = load_sweep(SANCTIONS, DesignOptions(grid=[f"{SHARE}=0.5"]), runs=1, years=3)[1]
+    config = load_sweep(
+        SANCTIONS, Design(grid=[f"{SHARE}=0.5"]), settings=Settings(runs=1, years=3)
+    )[1]
     model = WorldModel(config, rng=np.random.default_rng(5), tables=("states", "system"))
     model.run()
     assert model.recorder.dyads == {}

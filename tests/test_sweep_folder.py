@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiments.folders import write_parquet
-from sim.experiments.sweep_folder import SweepFolder, stage
+from sim.experiments.sweep.folder import SweepFolder, stage
 
 
 def _run_tables(run: int) -> dict[str, pa.Table]:

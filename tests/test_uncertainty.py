@@ -11,8 +11,9 @@ import sim
 from sim.analysis.outcomes import final_outcomes
 from sim.cli.main import main
 from sim.experiments.runner import load, load_folder, replicate_seeds
-from sim.experiments.sweep import execute
-from sim.experiments.sweep_plan import DesignOptions, build_plan, load_sweep
+from sim.experiments.settings import Design, Execution, Output, Settings
+from sim.experiments.sweep.plan import build_plan, load_sweep
+from sim.experiments.sweep.runner import execute
 from sim.scenario.schema import Uncertainty
 from sim.uncertainty import draw, latin_hypercube, path_seed, quantiles, run_configs
 
@@ -221,15 +222,15 @@ def test_a_plain_set_of_an_uncertain_field_fixes_it():
 
 
 def _plan(runs=3):
-    options = DesignOptions(grid=[f"{SHARE}=0.1,0.5"])
-    located, config = load_sweep(SCENARIO, options, runs=runs)
+    options = Design(grid=[f"{SHARE}=0.1,0.5"])
+    located, config = load_sweep(SCENARIO, options, settings=Settings(runs=runs))
     return build_plan(located, config)
 
 
 def test_a_sweep_draws_per_run_on_top_of_each_point_and_records_the_draws(tmp_path, serial):
     out_1, out_2 = tmp_path / "one", tmp_path / "two"
-    execute(_plan(), out_1, jobs=1)
-    execute(_plan(), out_2, jobs=2)
+    execute(_plan(), Execution(jobs=1), Output(out_1))
+    execute(_plan(), Execution(jobs=2), Output(out_2))
     first, second = (pd.read_parquet(o / "outcomes.parquet") for o in (out_1, out_2))
     pd.testing.assert_frame_equal(first, second)
     assert {SHOCK, THREAT, "parameters.power.index"} <= set(first.columns)
@@ -245,8 +246,8 @@ def test_a_sweep_draws_per_run_on_top_of_each_point_and_records_the_draws(tmp_pa
 
 
 def test_a_swept_path_is_fixed_by_the_design():
-    options = DesignOptions(grid=[f"{SHOCK}=-10,10"])
-    located, config = load_sweep(SCENARIO, options, runs=2)
+    options = Design(grid=[f"{SHOCK}=-10,10"])
+    located, config = load_sweep(SCENARIO, options, settings=Settings(runs=2))
     plan = build_plan(located, config)
     assert SHOCK not in plan.config.active_uncertainties()
     assert THREAT in plan.config.active_uncertainties()

@@ -20,8 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:  # noqa: ARG001
     """Fit, write, print the fitted values and the largest errors."""
-    from sim.experiments.calibration import PARAMETERS
-    from sim.experiments.calibration_report import write
+    from sim.experiments.calibration.fit import PARAMETERS
+    from sim.experiments.calibration.report import write
 
     fit = write(args.scenario, args.baseline, args.out, args.runs, args.seed)
     for path, key in zip(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.options import add_overrides, interrupted
+from sim.cli.options import add_options, add_overrides, from_args, interrupted
+from sim.experiments.settings import DEFAULT_OUT, Execution, Output, Settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,22 +20,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="scenario YAML files or run folders written by `sim SCENARIO`; the first is the "
         "reference every other is compared with",
     )
-    p.add_argument(
-        "--runs",
-        type=int,
-        help="replicates of each scenario file (default: a run folder's, else the reference's)",
+    add_options(
+        p,
+        Settings,
+        helps={
+            "runs": "replicates of each scenario file (default: a run folder's, else the "
+            "reference's)",
+            "seed": "master seed of every scenario file (default: a run folder's, else the "
+            "reference's)",
+            "years": "years to simulate (default: each scenario's)",
+        },
     )
-    p.add_argument(
-        "--seed",
-        type=int,
-        help="master seed of every scenario file (default: a run folder's, else the reference's)",
-    )
-    p.add_argument("--years", type=int, help="years to simulate (default: each scenario's)")
-    p.add_argument(
-        "--jobs", type=int, default=1, help="worker processes; 0 = every core (default 1)"
-    )
-    p.add_argument(
-        "--out", type=Path, help="comparison folder (default results/compare/A-vs-B/TIMESTAMP)"
+    add_options(p, Execution, ("jobs",))
+    add_options(
+        p,
+        Output,
+        ("out",),
+        helps={"out": "comparison folder (default results/compare/A-vs-B/TIMESTAMP)"},
     )
     add_overrides(p, "override a field of every scenario file, e.g. years=10")
     p.add_argument(
@@ -43,8 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="outcome columns to compare, e.g. leader_share,share_CHN,gdp_RUS (default: the "
         "system measures, major states' shares, bloc shares and sanction targets' GDP)",
     )
-    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    add_options(p, Output, ("plots",))
+    add_options(p, Execution, ("progress",))
 
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
@@ -54,20 +56,15 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         comparison = api.compare(
             args.sources,
-            runs=args.runs,
-            seed=args.seed,
-            years=args.years,
-            jobs=args.jobs,
+            **from_args(Settings, args).given(),
             overrides=args.overrides,
             outcomes=None if args.outcomes is None else args.outcomes.split(","),
-            out=args.out or api.DEFAULT_OUT,
-            plots=not args.no_plots,
-            progress=not args.quiet,
-            argv=["sim", *argv],
+            execution=from_args(Execution, args),
+            output=from_args(Output, args, out=args.out or DEFAULT_OUT, argv=["sim", *argv]),
         )
     except api.Interrupted as stop:
         return interrupted(stop.out)
-    if not args.quiet:
+    if args.progress:
         print(comparison.table())
         print(f"\nresults written to {comparison.folder}")
     return 0

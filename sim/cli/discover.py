@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.options import interrupted
+from sim.cli.options import add_options, from_args, interrupted
+from sim.experiments.settings import DEFAULT_OUT, Output
 
 # Options left out take the library's defaults (``sim.api.discover``); the help quotes them.
 DEFAULTED = ("threshold", "significance", "seed")
@@ -40,16 +41,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "(default 0.05; 1 keeps them all)",
     )
     p.add_argument("--seed", type=int, metavar="S", help="seed of CART and the extra trees (0)")
-    p.add_argument(
-        "--out", type=Path, metavar="DIR", help="report folder (default FOLDER/discover/OUTCOME)"
-    )
-    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    helps = {"out": "report folder (default FOLDER/discover/OUTCOME)"}
+    add_options(p, Output, ("out", "plots"), helps=helps)
 
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
     """Analyse, write the report, print the sentence and a short table."""
     from sim import api
-    from sim.analysis.discovery_report import format_summary
+    from sim.analysis.discovery.report import format_summary
 
     given = {name: getattr(args, name) for name in DEFAULTED if getattr(args, name) is not None}
     try:
@@ -57,9 +56,7 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
             args.folder,
             args.outcome,
             box=args.box,
-            out=args.out or api.DEFAULT_OUT,
-            plots=not args.no_plots,
-            argv=["sim", *argv],
+            output=from_args(Output, args, out=args.out or DEFAULT_OUT, argv=["sim", *argv]),
             **given,
         )
     except api.Interrupted as stop:

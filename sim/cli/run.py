@@ -5,34 +5,34 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.options import add_overrides, at_least, interrupted
+from sim.cli.options import add_options, add_overrides, at_least, from_args, interrupted
 from sim.errors import ScenarioError
+from sim.experiments.settings import DEFAULT_OUT, Execution, Output, Settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Declare ``sim run``."""
     p = sub.add_parser("run", help="run a scenario's replicates and write a results folder")
     p.add_argument("scenario", type=Path, help="scenario YAML file")
-    p.add_argument("--runs", type=int, help="replicates (default: the scenario's runs)")
-    p.add_argument("--seed", type=int, help="master seed (default: the scenario's seed)")
-    p.add_argument("--years", type=int, help="years to simulate (default: the scenario's)")
-    p.add_argument(
-        "--jobs", type=int, default=1, help="worker processes; 0 = every core (default 1)"
+    add_options(p, Settings)
+    add_options(p, Execution, ("jobs",))
+    add_options(
+        p, Output, ("out",), helps={"out": "results folder (default results/NAME/TIMESTAMP)"}
     )
-    p.add_argument("--out", type=Path, help="results folder (default results/NAME/TIMESTAMP)")
     add_overrides(p, "override a scenario field, e.g. parameters.trade.diversion_share=0.3")
-    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    add_options(p, Output, ("plots",))
+    add_options(p, Execution, ("progress",))
 
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
     """Run, write the folder, print the summary table."""
     from sim.experiments.executors import warm_up
 
-    problems = at_least(args, {"runs": 1, "years": 1, "seed": 0})
+    problems = at_least(args, Settings)
     if problems:
         raise ScenarioError(problems[:1])
-    warm_up(args.jobs)  # with several jobs, the workers import while this process reads
+    execution = from_args(Execution, args)
+    warm_up(execution)  # with several jobs, the workers import while this process reads
     from sim import api
     from sim.analysis.backtest import format_report
     from sim.analysis.summary import format_table, major_states
@@ -40,19 +40,14 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         results = api.run(
             args.scenario,
-            runs=args.runs,
-            seed=args.seed,
-            years=args.years,
-            jobs=args.jobs,
+            **from_args(Settings, args).given(),
             overrides=args.overrides,
-            progress=not args.quiet,
-            out=args.out or api.DEFAULT_OUT,
-            plots=not args.no_plots,
-            argv=["sim", *argv],
+            execution=execution,
+            output=from_args(Output, args, out=args.out or DEFAULT_OUT, argv=["sim", *argv]),
         )
     except api.Interrupted as stop:
         return interrupted(stop.out)
-    if not args.quiet:
+    if args.progress:
         print(format_table(results.summary, major_states(results.scenario)))
         if results.backtest is not None:
             print("\n" + format_report(results.backtest))

@@ -12,41 +12,26 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli.options import EXIT_INTERRUPTED, add_overrides, at_least
+from sim.cli.options import EXIT_INTERRUPTED, add_options, add_overrides, at_least, from_args
 from sim.errors import ScenarioError
+from sim.experiments.settings import SWEEP_EXECUTION, Design, Execution, Output, Settings
 
 if TYPE_CHECKING:
     from sim.api import SweepInterrupted
-
-LEAST = {"runs": 1, "years": 1, "n": 1, "levels": 1, "seed": 0}
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
     """The options of every command that runs a sweep."""
     p.add_argument("scenario", type=Path, nargs="?", help="scenario YAML file")
-    p.add_argument("--runs", type=int, help="replicates per design point")
-    p.add_argument("--seed", type=int, help="master seed (default: the scenario's seed)")
-    p.add_argument("--years", type=int, help="years to simulate (default: the scenario's)")
-    p.add_argument("--jobs", type=int, default=0, help="worker processes; 0 = every core (default)")
-    p.add_argument(
-        "--backend",
-        choices=("process", "dask"),
-        default="process",
-        help="process pool on this machine (default) or a Dask cluster",
+    add_options(p, Settings, helps={"runs": "replicates per design point"})
+    add_options(p, Execution, ("jobs", "backend", "address"), SWEEP_EXECUTION)
+    add_options(
+        p, Output, ("out",), helps={"out": "sweep folder (default results/NAME/KIND-TIMESTAMP)"}
     )
-    p.add_argument(
-        "--address", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)"
-    )
-    p.add_argument("--out", type=Path, help="sweep folder (default results/NAME/KIND-TIMESTAMP)")
-    p.add_argument("--resume", action="store_true", help="finish the interrupted sweep in --out")
+    add_options(p, Execution, ("resume",))
     add_overrides(p, "override a scenario field for every point")
-    p.add_argument(
-        "--tables",
-        help="tables to keep, comma-separated (default states,dyads,system,events; "
-        "outcomes are always kept)",
-    )
-    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    add_options(p, Output, ("tables", "plots"))
+    add_options(p, Execution, ("progress",))
 
 
 def names(text: str | None) -> list[str] | None:
@@ -56,7 +41,7 @@ def names(text: str | None) -> list[str] | None:
 
 def check(args: argparse.Namespace) -> None:
     """Refuse integer options below their least value."""
-    problems = at_least(args, LEAST)
+    problems = at_least(args, Settings, Design)
     if problems:
         raise ScenarioError(problems[:1])
 
@@ -64,19 +49,10 @@ def check(args: argparse.Namespace) -> None:
 def common(args: argparse.Namespace, argv: list[str]) -> dict:
     """The library arguments every sweep command takes from the options of ``add_common``."""
     return {
-        "runs": args.runs,
-        "seed": args.seed,
-        "years": args.years,
-        "jobs": args.jobs,
-        "backend": args.backend,
-        "address": args.address,
+        **from_args(Settings, args).given(),
         "overrides": args.overrides,
-        "tables": names(args.tables),
-        "resume": args.resume,
-        "out": args.out,
-        "plots": not args.no_plots,
-        "progress": not args.quiet,
-        "argv": ["sim", *argv],
+        "execution": from_args(Execution, args),
+        "output": from_args(Output, args, argv=["sim", *argv]),
     }
 
 
@@ -99,23 +75,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "sweep", help="run a design (grid, lhs, sobol, morris) x replicates into a resumable folder"
     )
     add_common(p)
-    p.add_argument(
-        "--grid", action="append", default=[], metavar="PATH=V1,V2,…", help="grid values"
-    )
-    p.add_argument(
-        "--range",
-        dest="ranges",
-        action="append",
-        default=[],
-        metavar="PATH=LO:HI:N",
-        help="N evenly spaced grid values from LO to HI",
-    )
-    p.add_argument("--sample", choices=("lhs", "sobol", "morris"), help="sampled design (SALib)")
-    p.add_argument("--n", type=int, help="lhs: points; sobol: base samples; morris: trajectories")
-    p.add_argument(
-        "--vary", action="append", default=[], metavar="PATH=LO:HI", help="a sampled parameter"
-    )
-    p.add_argument("--levels", type=int, help="morris grid levels (default 4)")
+    add_options(p, Design)
 
 
 def execute(args: argparse.Namespace, argv: list[str]) -> int:
@@ -123,22 +83,14 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
     from sim.experiments.executors import warm_up
 
     check(args)
-    warm_up(args.jobs, args.backend)  # the workers import while this process reads
+    given = common(args, argv)
+    warm_up(given["execution"])  # the workers import while this process reads
     from sim import api
 
     try:
-        result = api.run_sweep(
-            args.scenario,
-            grid=args.grid,
-            ranges=args.ranges,
-            sample=args.sample,
-            n=args.n,
-            vary=args.vary,
-            levels=args.levels,
-            **common(args, argv),
-        )
+        result = api.run_sweep(args.scenario, design=from_args(Design, args), **given)
     except api.SweepInterrupted as stop:
         return stopped(stop, argv)
-    if not args.quiet:
+    if args.progress:
         print(result.table())
     return 0

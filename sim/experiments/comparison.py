@@ -32,8 +32,10 @@ from sim.analysis.outcomes import final_outcomes, outcome_columns
 from sim.analysis.summary import major_states
 from sim.errors import Problem, ScenarioError, option_problem
 from sim.experiments.folders import atomic_folder, check_out, run_provenance, write_results
-from sim.experiments.runner import TABLES, Results, load_folder, run
-from sim.experiments.runner import load as load_config
+from sim.experiments.runner import TABLES, Results, load_folder, run_scenario
+from sim.experiments.settings import Execution, Output, Settings
+from sim.scenario.loader import load as load_config
+from sim.scenario.loader import with_values
 from sim.scenario.schema import Scenario
 
 COMPARE_ROOT = Path("results") / "compare"
@@ -104,40 +106,18 @@ def read_run_folder(folder: Path) -> Results:
     return results
 
 
-def load_source(
-    path: Path,
-    runs: int | None = None,
-    seed: int | None = None,
-    jobs: int | None = 1,
-    overrides: list[str] | None = None,
-    progress: bool = False,
-    years: int | None = None,
-) -> Results:
-    """Run a scenario file, or read a run folder written by ``sim SCENARIO``.
-
-    Args:
-        path: A scenario YAML file or a run folder.
-        runs: Replicates of a scenario file (default: the scenario's).
-        seed: Master seed of a scenario file (default: the scenario's).
-        jobs: Worker processes; ``None`` or 0 uses every core.
-        overrides: ``path=value`` strings applied to a scenario file.
-        progress: Show a progress bar while running.
-        years: Years to simulate for a scenario file (default: the scenario's).
+def load_source(source: Source, execution: Execution) -> Results:
+    """Run a planned scenario file, or read a run folder written by ``sim SCENARIO``.
 
     Returns:
         The results; a run folder's keep the seed and runs it was written with.
 
     Raises:
-        ScenarioError: For a bad scenario, or a folder that is not a complete run folder.
+        ScenarioError: For a folder that is not a complete run folder.
     """
-    path = Path(path)
-    if path.is_dir():
-        return read_run_folder(path)
-    if not path.exists():
-        raise _refuse(path, "no such file or folder")
-    return run(
-        path, runs=runs, seed=seed, years=years, jobs=jobs, overrides=overrides, progress=progress
-    )
+    if source.run_folder:
+        return read_run_folder(source.path)
+    return run_scenario(source.config, execution)
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -157,9 +137,8 @@ def source_names(sources: list[Source]) -> list[str]:
     return unique_names([source.config.name for source in sources])
 
 
-def _check_options(
-    paths: list[Path], runs: int | None, seed: int | None, years: int | None
-) -> None:
+def _check_options(paths: list[Path], settings: Settings) -> None:
+    runs, seed, years = settings.runs, settings.seed, settings.years
     if len(paths) < 2:
         raise ScenarioError(option_problem("sources", "give at least two: a reference and another"))
     if runs is not None and runs < 2:
@@ -183,37 +162,33 @@ def _source_kind(path: Path) -> str:
 
 
 def _settings(
-    files: list[Path],
-    folders: dict[Path, dict[str, Any]],
-    runs: int | None,
-    seed: int | None,
-    years: int | None,
-    overrides: list[str] | None,
+    files: dict[Path, Scenario], folders: dict[Path, dict[str, Any]], settings: Settings
 ) -> tuple[int, int]:
     """Runs and seed for scenario files: as given, else a run folder's, else the reference's."""
     first = next(iter(folders.values()), None)
-    reference = load_config(files[0], overrides, years=years) if files else None
-    runs = runs or (first["runs"] if first else reference.runs)
-    seed = seed if seed is not None else (first["seed"] if first else reference.seed)
+    reference = next(iter(files.values()), None)
+    runs = settings.runs or (first["runs"] if first else reference.runs)
+    seed = settings.seed
+    if seed is None:
+        seed = first["seed"] if first else reference.seed
     return runs, seed
 
 
 def plan_sources(
     paths: list[Path],
-    runs: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
+    settings: Settings = Settings(),  # noqa: B008 - frozen
     overrides: list[str] | None = None,
 ) -> list[Source]:
     """Check every source and option before anything runs; settle each source's runs and seed.
 
+    Every scenario file is loaded and validated once, here; its runs and seed are
+    then set as values.
+
     Args:
         paths: Scenario files and run folders; the first is the reference.
-        runs: Replicates of every scenario file (default: a run folder's, else the
-            reference's).
-        seed: Master seed of every scenario file (default: a run folder's, else the
-            reference's).
-        years: Years to simulate for every scenario file (default: each scenario's).
+        settings: ``runs`` and ``seed`` of every scenario file (default: a run
+            folder's, else the reference's) and ``years`` to simulate (default: each
+            scenario's).
         overrides: ``path=value`` strings applied to every scenario file.
 
     Returns:
@@ -225,11 +200,12 @@ def plan_sources(
             there are none, or sources that end in different years.
     """
     paths = [Path(path) for path in paths]
-    _check_options(paths, runs, seed, years)
+    _check_options(paths, settings)
     kinds = {path: _source_kind(path) for path in paths}
     folders = {path: read_manifest(path) for path in paths if kinds[path] == "folder"}
     if len(folders) == len(paths):
-        given = {"--runs": runs, "--seed": seed, "--years": years, "--set": overrides or None}
+        given = {f"--{name}": value for name, value in vars(settings).items()}
+        given["--set"] = overrides or None
         for option, value in given.items():
             if value is not None:
                 raise ScenarioError(
@@ -237,15 +213,19 @@ def plan_sources(
                         option, "applies to scenario files only; every source is a run folder"
                     )
                 )
-    files = [path for path in paths if path not in folders]
-    runs, seed = _settings(files, folders, runs, seed, years, overrides)
+    files = {
+        path: load_config(path, overrides, years=settings.years)
+        for path in paths
+        if path not in folders
+    }
+    runs, seed = _settings(files, folders, settings)
     sources = []
     for path in paths:
         if path in folders:
             config = load_config(path / "scenario.yaml")
             sources.append(Source(path, config, folders[path]["seed"], folders[path]["runs"], True))
         else:
-            config = load_config(path, overrides, runs=runs, seed=seed, years=years)
+            config = with_values(files[path], {"runs": runs, "seed": seed})
             sources.append(Source(path, config, seed, runs, False))
     if len({source.year for source in sources}) > 1:
         ends = ", ".join(f"{s.path} ends in {s.year}" for s in sources)
@@ -319,14 +299,14 @@ def power_shares(states: pd.DataFrame) -> pd.DataFrame:
 
 def _collect(
     sources: list[Source],
-    settings: dict[str, Any],
+    execution: Execution,
     scenarios: Path | None,
     argv: list[str] | None,
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Run or read every source; write each run's folder; keep only what is compared."""
     outcomes, shares = {}, []
     for source, name in zip(sources, source_names(sources), strict=True):
-        results = load_source(source.path, source.runs, source.seed, **settings)
+        results = load_source(source, execution)
         if scenarios is not None and not source.run_folder:
             write_results(results, scenarios / name, argv=argv)
         outcomes[name] = final_outcomes(results.states, results.system)
@@ -404,27 +384,22 @@ def _write(
 def compare(
     sources: list[Source],
     columns: list[str],
-    jobs: int | None = 1,
-    years: int | None = None,
-    overrides: list[str] | None = None,
-    progress: bool = False,
-    out: Path | None = None,
+    execution: Execution = Execution(),  # noqa: B008 - frozen
+    output: Output = Output(),  # noqa: B008 - frozen
     draw: Callable[[Comparison, Path], object] | None = None,
-    argv: list[str] | None = None,
 ) -> Comparison:
     """Run or read the sources, compare them with the first, and write the folder ``out``.
 
     Args:
         sources: The planned sources (``plan_sources``); the first is the reference.
         columns: The numeric outcome columns to compare (``choose_columns``).
-        jobs: Worker processes for scenario files; ``None`` or 0 uses every core.
-        years: Years to simulate for scenario files, as planned.
-        overrides: ``path=value`` strings applied to scenario files, as planned.
-        progress: Show a progress bar while running.
-        out: The comparison folder to write, atomically; ``None`` writes nothing.
+        execution: ``jobs`` for scenario files (``None`` or 0 uses every core) and
+            ``progress`` (a progress bar while running).
+        output: ``out``, the comparison folder to write, atomically (``None`` writes
+            nothing), and ``argv``, the command line recorded in the manifests
+            (default ``sys.argv``).
         draw: ``draw(comparison, folder)`` adds figures to the folder before it is
             renamed into place (``sim.plots.comparison.draw_comparison``).
-        argv: The command line recorded in the manifests (default ``sys.argv``).
 
     Returns:
         The comparison, with ``folder`` set when written.
@@ -433,12 +408,12 @@ def compare(
         ScenarioError: For an ``out`` that is not an empty folder, or compared outcomes
             some source's runs lack.
     """
+    out, argv = output.out, output.argv
     if out is not None:
         check_out(out)
-    settings = {"jobs": jobs, "overrides": overrides, "progress": progress, "years": years}
     with atomic_folder(out) if out is not None else nullcontext() as partial:
         scenarios = partial / "scenarios" if partial is not None else None
-        outcomes, shares = _collect(sources, settings, scenarios, argv)
+        outcomes, shares = _collect(sources, execution, scenarios, argv)
         comparison = _comparison(sources, columns, outcomes, shares)
         if partial is not None:
             _write(partial, comparison, draw, argv)

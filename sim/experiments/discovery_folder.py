@@ -13,8 +13,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.discovery import Discovery
-from sim.analysis.discovery_report import markdown, to_json
+from sim.analysis.discovery.find import Discovery
+from sim.analysis.discovery.report import markdown, to_json
 from sim.experiments.folders import atomic_folder, check_out, run_provenance
 
 REPORT = "report.json"

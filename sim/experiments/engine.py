@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.experiments.executors import open_executor, process_pool
+from sim.experiments.settings import Execution
 from sim.recorder import TABLES
 from sim.scenario.schema import Scenario
 
@@ -112,9 +113,7 @@ def run_groups(
     arguments: Callable[[list[int]], tuple],
     finish: Finish,
     fail: Fail,
-    jobs: int = 1,
-    backend: str = "process",
-    address: str | None = None,
+    execution: Execution = Execution(),  # noqa: B008 - frozen
 ) -> None:
     """``run_tasks`` for groups of runs made together: ``task(*arguments(group))``.
 
@@ -141,12 +140,10 @@ def run_groups(
         lambda group: arguments(together[group]),
         finished,
         failed,
-        jobs,
-        backend,
-        address,
+        execution,
     )
     if again:
-        run_groups(task, again, arguments, finish, fail, jobs, backend, address)
+        run_groups(task, again, arguments, finish, fail, execution)
 
 
 def _finished(ensemble: Ensemble, r: int, run: int, tables: tuple[str, ...]) -> dict[str, Columns]:
@@ -171,11 +168,9 @@ def run_tasks(
     arguments: Callable[[int], tuple],
     finish: Finish,
     fail: Fail,
-    jobs: int = 1,
-    backend: str = "process",
-    address: str | None = None,
+    execution: Execution = Execution(),  # noqa: B008 - frozen
 ) -> None:
-    """Call ``task(*arguments(i))`` for every ``i`` in ``todo`` on ``jobs`` workers.
+    """Call ``task(*arguments(i))`` for every ``i`` in ``todo`` on ``execution.jobs`` workers.
 
     Each result goes to ``finish(i, result)`` as soon as it arrives (in the order
     runs finish), each exception to ``fail(i, error)``; either may raise to stop.
@@ -190,18 +185,18 @@ def run_tasks(
         arguments: The arguments of run ``i``.
         finish: Called with each result.
         fail: Called with each run's exception.
-        jobs: Workers; 1 runs everything in this process.
-        backend: ``process`` or ``dask`` (``sim.experiments.executors``).
-        address: A Dask scheduler; without it a local cluster is started.
+        execution: ``jobs`` (1 runs everything in this process), ``backend``
+            (``process`` or ``dask``, ``sim.experiments.executors``) and ``address``
+            (a Dask scheduler; without it a local cluster is started).
 
     Raises:
         KeyboardInterrupt: After Ctrl-C, once the runs already going have
             finished and been handed to ``finish``.
     """
     queue = deque(todo)
-    window = max(2 * jobs, 4)
+    window = max(2 * execution.workers, 4)
     while queue:
-        with open_executor(backend, jobs, address) as executor:
+        with open_executor(execution) as executor:
             suspects = _pump(executor, queue, window, task, arguments, finish, fail)
         for index in suspects:
             _alone(index, task, arguments, finish, fail)

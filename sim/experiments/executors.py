@@ -19,22 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError, option_problem
+from sim.experiments.settings import Execution
 
 BACKENDS = ("process", "dask")
 # what workers run: the tasks, the model and its bloc clustering (which the parent never
 # imports) and the packaged data they read (sim.experiments.warm)
 TASK_MODULES = (
     "sim.experiments.runner",
-    "sim.experiments.sweep",
+    "sim.experiments.sweep.worker",
     "sim.model",
     "scipy.cluster.hierarchy",
     "sim.experiments.warm",
 )
-
-
-def resolve_jobs(jobs: int | None) -> int:
-    """Worker count: ``None``/0 means every core."""
-    return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
 
 
 class InlineExecutor(Executor):
@@ -91,14 +87,14 @@ def _forkserver() -> multiprocessing.context.BaseContext:
     return context
 
 
-def warm_up(jobs: int | None, backend: str = "process") -> None:
+def warm_up(execution: Execution) -> None:
     """Start the worker processes' server now, so it imports while this process plans.
 
     The forkserver imports the model, the tasks and the packaged data once (seconds);
     started before the scenario is checked and the design laid out, that work runs
     beside this process's own instead of after it. Nothing happens for one job or Dask.
     """
-    if backend == "process" and resolve_jobs(jobs) > 1:
+    if execution.backend == "process" and execution.workers > 1:
         from multiprocessing import forkserver
 
         _forkserver()
@@ -128,16 +124,15 @@ def _dask_missing() -> ScenarioError:
 
 
 @contextmanager
-def open_executor(backend: str, jobs: int, address: str | None = None) -> Iterator[Executor]:
-    """An executor for ``backend``; closed (and a local Dask cluster stopped) on exit.
+def open_executor(execution: Execution) -> Iterator[Executor]:
+    """An executor for ``execution.backend``; closed (and a local Dask cluster stopped) on exit.
 
-    Args:
-        backend: ``process`` (in-process when ``jobs`` is 1) or ``dask``.
-        jobs: Worker processes for a local pool or LocalCluster.
-        address: A Dask scheduler, e.g. ``tcp://10.0.0.5:8786``; without it a
-            LocalCluster of ``jobs`` single-threaded worker processes is started on
-            the loopback interface.
+    ``process`` runs in this process for one job, else on a pool of ``jobs``
+    workers; ``dask`` uses the scheduler at ``address`` (e.g.
+    ``tcp://10.0.0.5:8786``) or, without one, a LocalCluster of ``jobs``
+    single-threaded worker processes on the loopback interface.
     """
+    backend, jobs, address = execution.backend, execution.workers, execution.address
     if backend == "process":
         executor = InlineExecutor() if jobs <= 1 else process_pool(jobs)
         try:

@@ -10,7 +10,7 @@ process before any run starts (``sim.uncertainty``).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from tqdm import tqdm
 from sim.analysis import backtest
 from sim.analysis.summary import summarize
 from sim.experiments.engine import ensemble_size, groups, run_groups, run_one, run_together
-from sim.experiments.executors import resolve_jobs
+from sim.experiments.settings import Execution
 from sim.recorder import TABLES
 from sim.scenario.loader import load, load_scenario  # noqa: F401 (load: its home)
 from sim.scenario.schema import Scenario
@@ -79,22 +79,21 @@ class Results:
 
 def run_replicates(
     config: Scenario,
-    runs: int,
-    seed: int,
-    jobs: int = 1,
-    progress: bool = False,
+    execution: Execution = Execution(),  # noqa: B008 - frozen
     configs: list[Scenario] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every replicate, in this process or on ``jobs`` workers, and return them in run order.
+    """Run every replicate, in this process or on workers, and return them in run order.
 
     Each run gets its own scenario, ``config`` with the run's draws of its
     uncertainties (``configs``, by default ``sim.uncertainty.run_configs``). Runs of a
     small world are advanced together in ensembles (``sim.ensemble``), with the same
     tables as one at a time. A run that raises stops them all with its exception.
     """
+    runs, seed = config.runs, config.seed
     seeds = replicate_seeds(seed, runs)
     configs = configs or run_configs(config, runs, seed)
-    bar = tqdm(total=runs, desc=config.name, unit="run", disable=not progress, leave=False)
+    show = execution.progress
+    bar = tqdm(total=runs, desc=config.name, unit="run", disable=not show, leave=False)
     done: dict[int, dict[str, Any]] = {}
 
     def finish(run: int, tables: dict[str, Any]) -> None:
@@ -104,16 +103,16 @@ def run_replicates(
     def fail(run: int, error: BaseException) -> None:  # noqa: ARG001 - run_tasks's hook
         raise error
 
-    jobs = min(jobs, runs)
+    execution = replace(execution, jobs=min(execution.workers, runs))
     size = ensemble_size(len(config.world.states))
     try:
         run_groups(
             run_replicates_together,
-            groups(list(range(runs)), size, jobs),
+            groups(list(range(runs)), size, execution.workers),
             lambda group: ([configs[run] for run in group], group, [seeds[run] for run in group]),
             finish,
             fail,
-            jobs=jobs,
+            execution,
         )
     finally:
         bar.close()
@@ -125,35 +124,23 @@ def combine(parts: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in TABLES}
 
 
-def run(
-    scenario: str | Path | dict | Scenario,
-    runs: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
-    jobs: int | None = 1,
-    overrides: list[str] | None = None,
-    progress: bool = False,
+def run_scenario(
+    config: Scenario,
+    execution: Execution = Execution(),  # noqa: B008 - frozen
 ) -> Results:
-    """Load a scenario (``load``) and run its replicates (``run_scenario``)."""
-    config = load(scenario, overrides, runs=runs, seed=seed, years=years)
-    return run_scenario(config, jobs, progress)
-
-
-def run_scenario(config: Scenario, jobs: int | None = 1, progress: bool = False) -> Results:
     """Run a loaded scenario's replicates and return their tables and summary.
 
     Args:
         config: The scenario, as ``load`` returns it (its runs, seed and years).
-        jobs: Worker processes; ``None`` or 0 uses every core.
-        progress: Show a progress bar.
+        execution: ``jobs`` (worker processes; ``None`` or 0 uses every core) and
+            ``progress`` (show a progress bar).
 
     Returns:
         The results: ``states``, ``dyads``, ``system``, ``events`` DataFrames and ``summary``.
     """
     started = time.perf_counter()
     configs = run_configs(config, config.runs, config.seed)
-    jobs = resolve_jobs(jobs)
-    parts = run_replicates(config, config.runs, config.seed, jobs, progress, configs=configs)
+    parts = run_replicates(config, execution, configs)
     elapsed = time.perf_counter() - started
     tables = combine(parts)
     parameters = parameters_table(configs)

@@ -17,8 +17,8 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 
-from sim.analysis.discovery import Discovery, Limit
-from sim.analysis.discovery_report import BOX_FIGURE, TRAJECTORY_FIGURE, box_stats, limit_cells
+from sim.analysis.discovery.find import Discovery, Limit
+from sim.analysis.discovery.report import BOX_FIGURE, TRAJECTORY_FIGURE, box_stats, limit_cells
 
 DPI = 120
 RANGE_COLOR = "#d9d9d9"

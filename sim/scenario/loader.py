@@ -14,12 +14,14 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import ScenarioError, option_problem
 from sim.scenario.checks import check_against_world
 from sim.scenario.located import COMMAND_LINE, KEY, SET, Located, Origin, Path_
 from sim.scenario.overrides import apply_overrides, parse_override
 from sim.scenario.schema import LandscapeFile, Scenario
-from sim.scenario.validation import validate
+from sim.scenario.validation import error_message, validate
 from sim.scenario.words import describe
 from sim.scenario.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, parse_yaml, read_yaml
 
@@ -42,6 +44,7 @@ __all__ = [
     "parse_yaml",
     "read_yaml",
     "validate",
+    "with_values",
 ]
 
 MAX_EXTENDS_DEPTH = 16
@@ -144,6 +147,25 @@ def load_landscape(source: str | Path | dict, overrides: list[str] | None = None
     return validate(load_located(source, overrides), LandscapeFile)
 
 
+def with_values[M: BaseModel](model: M, values: dict[str, Any], option: str = "--{}") -> M:
+    """``model`` with fields given as typed values (``--runs 50``, ``runs=50``), each validated.
+
+    The values are set with ``model_copy(update=...)`` and each is then validated
+    against its field's declaration, so nothing already checked is dumped or
+    checked again. A bad value is reported as the option that gave it.
+    """
+    if not values:
+        return model
+    updated = model.model_copy(update=values)
+    for name, value in values.items():
+        try:
+            type(model).__pydantic_validator__.validate_assignment(updated, name, value)
+        except ValidationError as err:
+            problem = option_problem(option.format(name), error_message(err.errors()[0]))
+            raise ScenarioError(problem) from None
+    return updated
+
+
 def load(
     scenario: str | Path | dict | Scenario,
     overrides: list[str] | None = None,
@@ -151,12 +173,25 @@ def load(
     seed: int | None = None,
     years: int | None = None,
 ) -> Scenario:
-    """Load a scenario and apply overrides and the run settings given explicitly."""
-    settings = [
-        f"{key}={value}"
+    """Load a scenario, apply the ``--set`` overrides, then the run settings given as values.
+
+    An already-loaded scenario without overrides is not loaded again: only the
+    settings given are validated, and the references checked if they changed.
+    """
+    given = {
+        key: value
         for key, value in (("runs", runs), ("seed", seed), ("years", years))
         if value is not None
-    ]
-    if isinstance(scenario, Scenario):
-        scenario = scenario.model_dump(mode="json")
-    return load_scenario(scenario, [*(overrides or []), *settings])
+    }
+    if isinstance(scenario, Scenario) and not overrides:
+        if not given:
+            return scenario
+        config, located = scenario, Located({}, {}, "<dict>")
+    else:
+        if isinstance(scenario, Scenario):  # text typed by the user goes into the tree
+            scenario = scenario.model_dump(mode="json")
+        located = load_located(scenario, overrides)
+        config = validate(located)
+    config = with_values(config, given)
+    check_against_world(config, located)
+    return config

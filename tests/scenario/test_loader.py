@@ -201,3 +201,36 @@ def test_null_removes_an_inherited_event(write):
 def test_dict_source_is_validated_too():
     with pytest.raises(ScenarioError, match=r"<dict>: world: required field is missing"):
         validate(load_located({"name": "x"}))
+
+
+def test_run_settings_are_applied_as_values_and_reported_as_their_option(write):
+    from sim.scenario.loader import load
+
+    config = load(write("tiny.yaml", MINIMAL), runs=3, seed=5, years=4)
+    assert (config.runs, config.seed, config.years) == (3, 5, 4)
+    with pytest.raises(ScenarioError, match=r"^command line: --runs: input should be greater"):
+        load(write("tiny.yaml", MINIMAL), runs=0)
+    with pytest.raises(ScenarioError, match=r"^command line: --years: expected a number"):
+        load(write("tiny.yaml", MINIMAL), years="5")  # a value, never text read again
+
+
+def test_the_horizon_given_as_a_value_is_checked_against_the_events(write):
+    from sim.scenario.loader import load
+
+    text = MINIMAL + "events:\n  x:\n    kind: exercise\n    year: 2030\n"
+    path = write("late.yaml", text + "    participants: [USA, CHN]\n")
+    with pytest.raises(ScenarioError, match=r":7:11: events.x.year: expected a year within"):
+        load(path, years=5)
+
+
+def test_a_loaded_scenario_is_not_validated_again(write, monkeypatch):
+    from sim.scenario import loader
+
+    config = loader.load(write("tiny.yaml", MINIMAL))
+    monkeypatch.setattr(loader, "validate", lambda *args: pytest.fail("validated again"))
+    monkeypatch.setattr(loader, "load_located", lambda *args: pytest.fail("read again"))
+    assert loader.load(config) is config
+    again = loader.load(config, runs=7, years=3)
+    assert (again.runs, again.years, config.runs) == (7, 3, 20)
+    with pytest.raises(ScenarioError, match=r"^command line: --seed: input should be greater"):
+        loader.load(config, seed=-1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from sim.analysis.discovery import DEFAULT_THRESHOLD, Box, Discovery, Limit
+from sim.analysis.discovery.find import DEFAULT_THRESHOLD, Box, Discovery, Limit
 
 TRAJECTORY_FIGURE = "peeling_trajectory.png"
 BOX_FIGURE = "box.png"

@@ -10,7 +10,8 @@ reported at the line of the sweep entry, or the option, that produced it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from numbers import Number
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,16 @@ from sim.design import (
     point_config,
 )
 from sim.errors import Problem, ScenarioError
-from sim.experiments.folders import resolved_yaml
+from sim.experiments.folders import RESULTS_ROOT, check_out, resolved_yaml
+from sim.experiments.settings import Design, Execution, Output, Settings
 from sim.recorder import TABLES
 from sim.scenario.checks import check_against_world
-from sim.scenario.loader import Located, load_located, validate
+from sim.scenario.loader import Located, load_located, validate, with_values
 from sim.scenario.schema import Scenario, Sweep
 from sim.uncertainty import METHOD, fix_swept
 
 FORMAT = 1
+RESUME_HINT = " (add --resume to finish it)"
 
 
 @dataclass
@@ -119,25 +122,11 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass
-class DesignOptions:
-    """A design given on the command line, merged over the scenario's ``sweep:`` block."""
-
-    grid: list[str] = field(default_factory=list)
-    ranges: list[str] = field(default_factory=list)
-    sample: str | None = None
-    n: int | None = None
-    vary: list[str] = field(default_factory=list)
-    levels: int | None = None
-
-
 def load_sweep(
     source: str | Path | dict,
-    options: DesignOptions | None = None,
+    options: Design | None = None,
     overrides: list[str] | None = None,
-    runs: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
+    settings: Settings | None = None,
 ) -> tuple[Located, Scenario]:
     """Load a scenario and merge the command line's design into its sweep block.
 
@@ -145,21 +134,22 @@ def load_sweep(
     and ``--n`` replace the block's method and size. Mistakes point at the
     scenario line, or at the command-line option, that made them.
     """
-    options = options or DesignOptions()
-    settings = [f"{k}={v}" for k, v in (("seed", seed), ("years", years)) if v is not None]
-    located = load_located(source, [*(overrides or []), *settings])
+    options = options or Design()
+    settings = settings or Settings()
+    located = load_located(source, overrides)
     given = options.grid or options.ranges or options.sample or options.vary or options.n
     if given:
         _merge(located, options)
-    if runs is not None and isinstance(located.data.get("sweep"), dict):
-        located.data["sweep"]["runs"] = runs
-        located.origins[("sweep", "runs")] = (COMMAND_LINE, 0, 0)
-    config = validate(located)
+    settled = {key: value for key, value in settings.given().items() if key != "runs"}
+    config = with_values(validate(located), settled)
+    if settings.runs is not None and config.sweep is not None:
+        sweep = with_values(config.sweep, {"runs": settings.runs})
+        config = config.model_copy(update={"sweep": sweep})
     check_against_world(config, located)
     return located, config
 
 
-def _merge(located: Located, options: DesignOptions) -> None:
+def _merge(located: Located, options: Design) -> None:
     """Put the options' entries into the located scenario's sweep block."""
     cli = (COMMAND_LINE, 0, 0)
     block = located.data.get("sweep")
@@ -301,3 +291,35 @@ def check_points(located: Located, config: Scenario, design: pd.DataFrame) -> No
                 first = err.problems[0]
                 path = _blamed(first.path, names)
                 raise _refusal(located, sweep, path, point, values, first) from None
+
+
+def plan_sweep(
+    scenario: str | Path | dict | None,
+    design: Design,
+    overrides: list[str] | None,
+    settings: Settings,
+    execution: Execution,
+    output: Output,
+) -> Plan:
+    """The checked plan of a sweep; without ``scenario``, that of the sweep to resume in ``out``."""
+    out = output.out
+    if scenario is None:
+        if not (execution.resume and out is not None):
+            raise option_error("scenario", "give a scenario file (or --resume --out DIR)")
+        scenario = Path(out) / "scenario.yaml"
+        if not scenario.is_file():
+            raise option_error("--out", f"{out} holds no sweep to resume (no scenario.yaml)")
+    located, config = load_sweep(scenario, design, overrides, settings)
+    return build_plan(located, config, tables=check_tables(output.tables))
+
+
+def choose_folder(name: str, out: str | Path | None, resume: bool, kind: str = "sweep") -> Path:
+    """The sweep's folder, checked: ``out``, or ``results/NAME/KIND-TIMESTAMP`` when None."""
+    if out is None:
+        if resume:
+            raise option_error("--resume", "needs --out DIR, the folder of the sweep to finish")
+        return RESULTS_ROOT / name / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}"
+    out = Path(out)
+    if not resume:  # before anything runs or is printed, as every other mistake
+        check_out(out, RESUME_HINT if (out / "manifest.json").is_file() else "")
+    return out

@@ -10,9 +10,9 @@ runs inside it that are cases) and its *mass* (the share of all runs inside it).
 
 The algorithms are EMA Workbench's: PRIM peels the input space into a trajectory of
 ever denser, smaller boxes; CART splits it into leaves; extra trees score each
-input's importance. The choice of PRIM's box is here; ``sim.analysis.discovery_data`` reads
-the folder and the question, ``sim.analysis.discovery_boxes`` reads EMA's boxes and runs
-CART, ``sim.analysis.discovery_report`` words the report; ``sim.plots.discovery`` draws
+input's importance. The choice of PRIM's box is here; ``sim.analysis.discovery.data`` reads
+the folder and the question, ``sim.analysis.discovery.boxes`` reads EMA's boxes and runs
+CART, ``sim.analysis.discovery.report`` words the report; ``sim.plots.discovery`` draws
 it and ``sim.experiments.discovery_folder`` writes it.
 
 References:
@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.discovery_boxes import Box, Limit, box_limits, cart_leaves, quiet_ema, weak_limit
-from sim.analysis.discovery_data import Question, cli_problem, parse_question, read_runs
+from sim.analysis.discovery.boxes import Box, Limit, box_limits, cart_leaves, quiet_ema, weak_limit
+from sim.analysis.discovery.data import Question, cli_problem, parse_question, read_runs
 
 __all__ = ["Box", "Discovery", "Limit", "Question", "discover", "parse_question", "read_runs"]
 

@@ -7,7 +7,7 @@ The sweep is an ordinary one (same folder, same ``resume``); its folder also get
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +20,10 @@ from sim.analysis.sensitivity import (
     format_table,
     write_report,
 )
-from sim.experiments.sweep import SweepResult, plan_sweep, run_sweep
-from sim.experiments.sweep_plan import DesignOptions, Plan, option_error
+from sim.experiments.settings import Design, Execution, Output, Settings
+from sim.experiments.sweep.plan import Plan, option_error, plan_sweep
+from sim.experiments.sweep.result import SweepResult
+from sim.experiments.sweep.runner import run_sweep
 
 SAMPLES = {"sobol": 64, "morris": 16}  # default n: Sobol base samples, Morris trajectories
 RUNS = 4  # default replicates per design point
@@ -55,20 +57,19 @@ class SensitivityResult:
 
 def plan_sensitivity(
     scenario: str | Path | dict | None,
-    method: str = "sobol",
-    vary: list[str] | None = None,
-    n: int | None = None,
-    levels: int | None = None,
-    outcomes: list[str] | None = None,
-    runs: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
-    overrides: list[str] | None = None,
-    tables: list[str] | None = None,
-    out: str | Path | None = None,
-    resume: bool = False,
+    method: str,
+    design: Design,
+    outcomes: list[str] | None,
+    overrides: list[str] | None,
+    settings: Settings,
+    execution: Execution,
+    output: Output,
 ) -> tuple[Plan, list[str]]:
     """The checked sweep of a sensitivity analysis and the outcomes to analyse.
+
+    The design samples ``design.vary`` (and any sampled parameters of the
+    scenario's sweep block) with ``method``; ``n`` defaults to ``SAMPLES[method]``
+    and the runs per point to ``RUNS``.
 
     Raises:
         ScenarioError: For an unknown method, a grid in the design (only sampled
@@ -76,11 +77,12 @@ def plan_sensitivity(
     """
     if method not in METHODS:
         raise option_error("--method", f"expected one of {METHODS}, got {method!r}")
-    design = DesignOptions(
-        sample=method, n=n or SAMPLES[method], vary=list(vary or []), levels=levels
+    design = Design(
+        sample=method, n=design.n or SAMPLES[method], vary=design.vary, levels=design.levels
     )
-    runs = RUNS if runs is None else runs
-    plan = plan_sweep(scenario, design, overrides, runs, seed, years, tables, out, resume)
+    if settings.runs is None:
+        settings = replace(settings, runs=RUNS)
+    plan = plan_sweep(scenario, design, overrides, settings, execution, output)
     if plan.sweep.grid:
         message = "a sensitivity analysis varies sampled parameters only (no grid)"
         raise option_error("--vary", message)
@@ -92,16 +94,11 @@ def plan_sensitivity(
 def run_sensitivity(
     plan: Plan,
     columns: list[str],
-    out: Path,
-    jobs: int | None = None,
-    backend: str = "process",
-    address: str | None = None,
-    resume: bool = False,
-    progress: bool = False,
-    argv: list[str] | None = None,
+    execution: Execution,
+    output: Output,
     draw: Callable[[SensitivityResult, Path], object] | None = None,
 ) -> SensitivityResult:
-    """Run the sweep, analyse it, write the report and figures; return the indices.
+    """Run the sweep into ``output.out``, analyse it, write the report and figures.
 
     ``draw(result, folder)`` adds the figures once ``sensitivity.json`` is
     written (``sim.plots.sweep.plot_sweep`` draws the sweep's and the chart).
@@ -109,7 +106,8 @@ def run_sensitivity(
     Raises:
         KeyboardInterrupt: After Ctrl-C or SIGTERM, once every finished run is kept.
     """
-    sweep = run_sweep(plan, out, jobs, backend, address, resume, progress, argv)
+    sweep = run_sweep(plan, execution, output)
+    out = sweep.folder
     method = plan.sweep.sample.method
     indices = analyse(
         plan.meta(), plan.design, sweep.outcomes, columns, seed=plan.seed, folder=str(out)

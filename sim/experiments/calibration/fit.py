@@ -30,7 +30,7 @@ import pandas as pd
 
 from sim import trends
 from sim.analysis import backtest
-from sim.experiments.runner import load, run
+from sim.experiments.runner import Results, load, run_scenario
 from sim.world import DATA, members
 
 CONVERGENCE = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3)
@@ -57,6 +57,11 @@ def _with(config: dict[str, Any], **values: Any) -> dict[str, Any]:
     return out
 
 
+def _run(config: dict[str, Any], runs: int, seed: int) -> Results:
+    """The replicates of a scenario given as a dict, in this process."""
+    return run_scenario(load(config, runs=runs, seed=seed))
+
+
 def _rms(values) -> float:
     values = pd.Series(values).dropna().to_numpy()
     return float((values**2).mean() ** 0.5) if len(values) else float("nan")
@@ -75,10 +80,10 @@ def fit_trends(config: dict[str, Any], runs: int, seed: int) -> tuple[dict, pd.D
     observed = trends.observed_per_worker_growth(tuple(states))[:-1]
     fitted = {s: round(float(v), 6) for s, v in zip(states, observed, strict=True)}
     for _ in range(TREND_ROUNDS):
-        result = run(_with(config, economy__trend_growth=fitted), runs=runs, seed=seed)
+        result = _run(_with(config, economy__trend_growth=fitted), runs, seed)
         errors = backtest.growth_errors(result.states, states).set_index("state")["error_pp"]
         fitted = {s: round(fitted[s] - float(errors[s]) / 100.0, 6) for s in states}
-    result = run(_with(config, economy__trend_growth=fitted), runs=runs, seed=seed)
+    result = _run(_with(config, economy__trend_growth=fitted), runs, seed)
     growth = backtest.growth_errors(result.states, states)
     growth.insert(1, "observed_trend_pct", 100 * observed)
     growth.insert(2, "fitted_trend_pct", [100 * fitted[s] for s in states])
@@ -119,7 +124,7 @@ def score_growth(
         economy__frontier_growth=frontier,
     )
     config["years"] = max(SSP_YEARS) - config["start_year"]
-    return ssp_table(run(config, runs=runs, seed=seed).states)
+    return ssp_table(_run(config, runs, seed).states)
 
 
 def fit_speeds(baseline: dict, fitted: dict, runs: int, seed: int) -> tuple[pd.DataFrame, dict]:
@@ -173,7 +178,7 @@ def fit_speeds(baseline: dict, fitted: dict, runs: int, seed: int) -> tuple[pd.D
 
 def score_military(config: dict, response: float, runs: int, seed: int) -> dict[str, Any]:
     """Backtest fit statistics of military spending at one threat response."""
-    result = run(_with(config, military__threat_response=response), runs=runs, seed=seed)
+    result = _run(_with(config, military__threat_response=response), runs, seed)
     table = backtest.errors(result.states, list(config["world"]["states"]))
     return {
         "threat_response": response,

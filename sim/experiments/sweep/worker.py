@@ -3,7 +3,7 @@
 A group of consecutive runs is advanced together as an ensemble (``run_group``,
 ``sim.experiments.engine.run_together``), with the same tables as one at a time;
 each run's tables become Arrow tables with their design point, and a local worker
-stages them itself (``sim.experiments.sweep_folder.stage``) so that nothing large
+stages them itself (``sim.experiments.sweep.folder.stage``) so that nothing large
 crosses the pipe. A run that raises does not stop the sweep: its error is recorded.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.experiments.engine import OUTCOMES, run_one, run_together
-from sim.experiments.sweep_folder import stage
+from sim.experiments.sweep.folder import stage
 from sim.recorder import TABLES
 from sim.scenario.schema import Scenario
 from sim.uncertainty import drawn_values

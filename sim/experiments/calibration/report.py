@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim import convergence, trends
-from sim.experiments import calibration as c
+from sim.experiments.calibration import fit as c
 from sim.world import build_world
 
 
