@@ -26,7 +26,7 @@ from sim.experiments.settings import (
     split,
 )
 from sim.scenario.loader import load
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 
 if TYPE_CHECKING:
     from sim.analysis.discovery.find import Discovery
@@ -59,7 +59,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 def run(
-    scenario: str | Path | dict | Scenario,
+    scenario: str | Path | dict | ScenarioConfig,
     runs: int | None = None,
     seed: int | None = None,
     years: int | None = None,
@@ -72,7 +72,7 @@ def run(
     """Run a scenario's replicates; return their tables and summary, and write them to ``out``.
 
     Args:
-        scenario: A YAML path, a dict with the same fields, or a loaded Scenario
+        scenario: A YAML path, a dict with the same fields, or a loaded ScenarioConfig
             (not validated again).
         runs: Replicates (default: the scenario's ``runs``).
         seed: Master seed (default: the scenario's ``seed``).
@@ -141,7 +141,7 @@ def compare(
     are paired when they share seed and run count.
 
     Args:
-        sources: Scenario YAML files or run folders written by ``sim SCENARIO``; the
+        sources: ScenarioConfig YAML files or run folders written by ``sim SCENARIO``; the
             first is the reference every other is compared with.
         runs: Replicates of each scenario file (default: a run folder's, else the
             reference's); at least 2.

@@ -23,7 +23,7 @@ import pandas as pd
 from sim.errors import Problem, ScenarioError
 from sim.scenario.located import COMMAND_LINE
 from sim.scenario.paths import set_path
-from sim.scenario.schema import Bounds, Sample, Scenario, Steps, Sweep
+from sim.scenario.schema import Bounds, Sample, ScenarioConfig, Steps, Sweep
 from sim.scenario.yaml_reader import parse_yaml
 
 # ------------------------------------------------------------- command line specs
@@ -195,7 +195,7 @@ def design_meta(sweep: Sweep, seed: int, points: int) -> dict[str, Any]:
     return meta
 
 
-def point_config(base: dict[str, Any], values: dict[str, Any]) -> Scenario:
+def point_config(base: dict[str, Any], values: dict[str, Any]) -> ScenarioConfig:
     """The scenario ``base`` (a JSON dump) with ``values`` set by dotted path, validated.
 
     Raises:
@@ -208,7 +208,7 @@ def point_config(base: dict[str, Any], values: dict[str, Any]) -> Scenario:
     for path, value in values.items():
         _own_path(data, path.split(".")[:-1], owned)
         set_path(data, path, value.item() if isinstance(value, np.generic) else value)
-    return Scenario.model_validate(data)
+    return ScenarioConfig.model_validate(data)
 
 
 def _own_path(data: dict[str, Any], parts: list[str], owned: set[int]) -> None:

@@ -29,7 +29,7 @@ from sim.errors import Problem, ScenarioError
 from sim.mechanisms import arms, power
 from sim.recorder import TABLES, Recorder
 from sim.run_parameters import stack_parameters
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.world_state import release
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class Ensemble:
         self.recorder.record()
 
     @staticmethod
-    def shares(config: Scenario) -> tuple:
+    def shares(config: ScenarioConfig) -> tuple:
         """What runs must have in common to be advanced together: states, years, mechanisms."""
         p = config.parameters
         return (

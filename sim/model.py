@@ -23,7 +23,7 @@ from sim.event_log import EventLog
 from sim.mechanisms import events
 from sim.mechanisms.pipelines import Contract
 from sim.recorder import TABLES, RunRecord
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.world import build_world
 from sim.world_state import run_view
 from sim.year import DECLARATION
@@ -42,7 +42,7 @@ class WorldModel(mesa.Model):
 
     def __init__(
         self,
-        config: Scenario,
+        config: ScenarioConfig,
         rng: np.random.Generator | int | None = None,
         tables: tuple[str, ...] = TABLES,
         alone: bool = True,
@@ -137,7 +137,9 @@ class WorldModel(mesa.Model):
 
 
 def together(
-    configs: list[Scenario], seeds: list[np.random.SeedSequence], tables: tuple[str, ...] = TABLES
+    configs: list[ScenarioConfig],
+    seeds: list[np.random.SeedSequence],
+    tables: tuple[str, ...] = TABLES,
 ) -> Ensemble:
     """The runs of ``configs``, each with its seed, as one ensemble (not yet advanced)."""
     runs = [

@@ -39,7 +39,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from sim.design import point_config
-from sim.scenario.schema import Scenario, Uncertainty
+from sim.scenario.schema import ScenarioConfig, Uncertainty
 
 STREAM = 0x554E43  # "UNC": keeps these seeds apart from the replicate seeds' spawn keys
 METHOD = "latin hypercube"
@@ -90,7 +90,7 @@ def draw(uncertainties: dict[str, Uncertainty], runs: int, seed: int) -> pd.Data
     return table
 
 
-def run_configs(config: Scenario, runs: int, seed: int) -> list[Scenario]:
+def run_configs(config: ScenarioConfig, runs: int, seed: int) -> list[ScenarioConfig]:
     """The scenario of each run: ``config`` with that run's draws set (itself if none)."""
     uncertain = config.active_uncertainties()
     if not uncertain:
@@ -100,7 +100,7 @@ def run_configs(config: Scenario, runs: int, seed: int) -> list[Scenario]:
     return [point_config(base, row) for row in table.drop(columns="run").to_dict("records")]
 
 
-def value_at(config: Scenario, path: str) -> Any:
+def value_at(config: ScenarioConfig, path: str) -> Any:
     """The value of the field at a dotted path of a scenario."""
     node: Any = config
     for part in path.split("."):
@@ -108,12 +108,12 @@ def value_at(config: Scenario, path: str) -> Any:
     return node
 
 
-def drawn_values(config: Scenario) -> dict[str, Any]:
+def drawn_values(config: ScenarioConfig) -> dict[str, Any]:
     """What a run's scenario holds at each of its uncertain paths (what its model used)."""
     return {path: value_at(config, path) for path in config.active_uncertainties()}
 
 
-def parameters_table(configs: list[Scenario]) -> pd.DataFrame | None:
+def parameters_table(configs: list[ScenarioConfig]) -> pd.DataFrame | None:
     """One row per run: ``run`` and each uncertain path's value; None without uncertainties."""
     if not configs or not configs[0].active_uncertainties():
         return None
@@ -123,7 +123,7 @@ def parameters_table(configs: list[Scenario]) -> pd.DataFrame | None:
     return table
 
 
-def fix_swept(config: Scenario, swept: list[str]) -> Scenario:
+def fix_swept(config: ScenarioConfig, swept: list[str]) -> ScenarioConfig:
     """``config`` without the uncertainties of swept fields (or of fields inside them).
 
     A design point sets those fields; as with ``--set``, a value given fixes the field.

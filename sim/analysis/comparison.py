@@ -26,7 +26,7 @@ from sim.metrics import POLARITIES
 from sim.outcomes import OUTCOMES, describe
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+    from sim.scenario.schema import ScenarioConfig
 
 ALPHA = 0.05
 CONFIDENCE = 0.95
@@ -212,7 +212,7 @@ def compare_outcomes(
 # ------------------------------------------------------------------ which outcomes
 
 
-def default_columns(configs: list[Scenario]) -> list[str]:
+def default_columns(configs: list[ScenarioConfig]) -> list[str]:
     """The key outcomes: system measures, the reference's major states, sanction targets."""
     reference = configs[0]
     columns = list(SYSTEM_DEFAULTS)
@@ -228,7 +228,7 @@ def default_columns(configs: list[Scenario]) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
-def expected_columns(config: Scenario) -> list[str]:
+def expected_columns(config: ScenarioConfig) -> list[str]:
     """The numeric outcome columns ``final_outcomes`` gives for a scenario's runs."""
     return outcome_names([*config.world.states, "ROW"])
 
@@ -250,7 +250,7 @@ def check_columns(requested: list[str], available: list[str]) -> list[str]:
     return requested
 
 
-def choose_columns(requested: list[str] | str | None, configs: list[Scenario]) -> list[str]:
+def choose_columns(requested: list[str] | str | None, configs: list[ScenarioConfig]) -> list[str]:
     """The outcomes to compare: those requested, or the defaults, present in every source.
 
     Args:

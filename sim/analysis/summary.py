@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.outcomes import run_outcomes
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.uncertainty import METHOD
 from sim.world import filled_values
 
@@ -22,7 +22,7 @@ def quantiles(values: pd.Series | np.ndarray) -> dict[str, float]:
     return {name: float(np.quantile(array, q)) for name, q in QUANTILES.items()}
 
 
-def major_states(config: Scenario) -> list[str]:
+def major_states(config: ScenarioConfig) -> list[str]:
     """States shown in tables and plots: the scenario's ``major_states`` or all acting ones."""
     return list(config.major_states or config.world.states)
 
@@ -41,7 +41,7 @@ def _final_blocs(final: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def uncertainties(config: Scenario, parameters: pd.DataFrame | None) -> dict[str, Any] | None:
+def uncertainties(config: ScenarioConfig, parameters: pd.DataFrame | None) -> dict[str, Any] | None:
     """The distributions declared and p05/p50/p95 (for choices: frequencies) of the draws."""
     if parameters is None:
         return None
@@ -65,7 +65,7 @@ def headline(drawn: dict[str, Any]) -> str:
 
 
 def polarity_reason(
-    final: pd.DataFrame, kinds: pd.Series, config: Scenario, actor: str = "state"
+    final: pd.DataFrame, kinds: pd.Series, config: ScenarioConfig, actor: str = "state"
 ) -> str | None:
     """Why every run ends with the same polarity (None when the runs disagree).
 
@@ -143,7 +143,7 @@ def declared_outcomes(system: pd.DataFrame) -> dict[str, Any]:
 
 
 def summarize(
-    config: Scenario, tables: dict[str, pd.DataFrame], parameters: pd.DataFrame | None = None
+    config: ScenarioConfig, tables: dict[str, pd.DataFrame], parameters: pd.DataFrame | None = None
 ) -> dict[str, Any]:
     """The summary written to summary.json and printed after a run.
 

@@ -36,7 +36,7 @@ from sim.experiments.runner import TABLES, Results, load_folder, run_scenario
 from sim.experiments.settings import Execution, Output, Settings
 from sim.scenario.loader import load as load_config
 from sim.scenario.loader import with_values
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 
 COMPARE_ROOT = Path("results") / "compare"
 
@@ -48,7 +48,7 @@ class Source:
     """One thing to compare: a scenario file to run, or a run folder already written."""
 
     path: Path
-    config: Scenario
+    config: ScenarioConfig
     seed: int
     runs: int
     run_folder: bool
@@ -162,7 +162,7 @@ def _source_kind(path: Path) -> str:
 
 
 def _settings(
-    files: dict[Path, Scenario], folders: dict[Path, dict[str, Any]], settings: Settings
+    files: dict[Path, ScenarioConfig], folders: dict[Path, dict[str, Any]], settings: Settings
 ) -> tuple[int, int]:
     """Runs and seed for scenario files: as given, else a run folder's, else the reference's."""
     first = next(iter(folders.values()), None)

@@ -19,7 +19,7 @@ import numpy as np
 from sim.experiments.executors import open_executor, process_pool
 from sim.experiments.settings import Execution
 from sim.recorder import TABLES
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -31,7 +31,7 @@ Fail = Callable[[int, BaseException], None]
 
 
 def run_one(
-    config: Scenario,
+    config: ScenarioConfig,
     seed: np.random.SeedSequence,
     run: int = 0,
     tables: tuple[str, ...] = TABLES,
@@ -53,7 +53,7 @@ def run_one(
 
 
 def run_together(
-    configs: list[Scenario],
+    configs: list[ScenarioConfig],
     seeds: list[np.random.SeedSequence],
     runs: list[int],
     tables: tuple[str, ...] = TABLES,

@@ -29,7 +29,7 @@ from sim.analysis.backtest import format_report
 from sim.analysis.outcomes import final_outcomes
 from sim.errors import Problem, ScenarioError, option_problem
 from sim.experiments.runner import Results
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 
 RESULTS_ROOT = Path("results")
 PACKAGES = (
@@ -77,7 +77,7 @@ def finished_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def default_out(config: Scenario, now: datetime | None = None) -> Path:
+def default_out(config: ScenarioConfig, now: datetime | None = None) -> Path:
     """``results/<scenario-name>/<YYYYmmdd-HHMMSS>/``."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     return RESULTS_ROOT / config.name / stamp
@@ -150,7 +150,7 @@ def atomic_write(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def resolved_yaml(config: Scenario) -> str:
+def resolved_yaml(config: ScenarioConfig) -> str:
     """The fully resolved scenario as YAML (extends and overrides applied)."""
     data = config.model_dump(mode="json")
     data["events"] = {k: v for k, v in data["events"].items() if v is not None}

@@ -24,7 +24,7 @@ from sim.experiments.engine import ensemble_size, groups, run_groups, run_one, r
 from sim.experiments.settings import Execution
 from sim.recorder import TABLES
 from sim.scenario.loader import load, load_scenario  # noqa: F401 (load: its home)
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.uncertainty import parameters_table, run_configs
 
 
@@ -33,13 +33,13 @@ def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(seed).spawn(runs)
 
 
-def run_replicate(config: Scenario, run: int, seed: np.random.SeedSequence) -> dict[str, Any]:
+def run_replicate(config: ScenarioConfig, run: int, seed: np.random.SeedSequence) -> dict[str, Any]:
     """Run one replicate and return its four tables as DataFrames (a picklable task)."""
     return _frames(run_one(config, seed, run))
 
 
 def run_replicates_together(
-    configs: list[Scenario], runs: list[int], seeds: list[np.random.SeedSequence]
+    configs: list[ScenarioConfig], runs: list[int], seeds: list[np.random.SeedSequence]
 ) -> list[dict[str, Any]]:
     """``run_replicate`` for several runs advanced together (``sim.ensemble``): the same tables."""
     return [_frames(tables) for tables in run_together(configs, seeds, runs)]
@@ -59,7 +59,7 @@ def _frames(tables: dict[str, Any]) -> dict[str, pd.DataFrame]:
 class Results:
     """The tables and summary of a set of replicates of one scenario."""
 
-    scenario: Scenario
+    scenario: ScenarioConfig
     seed: int
     runs: int
     states: pd.DataFrame
@@ -78,9 +78,9 @@ class Results:
 
 
 def run_replicates(
-    config: Scenario,
+    config: ScenarioConfig,
     execution: Execution = Execution(),  # noqa: B008 - frozen
-    configs: list[Scenario] | None = None,
+    configs: list[ScenarioConfig] | None = None,
 ) -> list[dict[str, Any]]:
     """Run every replicate, in this process or on workers, and return them in run order.
 
@@ -125,7 +125,7 @@ def combine(parts: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
 
 
 def run_scenario(
-    config: Scenario,
+    config: ScenarioConfig,
     execution: Execution = Execution(),  # noqa: B008 - frozen
 ) -> Results:
     """Run a loaded scenario's replicates and return their tables and summary.

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.errors import Problem, ScenarioError
 from sim.mechanisms.economy import speeds
-from sim.scenario.schema import Scenario, Uncertainty
+from sim.scenario.schema import ScenarioConfig, Uncertainty
 from sim.scenario.uncertain import candidates
 from sim.uncertainty import value_at
 
@@ -73,7 +73,7 @@ def _support(uncertainty: Uncertainty) -> tuple[float, float] | None:
     return (min(numbers), max(numbers)) if numbers else None
 
 
-def _ranges(config: Scenario) -> dict[str, tuple[float, float, str]]:
+def _ranges(config: ScenarioConfig) -> dict[str, tuple[float, float, str]]:
     """Every numeric field the scenario declares uncertain or sweeps, with its range."""
     found: dict[str, tuple[float, float, str]] = {}
     for path, uncertainty in config.active_uncertainties().items():
@@ -91,7 +91,7 @@ def _ranges(config: Scenario) -> dict[str, tuple[float, float, str]]:
     return found
 
 
-def current(config: Scenario, path: str) -> Any:
+def current(config: ScenarioConfig, path: str) -> Any:
     """The value a run of the scenario uses for a field, or None if it cannot be told.
 
     A state's convergence speed the scenario leaves unset is the calibrated one,
@@ -107,7 +107,7 @@ def current(config: Scenario, path: str) -> Any:
     return None
 
 
-def sliders(config: Scenario) -> list[Slider]:
+def sliders(config: ScenarioConfig) -> list[Slider]:
     """A slider for each numeric field the scenario declares uncertain or sweeps.
 
     A slider starts at the value a run of the scenario uses (``current``), moved
@@ -129,7 +129,7 @@ def sliders(config: Scenario) -> list[Slider]:
     return made
 
 
-def event_names(config: Scenario) -> list[str]:
+def event_names(config: ScenarioConfig) -> list[str]:
     """The scenario's named events, in file order: each one a switch."""
     return list(config.active_events())
 

@@ -27,10 +27,10 @@ from sim.model import WorldModel
 from sim.plots.network import layout, network_figure
 from sim.plots.timelines import poles_figure, power_lines_figure
 from sim.scenario.loader import load_scenario
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 
 EVENTS_SHOWN = 200  # events listed for one year; the rest are counted
-_last_good: dict[str, Scenario] = {}  # per file: the last scenario that validated
+_last_good: dict[str, ScenarioConfig] = {}  # per file: the last scenario that validated
 
 
 class ExploredModel(WorldModel):
@@ -92,7 +92,9 @@ class ExploredModel(WorldModel):
         self.running = self.problem is None and self.year < self.config.end_year
 
 
-def model_params(source: str, config: Scenario, fixed: tuple[str, ...] = ()) -> dict[str, Any]:
+def model_params(
+    source: str, config: ScenarioConfig, fixed: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """SolaraViz's ``model_params``: the file and ``--set`` (fixed), the seed, sliders, switches."""
     params: dict[str, Any] = {
         "source": source,

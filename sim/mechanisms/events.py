@@ -14,7 +14,7 @@ from sim.scenario.schema import (
     PipelineEvent,
     PriceEvent,
     SanctionEvent,
-    Scenario,
+    ScenarioConfig,
     TradeAgreementEvent,
 )
 
@@ -98,7 +98,7 @@ _HANDLERS = {
 class Schedule:
     """A run's events by year; sanctions with an ``end`` are lifted in their end year."""
 
-    def __init__(self, config: Scenario):
+    def __init__(self, config: ScenarioConfig):
         self.starts: dict[int, list] = defaultdict(list)
         self.ends: dict[int, list[SanctionEvent]] = defaultdict(list)
         events = sorted(config.active_events().items(), key=lambda item: (item[1].year, item[0]))

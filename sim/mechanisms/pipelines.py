@@ -25,7 +25,7 @@ from sim.world_state import PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
-    from sim.scenario.schema import Scenario
+    from sim.scenario.schema import ScenarioConfig
     from sim.world import StartingWorld
 
 EJ_PER_BCM = 0.04  # EI standard: 40 MJ per cubic metre
@@ -75,7 +75,7 @@ def gas_value_usd_bn(world: Ensemble, bcm: np.ndarray) -> np.ndarray:
     return bcm * MMBTU_PER_BCM * s.gas_price * s.price_index[:, None, None] / 1e9
 
 
-def existing_contracts(config: Scenario, index: dict[str, int]) -> list[Contract]:
+def existing_contracts(config: ScenarioConfig, index: dict[str, int]) -> list[Contract]:
     """Contracts for the pipelines the scenario says already deliver in the start year."""
     year = config.start_year
     return [

@@ -13,7 +13,7 @@ from sim.analysis.summary import major_states
 from sim.metrics import POLARITIES
 from sim.plots.network import network_figure
 from sim.plots.style import POLARITY_COLORS, POLARITY_TITLES
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 
 
 def fan_figure(states: pd.DataFrame, shown: list[str], title: str = "Power shares") -> Figure:
@@ -126,7 +126,7 @@ def alignment_network(
     fig.savefig(path, dpi=120)
 
 
-def plot_run(tables: dict[str, pd.DataFrame], config: Scenario, folder: Path) -> list[Path]:
+def plot_run(tables: dict[str, pd.DataFrame], config: ScenarioConfig, folder: Path) -> list[Path]:
     """Draw every plot of a run folder into ``folder`` and return the files."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {

@@ -11,11 +11,11 @@ from __future__ import annotations
 from sim.errors import ScenarioError
 from sim.scenario.located import Located
 from sim.scenario.references import major_state_problems, reference_problems
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.scenario.uncertain import uncertainty_problems
 
 
-def check_against_world(scenario: Scenario, located: Located) -> None:
+def check_against_world(scenario: ScenarioConfig, located: Located) -> None:
     """Raise a ScenarioError listing every reference the world data cannot satisfy."""
     references = reference_problems(scenario, located)
     majors = major_state_problems(scenario, located)

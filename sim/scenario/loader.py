@@ -20,7 +20,7 @@ from sim.errors import ScenarioError, option_problem
 from sim.scenario.checks import check_against_world
 from sim.scenario.located import COMMAND_LINE, KEY, SET, Located, Origin, Path_
 from sim.scenario.overrides import apply_overrides, parse_override
-from sim.scenario.schema import LandscapeFile, Scenario
+from sim.scenario.schema import LandscapeFile, ScenarioConfig
 from sim.scenario.validation import error_message, validate
 from sim.scenario.words import describe
 from sim.scenario.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, parse_yaml, read_yaml
@@ -123,7 +123,7 @@ def load_located(source: str | Path | dict, overrides: list[str] | None = None) 
     return apply_overrides(located, list(overrides or []))
 
 
-def load_scenario(source: str | Path | dict, overrides: list[str] | None = None) -> Scenario:
+def load_scenario(source: str | Path | dict, overrides: list[str] | None = None) -> ScenarioConfig:
     """Load, compose, override and validate a scenario; check it against the world data.
 
     Args:
@@ -167,12 +167,12 @@ def with_values[M: BaseModel](model: M, values: dict[str, Any], option: str = "-
 
 
 def load(
-    scenario: str | Path | dict | Scenario,
+    scenario: str | Path | dict | ScenarioConfig,
     overrides: list[str] | None = None,
     runs: int | None = None,
     seed: int | None = None,
     years: int | None = None,
-) -> Scenario:
+) -> ScenarioConfig:
     """Load a scenario, apply the ``--set`` overrides, then the run settings given as values.
 
     An already-loaded scenario without overrides is not loaded again: only the
@@ -183,12 +183,12 @@ def load(
         for key, value in (("runs", runs), ("seed", seed), ("years", years))
         if value is not None
     }
-    if isinstance(scenario, Scenario) and not overrides:
+    if isinstance(scenario, ScenarioConfig) and not overrides:
         if not given:
             return scenario
         config, located = scenario, Located({}, {}, "<dict>")
     else:
-        if isinstance(scenario, Scenario):  # text typed by the user goes into the tree
+        if isinstance(scenario, ScenarioConfig):  # text typed by the user goes into the tree
             scenario = scenario.model_dump(mode="json")
         located = load_located(scenario, overrides)
         config = validate(located)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from sim.scenario.located import Path_
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.scenario.schema_walk import union_members
 
 NUMBER, WHOLE, CHOICE = "number", "whole number", "choice"
@@ -83,7 +83,7 @@ def _per_row_values(annotation: Any) -> bool:
     )
 
 
-def path_problem(scenario: Scenario, path: str) -> str | None:
+def path_problem(scenario: ScenarioConfig, path: str) -> str | None:
     """What is wrong with a dotted path of a scenario field, or None if it names one.
 
     Sweeps set values by path; a path that names no field would otherwise fail at
@@ -127,7 +127,7 @@ def _kind(annotation: Any) -> str | None:
     return {float: NUMBER, int: WHOLE}.get(kind)
 
 
-def field_kind(scenario: Scenario, path: str) -> tuple[str | None, str | None]:
+def field_kind(scenario: ScenarioConfig, path: str) -> tuple[str | None, str | None]:
     """(kind of the field at ``path``, None) or (None, what is wrong with ``path``).
 
     The kind is NUMBER, WHOLE, CHOICE, or None for a field that is none of them.
@@ -135,7 +135,7 @@ def field_kind(scenario: Scenario, path: str) -> tuple[str | None, str | None]:
     is allowed: setting it creates it.
     """
     node: Any = scenario
-    annotation: Any = Scenario
+    annotation: Any = ScenarioConfig
     *parents, leaf = path.split(".")
     for part in parents:
         if isinstance(node, BaseModel) and part in type(node).model_fields:

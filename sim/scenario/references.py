@@ -13,7 +13,7 @@ import difflib
 from sim.errors import Problem
 from sim.scenario.located import KEY, Located, Path_
 from sim.scenario.paths import path_problem
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.scenario.schema_walk import state_ids
 from sim.world import known_ids, members
 
@@ -27,7 +27,7 @@ def _unknown(state: str, known: set[str]) -> str:
     return f"unknown state id {state!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
 
 
-def _world_problems(scenario: Scenario, located: Located) -> list[Problem]:
+def _world_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]:
     known = known_ids()
     problems = []
     covered: dict[str, str] = {}
@@ -58,7 +58,7 @@ def _acting_problems(
     ]
 
 
-def _reference_problems(scenario: Scenario, located: Located) -> list[Problem]:
+def _reference_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]:
     """Each event's year and state ids, then every other state id the scenario names."""
     acting = set(scenario.world.states)
     first, last = scenario.start_year, scenario.end_year
@@ -79,7 +79,7 @@ def _reference_problems(scenario: Scenario, located: Located) -> list[Problem]:
     return problems + _acting_problems(others, acting, located)
 
 
-def _trend_problems(scenario: Scenario, located: Located) -> list[Problem]:
+def _trend_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]:
     """Per-state growth parameters may name only the scenario's rows (acting states, ROW)."""
     rows = [*scenario.world.states, "ROW"]
     economy = scenario.parameters.economy
@@ -94,7 +94,7 @@ def _trend_problems(scenario: Scenario, located: Located) -> list[Problem]:
     ]
 
 
-def _sweep_problems(scenario: Scenario, located: Located) -> list[Problem]:
+def _sweep_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]:
     sweep = scenario.sweep
     if sweep is None:
         return []
@@ -109,13 +109,13 @@ def _sweep_problems(scenario: Scenario, located: Located) -> list[Problem]:
     return problems
 
 
-def reference_problems(scenario: Scenario, located: Located) -> list[Problem]:
+def reference_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]:
     """The problems of the acting states, events, per-row parameters and sweep paths."""
     problems = _world_problems(scenario, located) + _reference_problems(scenario, located)
     return problems + _trend_problems(scenario, located) + _sweep_problems(scenario, located)
 
 
-def major_state_problems(scenario: Scenario, located: Located) -> list[Problem]:
+def major_state_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]:
     """The states shown in tables and plots must be acting states."""
     acting = set(scenario.world.states)
     return [

@@ -95,7 +95,7 @@ __all__ = [
     "Sample",
     "SanctionEvent",
     "Sanctions",
-    "Scenario",
+    "ScenarioConfig",
     "SectorWeights",
     "Sectors",
     "StateId",
@@ -161,7 +161,7 @@ class World(Strict):
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class Scenario(Strict):
+class ScenarioConfig(Strict):
     """A whole scenario: the starting world, parameters, events and run settings."""
 
     name: str = Field(description="short name; results go under results/<name>/")

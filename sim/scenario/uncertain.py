@@ -17,7 +17,7 @@ from sim.errors import Problem
 from sim.scenario.located import KEY, Located
 from sim.scenario.paths import NUMBER, WHOLE, field_kind, set_path
 from sim.scenario.references import major_state_problems, reference_problems
-from sim.scenario.schema import Scenario, Uncertainty
+from sim.scenario.schema import ScenarioConfig, Uncertainty
 from sim.scenario.validation import error_message
 
 RUN_SETTINGS = ("name", "description", "runs", "seed", "years", "start_year", "sweep")
@@ -61,7 +61,7 @@ def refusal(
     data = copy.deepcopy(base)
     set_path(data, path, value)
     try:
-        config = Scenario.model_validate(data)
+        config = ScenarioConfig.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -73,7 +73,7 @@ def refusal(
     return f"{path} = {value!r}: {problems[0].message}" if problems else None
 
 
-def _path_problems(scenario: Scenario, path: str, uncertainty: Uncertainty) -> str | None:
+def _path_problems(scenario: ScenarioConfig, path: str, uncertainty: Uncertainty) -> str | None:
     if path.split(".")[0] in RUN_SETTINGS:
         return f"{path} cannot be uncertain: it sets how the runs themselves run"
     kind, wrong = field_kind(scenario, path)
@@ -88,7 +88,7 @@ def _path_problems(scenario: Scenario, path: str, uncertainty: Uncertainty) -> s
 
 
 def uncertainty_problems(
-    scenario: Scenario, located: Located, known: frozenset[str] = frozenset()
+    scenario: ScenarioConfig, located: Located, known: frozenset[str] = frozenset()
 ) -> list[Problem]:
     """Every problem of the ``uncertainties:`` block, each at its line in the file.
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sim.errors import ScenarioError
 from sim.scenario.fields import PATH_PATTERN, STATE_ID_PATTERN
 from sim.scenario.located import KEY, Located, Path_
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.scenario.schema_walk import union_members
 from sim.scenario.words import describe
 
@@ -117,7 +117,7 @@ def error_message(error: dict[str, Any]) -> str:
     return f"{message}, got {describe(found)}"
 
 
-def validate(located: Located, schema: type[BaseModel] = Scenario):
+def validate(located: Located, schema: type[BaseModel] = ScenarioConfig):
     """Validate a composed tree against the schema, reporting every problem with its place."""
     try:
         return schema.model_validate(located.data)

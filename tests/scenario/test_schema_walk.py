@@ -19,7 +19,7 @@ from sim.scenario.schema import (
     GrowthShockEvent,
     PipelineEvent,
     SanctionEvent,
-    Scenario,
+    ScenarioConfig,
     TradeAgreementEvent,
     World,
 )
@@ -42,7 +42,7 @@ KNOWN = {
     (ExerciseEvent, "participants"),
     (GrowthShockEvent, "states"),
     (World, "states"),
-    (Scenario, "major_states"),
+    (ScenarioConfig, "major_states"),
 }
 
 
@@ -76,11 +76,11 @@ def _from_json_schema(model: type[BaseModel]) -> set[tuple[str, str]]:
 
 
 def test_todays_state_id_fields_are_all_found():
-    assert {(block.__name__, name) for block, name in KNOWN} <= _found(Scenario)
+    assert {(block.__name__, name) for block, name in KNOWN} <= _found(ScenarioConfig)
 
 
 def test_every_field_whose_type_holds_a_state_id_is_found():
-    assert _found(Scenario) == _from_json_schema(Scenario)
+    assert _found(ScenarioConfig) == _from_json_schema(ScenarioConfig)
 
 
 class Seat(Strict):
@@ -141,7 +141,7 @@ def _pipeline(exporter: str, importer: str) -> dict[str, Any]:
     return {"exporter": exporter, "importer": importer, "capacity_bcm": 10.0}
 
 
-class Summit(Scenario):
+class Summit(ScenarioConfig):
     """A scenario with one field more, typed StateId and nothing else."""
 
     host: StateId = "USA"

@@ -1,7 +1,7 @@
 """Scenario discovery: which inputs lead to an outcome, as PRIM boxes, CART leaves and scores.
 
 A sweep (or a run folder with uncertain parameters) holds, for every run, its inputs
-(the design point's values and any per-run draws) and where it ended. Scenario
+(the design point's values and any per-run draws) and where it ended. ScenarioConfig
 discovery asks which region of the inputs holds the runs with an outcome of
 interest: a class of a categorical outcome (``polarity=multipolar``) or a threshold
 on a numeric one (``share_CHN>0.2``). A box is judged by its *coverage* (the share

@@ -33,7 +33,7 @@ from sim.experiments.settings import Design, Execution, Output, Settings
 from sim.recorder import TABLES
 from sim.scenario.checks import check_against_world
 from sim.scenario.loader import Located, load_located, validate, with_values
-from sim.scenario.schema import Scenario, Sweep
+from sim.scenario.schema import ScenarioConfig, Sweep
 from sim.uncertainty import METHOD, fix_swept
 
 FORMAT = 1
@@ -44,7 +44,7 @@ RESUME_HINT = " (add --resume to finish it)"
 class Plan:
     """What a sweep runs: the base scenario, its design points and replicates."""
 
-    config: Scenario
+    config: ScenarioConfig
     sweep: Sweep
     design: pd.DataFrame
     runs: int
@@ -127,7 +127,7 @@ def load_sweep(
     options: Design | None = None,
     overrides: list[str] | None = None,
     settings: Settings | None = None,
-) -> tuple[Located, Scenario]:
+) -> tuple[Located, ScenarioConfig]:
     """Load a scenario and merge the command line's design into its sweep block.
 
     Command-line entries replace the block's entries for the same path; ``--sample``
@@ -201,7 +201,7 @@ def check_tables(names: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
 
 def build_plan(
     located: Located,
-    config: Scenario,
+    config: ScenarioConfig,
     runs: int | None = None,
     tables: tuple[str, ...] = TABLES,
 ) -> Plan:
@@ -248,7 +248,7 @@ def _refusal(
     return ScenarioError(located.problem(_entry(path, sweep), message))
 
 
-def check_points(located: Located, config: Scenario, design: pd.DataFrame) -> None:
+def check_points(located: Located, config: ScenarioConfig, design: pd.DataFrame) -> None:
     """Raise a located ScenarioError for the first design point the scenario cannot take.
 
     Each point's scenario is validated, then checked against the world (state

@@ -13,7 +13,7 @@ from sim.errors import Problem, ScenarioError
 from sim.experiments.folders import atomic_write
 from sim.experiments.sweep.folder import read_outcomes
 from sim.experiments.sweep.plan import Plan
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 
 
 @dataclass
@@ -32,7 +32,7 @@ class SweepResult:
     """
 
     folder: Path
-    scenario: Scenario
+    scenario: ScenarioConfig
     design: pd.DataFrame
     outcomes: pd.DataFrame
     summary: pd.DataFrame

@@ -26,7 +26,7 @@ from sim.experiments.sweep.folder import SweepFolder, stage
 from sim.experiments.sweep.plan import RESUME_HINT, Plan
 from sim.experiments.sweep.result import SweepResult, summarize
 from sim.experiments.sweep.worker import run_group
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.uncertainty import draw as draw_uncertainties
 
 
@@ -218,7 +218,7 @@ def _run(
     shutil.rmtree(folder.staging, ignore_errors=True)
 
 
-def _point_configs(plan: Plan) -> Callable[[int, int], Scenario]:
+def _point_configs(plan: Plan) -> Callable[[int, int], ScenarioConfig]:
     """The scenario of (point, run): the point's values and, if any, the run's draws.
 
     Run r of every point draws the same values (common random numbers, like its
@@ -228,9 +228,9 @@ def _point_configs(plan: Plan) -> Callable[[int, int], Scenario]:
     columns = [c for c in plan.design.columns if c != "point"]
     drawn = draw_uncertainties(plan.config.active_uncertainties(), plan.runs, plan.seed)
     uncertain = [c for c in drawn.columns if c != "run"]
-    configs: dict[tuple[int, int], Scenario] = {}
+    configs: dict[tuple[int, int], ScenarioConfig] = {}
 
-    def config_of(point: int, run: int) -> Scenario:
+    def config_of(point: int, run: int) -> ScenarioConfig:
         key = (point, run if uncertain else 0)
         if key not in configs:
             if len(configs) > 64:

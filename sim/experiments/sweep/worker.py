@@ -19,12 +19,12 @@ import pyarrow as pa
 from sim.experiments.engine import OUTCOMES, run_one, run_together
 from sim.experiments.sweep.folder import stage
 from sim.recorder import TABLES
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ScenarioConfig
 from sim.uncertainty import drawn_values
 
 
 def run_task(
-    config: Scenario,
+    config: ScenarioConfig,
     point: int,
     run: int,
     seed: np.random.SeedSequence,
@@ -48,7 +48,7 @@ def run_task(
     return _handed(result, staging, task)
 
 
-Run = tuple[Scenario, int, int, np.random.SeedSequence, int]  # config, point, run, seed, task
+Run = tuple[ScenarioConfig, int, int, np.random.SeedSequence, int]  # config, point, run, seed, task
 
 
 def run_group(
@@ -74,7 +74,7 @@ def run_group(
     ]
 
 
-def _arrow(columns: dict[str, Any], config: Scenario, point: int, tables: tuple[str, ...]):
+def _arrow(columns: dict[str, Any], config: ScenarioConfig, point: int, tables: tuple[str, ...]):
     """A run's tables as Arrow tables with their point, and the values it drew beside its end."""
     columns[OUTCOMES].update({p: [v] for p, v in drawn_values(config).items()})
     result: dict[str, Any] = {"tables": {}}
