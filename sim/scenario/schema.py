@@ -33,6 +33,7 @@ from sim.scenario.events import (
     TradeAgreementEvent,
 )
 from sim.scenario.fields import (
+    MAX_GAS_BCM,
     PATH_PATTERN,
     STATE_ID_PATTERN,
     Flag,
@@ -115,7 +116,12 @@ class ExistingPipeline(Strict):
 
     exporter: StateId
     importer: StateId
-    capacity_bcm: NonNegative = Field(description="start-year delivered volume, bcm/year")
+    capacity_bcm: NonNegative = Field(
+        le=MAX_GAS_BCM,
+        description=f"start-year delivered volume, bcm/year; at most {MAX_GAS_BCM:g}: a sanity "
+        "bound below Russia's whole 2014 gas production, 591 bcm in sim/data/states_2014.csv "
+        "(all Russian pipeline gas to Europe was 164 bcm)",
+    )
     source: str = Field("", description="citation for the volume")
 
     @model_validator(mode="after")
