@@ -148,7 +148,9 @@ class World(Strict):
         description="pipelines delivering gas in the start year; null removes an inherited one",
     )
     capability_history_start: Year = Field(
-        1990, description="first year of military spending summed into the initial capability stock"
+        1990,
+        description="first year of military spending summed into the initial capability "
+        "stock; at most the start year, or the stock is empty and every capability share 0/0",
     )
 
     @field_validator("states")
@@ -196,6 +198,18 @@ class Scenario(Strict):
         description="dotted field path -> the distribution each run draws its value from "
         "(a Latin hypercube over the runs); null removes an inherited one",
     )
+
+    @model_validator(mode="after")
+    def _history(self) -> Scenario:
+        first = self.world.capability_history_start
+        if first > self.start_year:
+            raise problem(
+                f"must be at most the start year {self.start_year}, got {first}: the capability "
+                "stock sums military spending up to the start year",
+                "world",
+                "capability_history_start",
+            )
+        return self
 
     @field_validator("uncertainties", mode="before")
     @classmethod
