@@ -14,7 +14,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import metrics, trends
+from sim import finite, metrics, trends
 from sim.agents import Choices, State
 from sim.event_log import EventLog
 from sim.mechanisms import (
@@ -307,4 +307,5 @@ def advance(world: WorldModel) -> None:
     economy.update(world)
     military.update(world)
     affinity.update(world)
+    finite.check(world)  # a world gone non-finite stops its run here (RunFailed)
     world.record()

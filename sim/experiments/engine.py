@@ -29,6 +29,16 @@ Finish = Callable[[int, Any], None]
 Fail = Callable[[int, BaseException], None]
 
 
+def quiet_numbers() -> np.errstate:
+    """Runs keep numpy's overflow, division and invalid-value warnings off the terminal.
+
+    A run that overflows is stopped by the model's yearly check (``sim.finite``)
+    with one located line; a raw RuntimeWarning would say less, later, and in
+    every worker.
+    """
+    return np.errstate(all="ignore")
+
+
 def run_one(
     config: Scenario,
     seed: np.random.SeedSequence,
@@ -50,9 +60,10 @@ def run_one(
     """
     from sim.model import WorldModel  # here, so that a sweep's parent never imports Mesa
 
-    model = WorldModel(config, rng=np.random.default_rng(seed), tables=tables)
-    model.run()
-    return _finished(model, run, tables)
+    with quiet_numbers():
+        model = WorldModel(config, rng=np.random.default_rng(seed), tables=tables)
+        model.run()
+        return _finished(model, run, tables)
 
 
 def run_together(
@@ -78,10 +89,11 @@ def run_together(
             (k,) = members
             done[k] = run_one(configs[k], seeds[k], runs[k], tables)
             continue
-        ensemble = Ensemble([configs[k] for k in members], [seeds[k] for k in members], tables)
-        ensemble.run()
-        for k, model in zip(members, ensemble.members, strict=True):
-            done[k] = _finished(model, runs[k], tables)
+        with quiet_numbers():
+            ensemble = Ensemble([configs[k] for k in members], [seeds[k] for k in members], tables)
+            ensemble.run()
+            for k, model in zip(members, ensemble.members, strict=True):
+                done[k] = _finished(model, runs[k], tables)
         ensemble.release()
     return [done[k] for k in range(len(configs))]
 
