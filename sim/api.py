@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.errors import RunFailed
 from sim.scenario.loader import load
 from sim.scenario.schema import Scenario
 
@@ -86,7 +87,11 @@ def run(
         folder = default_out(config) if out is DEFAULT_OUT else Path(out)
         check_out(folder)  # a bad folder costs nothing
     try:
-        results = runner.run_scenario(config, jobs=jobs, progress=progress)
+        try:
+            results = runner.run_scenario(config, jobs=jobs, progress=progress)
+        except RunFailed as failed:  # every run failed: nothing to write
+            raise runner.placed(failed, scenario, overrides) from None
+        runner.place_failures(results, scenario, overrides)
         if folder is not None:
             draw = None
             if plots:

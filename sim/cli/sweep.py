@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli.options import EXIT_INTERRUPTED, add_overrides, at_least
+from sim.cli.options import EXIT_INTERRUPTED, EXIT_RUNS_FAILED, add_overrides, at_least
 from sim.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -139,6 +139,11 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
         )
     except api.SweepInterrupted as stop:
         return stopped(stop, argv)
+    failed = result.manifest["failed"]
+    for failure in failed:
+        where = f"point {failure['point']} run {failure['run']}"
+        error = failure["error"].replace("\n", "; ")
+        print(f"{where} failed: {error}", file=sys.stderr)
     if not args.quiet:
         print(result.table())
-    return 0
+    return EXIT_RUNS_FAILED if failed else 0
