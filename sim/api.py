@@ -68,7 +68,12 @@ def run(
 
     Returns:
         The results: ``states``, ``dyads``, ``system``, ``events`` DataFrames,
-        ``summary``, and ``folder`` when written.
+        ``summary``, and ``folder`` when written. A run whose world stopped being
+        finite is left out of them and listed in ``failed`` (and in the summary's
+        ``failed_runs``), its error placed at the scenario entry it blames.
+
+    Raises:
+        RunFailed: When every run failed (nothing is written); a ``ScenarioError``.
 
     Example:
         >>> import sim
