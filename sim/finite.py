@@ -98,10 +98,13 @@ def first_violation(
     for name, values in arrays.items():
         values = np.asarray(values, dtype=float)
         stacked = values if runs else values[None]
+        physical = name in nonnegative
+        if _clean(stacked, physical):
+            continue
         bad = ~np.isfinite(stacked)
-        if name in nonnegative:
+        if physical:
             bad |= stacked < -TOLERANCE
-        if not bad.any():
+        if not bad.any():  # a sum of large finite values overflowed: nothing wrong
             continue
         place = tuple(int(i) for i in np.argwhere(bad)[0])
         run, *index = place
@@ -115,6 +118,18 @@ def first_violation(
             value=float(stacked[place]),
         )
     return None
+
+
+def _clean(values: np.ndarray, physical: bool) -> bool:
+    """Whether ``values`` are surely fine, by reductions that allocate nothing (the usual case).
+
+    NaN and infinities carry through a sum and a minimum; False asks for the exact check.
+    """
+    if values.size == 0:
+        return True
+    if physical:
+        return bool(values.min() >= -TOLERANCE and values.max() < np.inf)
+    return bool(np.isfinite(values.sum()))
 
 
 def year_arrays(world: Any) -> tuple[dict[str, np.ndarray], bool]:

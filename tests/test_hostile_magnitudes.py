@@ -364,6 +364,7 @@ def test_a_finite_world_passes():
     assert first_violation(arrays) is None
     assert first_violation({"growth": -np.ones((2, N))}, runs=True) is None  # may be negative
     assert first_violation({"gdp": np.full(N, -1e-12)}) is None  # rounding, not a collapse
+    assert first_violation({"growth": np.full(N, 1e308)}) is None  # their sum overflows: fine
 
 
 @pytest.mark.parametrize(
