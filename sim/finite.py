@@ -99,7 +99,9 @@ def first_violation(
         values = np.asarray(values, dtype=float)
         stacked = values if runs else values[None]
         physical = name in nonnegative
-        if _clean(stacked, physical):
+        with np.errstate(over="ignore", invalid="ignore"):  # the sum may overflow: asked below
+            clean = _clean(stacked, physical)
+        if clean:
             continue
         bad = ~np.isfinite(stacked)
         if physical:
