@@ -48,6 +48,7 @@ class Plan:
     seed: int
     tables: tuple[str, ...] = TABLES
     chunk_size: int = 0
+    located: Located | None = field(default=None, repr=False, compare=False)  # failures' places
 
     def __post_init__(self) -> None:
         if not self.chunk_size:
@@ -234,7 +235,8 @@ def build_plan(
     design = design_table(sweep, config.seed)
     config = fix_swept(config, [c for c in design.columns if c != "point"])
     check_points(located, config, design)
-    return Plan(config, sweep, design, runs or sweep.runs or config.runs, config.seed, tables)
+    runs = runs or sweep.runs or config.runs
+    return Plan(config, sweep, design, runs, config.seed, tables, located=located)
 
 
 def _entry(path: str, sweep: Sweep) -> tuple[str, ...]:
