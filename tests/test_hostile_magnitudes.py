@@ -409,3 +409,26 @@ def test_a_model_whose_world_overflows_raises_one_located_line():
     model.gdp[1] = math.inf
     with pytest.raises(RunFailed, match=r"^the run stopped in 2015: CHN's gdp is not finite"):
         finite.check(model)
+
+
+def test_a_comparison_leaves_out_a_failed_runs_number_in_every_scenario(tmp_path, monkeypatch):
+    import sim
+
+    reference = tmp_path / "reference.yaml"
+    reference.write_text(HEAD.replace("runs: 1", "runs: 3"))
+    other = tmp_path / "overflows.yaml"
+    other.write_text(RUNNING.replace("name: hostile", "name: other"))
+    drawn = runner.run_configs
+
+    def run_configs(config, runs, seed):
+        configs = drawn(config, runs, seed)
+        if "bad" in config.events:
+            bad = configs[1].events["bad"].model_copy(update={"capacity_bcm": 1e308})
+            configs[1] = configs[1].model_copy(update={"events": {"bad": bad}})
+        return configs
+
+    monkeypatch.setattr(runner, "run_configs", run_configs)
+    compared = sim.compare([reference, other], runs=3, out=None, plots=False)
+    for _, frame in compared.outcomes.groupby("scenario"):
+        assert frame["run"].tolist() == [0, 2]
+    assert np.isfinite(compared.outcomes.select_dtypes("number").to_numpy(dtype=float)).all()
