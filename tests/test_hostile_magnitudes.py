@@ -432,3 +432,18 @@ def test_a_comparison_leaves_out_a_failed_runs_number_in_every_scenario(tmp_path
     for _, frame in compared.outcomes.groupby("scenario"):
         assert frame["run"].tolist() == [0, 2]
     assert np.isfinite(compared.outcomes.select_dtypes("number").to_numpy(dtype=float)).all()
+
+
+def test_the_explorer_shows_a_world_gone_non_finite_as_its_problem(tmp_path, capfd):
+    from sim.explore.live import ExploredModel
+
+    scenario = tmp_path / "explored.yaml"
+    scenario.write_text(HEAD.replace("years: 2", "years: 4"))
+    model = ExploredModel(str(scenario), seed="1")
+    model.step()
+    model.gdp[1] = math.inf
+    model.step()
+    assert re.match(r"the run stopped in 2016: [A-Z]{3}'s gdp is not finite", model.problem)
+    assert not model.running and model.year == 2016
+    err = capfd.readouterr().err
+    assert "Warning" not in err and err.strip() == model.problem
