@@ -288,6 +288,9 @@ def test_a_run_that_overflows_is_listed_as_failed_and_left_out(tmp_path, capfd, 
     assert json.loads((out / "manifest.json").read_text())["failed_runs"] == [failed]
     assert sorted(pd.read_parquet(out / "states.parquet")["run"].unique()) == [0, 2]
     _no_nan(out)
+    assert {run: str(e) for run, e in runner.load_folder(out).failed.items()} == {
+        1: failed["error"]
+    }
 
 
 def test_every_run_overflowing_exits_2_with_one_line_and_writes_nothing(

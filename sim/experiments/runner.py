@@ -251,4 +251,5 @@ def load_folder(folder: str | Path) -> Results:
         backtest=json.loads(checked.read_text()) if checked.is_file() else None,
         parameters=pd.read_parquet(drawn) if drawn.is_file() else None,
         folder=folder,
+        failed={f["run"]: RunFailed(f["error"]) for f in manifest.get("failed_runs", [])},
     )
