@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.errors import RunFailed
 from sim.experiments.settings import (
     DEFAULT_OUT,
     SWEEP_EXECUTION,
@@ -88,7 +89,12 @@ def run(
 
     Returns:
         The results: ``states``, ``dyads``, ``system``, ``events`` DataFrames,
-        ``summary``, and ``folder`` when written.
+        ``summary``, and ``folder`` when written. A run whose world stopped being
+        finite is left out of them and listed in ``failed`` (and in the summary's
+        ``failed_runs``), its error placed at the scenario entry it blames.
+
+    Raises:
+        RunFailed: When every run failed (nothing is written); a ``ScenarioError``.
 
     Example:
         >>> import sim
@@ -100,7 +106,7 @@ def run(
 
     warm_up(execution)  # workers import while the scenario is read and checked
     from sim.experiments.folders import check_out, default_out, write_results
-    from sim.experiments.runner import run_scenario
+    from sim.experiments.runner import place_failures, placed, run_scenario
 
     config = load(scenario, overrides, runs=runs, seed=seed, years=years)
     folder = None
@@ -108,7 +114,11 @@ def run(
         folder = default_out(config) if output.out is DEFAULT_OUT else Path(output.out)
         check_out(folder)  # a bad folder costs nothing
     try:
-        results = run_scenario(config, execution)
+        try:
+            results = run_scenario(config, execution)
+        except RunFailed as failed:  # every run failed: nothing to write
+            raise placed(failed, scenario, overrides) from None
+        place_failures(results, scenario, overrides)
         if folder is not None:
             draw = None
             if output.plots:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import finite
 from sim.mechanisms import (
     affinity,
     alliances,
@@ -94,6 +95,7 @@ def advance(world: Ensemble) -> None:
     economy.update(world)
     military.update(world)
     affinity.update(world)
+    finite.check(world)  # a world gone non-finite stops its run here (RunFailed)
     world.recorder.record()
 
 

@@ -36,6 +36,7 @@ import sim
 from sim.cli.main import main
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_landscape, load_scenario
+from sim.scenario.magnitudes import start_gdp
 from sim.scenario.schema import Parameters
 from sim.world import known_ids, members
 from tests.conftest import SCENARIOS
@@ -352,7 +353,7 @@ def an_event(draw, states: list[str], first: int, last: int) -> dict[str, Any]:
             out["end"] = draw(st.integers(year + 1, year + 10))
     elif kind == "arms_deal":
         seller, buyer = _pair(draw, states)
-        value = draw(st.floats(0.0, 1e4))
+        value = draw(st.floats(0.0, min(2000.0, start_gdp(buyer))))  # the schema's bounds
         out.update(
             seller=seller, buyer=buyer, value_usd_bn=value, delivery_years=draw(st.integers(1, 30))
         )
@@ -501,7 +502,10 @@ def no_growth(states: list[str], years: int) -> dict[str, Any]:
 
 
 def maximal_arms(states: list[str], years: int) -> dict[str, Any]:
-    """Arms parameters at their bounds (open-ended ones large) and huge deals every year."""
+    """Arms parameters at their bounds (open-ended ones large) and huge deals every year.
+
+    Each deal is worth as much as the schema allows: the buyer's whole 2014 GDP.
+    """
     arms = {
         "capability_factor": 10.0,
         "offer_rate": 1.0,
@@ -518,7 +522,7 @@ def maximal_arms(states: list[str], years: int) -> dict[str, Any]:
             "year": year,
             "seller": seller,
             "buyer": buyer,
-            "value_usd_bn": 1e5,
+            "value_usd_bn": min(2000.0, start_gdp(buyer)),
             "delivery_years": 1,
         }
         for year in range(2014, 2014 + years + 1)

@@ -16,9 +16,11 @@ from sim.errors import Problem, option_problem
 from sim.experiments.settings import Settings
 
 EXIT_USAGE = 2
+EXIT_RUNS_FAILED = 3  # some runs failed and were left out; the others were written
 EXIT_INTERRUPTED = 130
 __all__ = [  # option_problem comes from sim.errors, for the commands
     "EXIT_INTERRUPTED",
+    "EXIT_RUNS_FAILED",
     "EXIT_USAGE",
     "add_options",
     "add_overrides",

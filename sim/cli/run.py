@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from sim.cli.options import add_options, add_overrides, at_least, from_args, interrupted
+from sim.cli.options import (
+    EXIT_RUNS_FAILED,
+    add_options,
+    add_overrides,
+    at_least,
+    from_args,
+    interrupted,
+)
 from sim.errors import ScenarioError
 from sim.experiments.settings import DEFAULT_OUT, Execution, Output, Settings
 
@@ -47,10 +55,14 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
         )
     except api.Interrupted as stop:
         return interrupted(stop.out)
+    for run, error in results.failed.items():
+        print(f"run {run} failed: {error}", file=sys.stderr)
     if args.progress:
         print(format_table(results.summary, major_states(results.scenario)))
         if results.backtest is not None:
             print("\n" + format_report(results.backtest))
         seconds = results.timings.get("runs_seconds", 0.0)
-        print(f"\n{results.runs} runs in {seconds:.1f} s; results written to {results.folder}")
-    return 0
+        done = results.runs - len(results.failed)
+        failed = f" ({len(results.failed)} failed, left out)" if results.failed else ""
+        print(f"\n{done} runs{failed} in {seconds:.1f} s; results written to {results.folder}")
+    return EXIT_RUNS_FAILED if results.failed else 0

@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli.options import EXIT_INTERRUPTED, add_options, add_overrides, at_least, from_args
+from sim.cli.options import (
+    EXIT_INTERRUPTED,
+    EXIT_RUNS_FAILED,
+    add_options,
+    add_overrides,
+    at_least,
+    from_args,
+)
 from sim.errors import ScenarioError
 from sim.experiments.settings import SWEEP_EXECUTION, Design, Execution, Output, Settings
 
@@ -91,6 +98,11 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
         result = api.run_sweep(args.scenario, design=from_args(Design, args), **given)
     except api.SweepInterrupted as stop:
         return stopped(stop, argv)
+    failed = result.manifest["failed"]
+    for failure in failed:
+        where = f"point {failure['point']} run {failure['run']}"
+        error = failure["error"].replace("\n", "; ")
+        print(f"{where} failed: {error}", file=sys.stderr)
     if args.progress:
         print(result.table())
-    return 0
+    return EXIT_RUNS_FAILED if failed else 0

@@ -311,6 +311,14 @@ def _collect(
             write_results(results, scenarios / name, argv=argv)
         outcomes[name] = final_outcomes(results.states, results.system)
         shares.append(power_shares(results.states).assign(scenario=name))
+    # a run that failed in one scenario (docs/experiments.md#failed-runs) leaves every
+    # scenario's run of that number out, so that runs stay compared in pairs
+    common = set.intersection(*(set(frame["run"].tolist()) for frame in outcomes.values()))
+    outcomes = {
+        name: frame[frame["run"].isin(common)].reset_index(drop=True)
+        for name, frame in outcomes.items()
+    }
+    shares = [frame[frame["run"].isin(common)] for frame in shares]
     return outcomes, pd.concat(shares, ignore_index=True)
 
 

@@ -30,6 +30,16 @@ Finish = Callable[[int, Any], None]
 Fail = Callable[[int, BaseException], None]
 
 
+def quiet_numbers() -> np.errstate:
+    """Runs keep numpy's overflow, division and invalid-value warnings off the terminal.
+
+    A run that overflows is stopped by the model's yearly check (``sim.finite``)
+    with one located line; a raw RuntimeWarning would say less, later, and in
+    every worker.
+    """
+    return np.errstate(all="ignore")
+
+
 def run_one(
     config: ScenarioConfig,
     seed: np.random.SeedSequence,
@@ -72,10 +82,13 @@ def run_together(
         together.setdefault(Ensemble.shares(config), []).append(k)
     done: dict[int, dict[str, Columns]] = {}
     for members in together.values():
-        ensemble = ensemble_of([configs[k] for k in members], [seeds[k] for k in members], tables)
-        ensemble.run()
-        for r, k in enumerate(members):
-            done[k] = _finished(ensemble, r, runs[k], tables)
+        with quiet_numbers():
+            ensemble = ensemble_of(
+                [configs[k] for k in members], [seeds[k] for k in members], tables
+            )
+            ensemble.run()
+            for r, k in enumerate(members):
+                done[k] = _finished(ensemble, r, runs[k], tables)
         ensemble.release()
     return [done[k] for k in range(len(configs))]
 

@@ -28,7 +28,7 @@ import yaml
 from sim.analysis.backtest import format_report
 from sim.analysis.outcomes import final_outcomes
 from sim.errors import Problem, ScenarioError, option_problem
-from sim.experiments.runner import Results
+from sim.experiments.runner import Results, failed_runs
 from sim.scenario.schema import ScenarioConfig
 
 RESULTS_ROOT = Path("results")
@@ -199,6 +199,7 @@ def manifest(results: Results, scenario_text: str, argv: list[str] | None) -> di
         "scenario_sha256": hashlib.sha256(scenario_text.encode()).hexdigest(),
         "seed": results.seed,
         "runs": results.runs,
+        **failed_runs(results.failed),
         **run_provenance(argv),
         "timings": results.timings,
     }

@@ -20,10 +20,11 @@ from tqdm import tqdm
 
 from sim.analysis import backtest
 from sim.analysis.summary import summarize
+from sim.errors import RunFailed
 from sim.experiments.engine import ensemble_size, groups, run_groups, run_one, run_together
 from sim.experiments.settings import Execution
 from sim.recorder import TABLES
-from sim.scenario.loader import load, load_scenario  # noqa: F401 (load: its home)
+from sim.scenario.loader import load, load_located, load_scenario  # noqa: F401 (load: its home)
 from sim.scenario.schema import ScenarioConfig
 from sim.uncertainty import parameters_table, run_configs
 
@@ -71,6 +72,7 @@ class Results:
     backtest: dict[str, Any] | None = None
     parameters: pd.DataFrame | None = None  # run + each uncertain path's value (sim.uncertainty)
     folder: Path | None = None  # where the results were written or read, if anywhere
+    failed: dict[int, RunFailed] = field(default_factory=dict)  # runs left out, by run
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The four tables by name."""
@@ -81,13 +83,15 @@ def run_replicates(
     config: ScenarioConfig,
     execution: Execution = Execution(),  # noqa: B008 - frozen
     configs: list[ScenarioConfig] | None = None,
+    failed: dict[int, RunFailed] | None = None,
 ) -> list[dict[str, Any]]:
     """Run every replicate, in this process or on workers, and return them in run order.
 
     Each run gets its own scenario, ``config`` with the run's draws of its
     uncertainties (``configs``, by default ``sim.uncertainty.run_configs``). Runs of a
     small world are advanced together in ensembles (``sim.ensemble``), with the same
-    tables as one at a time. A run that raises stops them all with its exception.
+    tables as one at a time. A run whose world stops being finite (``RunFailed``)
+    is put in ``failed``, if given, and left out; any other error stops them all.
     """
     runs, seed = config.runs, config.seed
     seeds = replicate_seeds(seed, runs)
@@ -100,8 +104,11 @@ def run_replicates(
         done[run] = tables
         bar.update()
 
-    def fail(run: int, error: BaseException) -> None:  # noqa: ARG001 - run_tasks's hook
-        raise error
+    def fail(run: int, error: BaseException) -> None:
+        if failed is None or not isinstance(error, RunFailed):
+            raise error
+        failed[run] = error
+        bar.update()
 
     execution = replace(execution, jobs=min(execution.workers, runs))
     size = ensemble_size(len(config.world.states))
@@ -116,7 +123,7 @@ def run_replicates(
         )
     finally:
         bar.close()
-    return [done[run] for run in range(runs)]
+    return [done[run] for run in range(runs) if run in done]
 
 
 def combine(parts: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
@@ -140,12 +147,17 @@ def run_scenario(
     """
     started = time.perf_counter()
     configs = run_configs(config, config.runs, config.seed)
-    parts = run_replicates(config, execution, configs)
+    failed: dict[int, RunFailed] = {}
+    parts = run_replicates(config, execution, configs, failed)
     elapsed = time.perf_counter() - started
+    if not parts:
+        raise every_run_failed(failed)
     tables = combine(parts)
     parameters = parameters_table(configs)
+    if parameters is not None and failed:
+        parameters = parameters[~parameters["run"].isin(list(failed))].reset_index(drop=True)
     checked = backtest.report(tables, list(config.world.states)) if config.backtest else None
-    return Results(
+    results = Results(
         config,
         config.seed,
         config.runs,
@@ -155,6 +167,42 @@ def run_scenario(
         backtest=checked,
         parameters=parameters,
     )
+    results.failed = dict(sorted(failed.items()))
+    results.summary.update(failed_runs(results.failed))
+    return results
+
+
+def failed_runs(failed: dict[int, RunFailed]) -> dict[str, Any]:
+    """The ``failed_runs`` entry of summary.json (nothing when every run finished)."""
+    if not failed:
+        return {}
+    return {"failed_runs": [{"run": run, "error": str(error)} for run, error in failed.items()]}
+
+
+def every_run_failed(failed: dict[int, RunFailed]) -> RunFailed:
+    """The error of a scenario none of whose runs finished: the first run's, said so."""
+    run, first = min(failed.items())
+    many = f"every one of the {len(failed)} runs failed; run {run}: " if len(failed) > 1 else ""
+    return RunFailed(many + first.message, first.entry, first.year, first.state, first.field)
+
+
+def placed(error: RunFailed, source: Any, overrides: list[str] | None) -> RunFailed:
+    """``error`` placed at the scenario entry it blames, in file:line form.
+
+    Runs raise their failures unlocated (a worker has no scenario file); ``source``,
+    the scenario as given (a file or a dict), is read again to find where the entry
+    was written. A loaded ``ScenarioConfig`` has no file: the error stays as it is.
+    """
+    if isinstance(source, ScenarioConfig):
+        return error
+    return error.located(load_located(source, overrides))
+
+
+def place_failures(results: Results, source: Any, overrides: list[str] | None) -> None:
+    """``placed`` for every failed run of ``results``, in its ``failed`` and its summary."""
+    if results.failed:
+        results.failed = {run: placed(e, source, overrides) for run, e in results.failed.items()}
+        results.summary.update(failed_runs(results.failed))
 
 
 def load_folder(folder: str | Path) -> Results:
@@ -185,4 +233,5 @@ def load_folder(folder: str | Path) -> Results:
         backtest=json.loads(checked.read_text()) if checked.is_file() else None,
         parameters=pd.read_parquet(drawn) if drawn.is_file() else None,
         folder=folder,
+        failed={f["run"]: RunFailed(f["error"]) for f in manifest.get("failed_runs", [])},
     )

@@ -19,7 +19,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from sim.errors import ScenarioError
+from sim.errors import RunFailed, ScenarioError
 from sim.event_log import COLUMNS as EVENT_COLUMNS
 from sim.experiments.runner import replicate_seeds
 from sim.explore.controls import EVENT, SEED, event_names, overrides, parse_seed, sliders
@@ -86,9 +86,18 @@ class ExploredModel(WorldModel):
         )
 
     def step(self) -> None:
-        """Advance one year; stop at the scenario's last year. A model with a problem stays."""
+        """Advance one year; stop at the scenario's last year. A model with a problem stays.
+
+        A year that leaves the world non-finite (``sim.finite``) becomes the model's
+        problem, shown in the page and said once on stderr, as a scenario's mistakes are.
+        """
         if self.problem is None:
-            super().step()
+            try:
+                with np.errstate(all="ignore"):
+                    super().step()
+            except RunFailed as err:
+                print(err, file=sys.stderr, flush=True)
+                self.problem = str(err)
         self.running = self.problem is None and self.year < self.config.end_year
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.fields import (
+    MAX_GAS_BCM,
+    MAX_GAS_PRICE,
     Float,
     Int,
     NonNegative,
@@ -69,8 +71,13 @@ class ArmsDealEvent(Event):
     kind: Literal["arms_deal"]
     seller: StateId
     buyer: StateId
-    value_usd_bn: NonNegative
-    delivery_years: Int = Field(ge=1, le=30)
+    value_usd_bn: NonNegative = Field(
+        le=2000,
+        description="contract value, US$ bn; at most the buyer's 2014 GDP (checked against the "
+        "world data) and at most 2,000: a sanity bound above the whole world's 2014 military "
+        "spending, US$1,745 bn in sim/data/states_2014.csv",
+    )
+    delivery_years: Int = Field(ge=1, le=30, description="years over which the value is delivered")
 
     @model_validator(mode="after")
     def _check(self) -> ArmsDealEvent:
@@ -85,14 +92,22 @@ class PipelineEvent(Event):
     kind: Literal["pipeline"]
     exporter: StateId
     importer: StateId
-    capacity_bcm: NonNegative = Field(description="contracted volume at full ramp, bcm/year")
+    capacity_bcm: NonNegative = Field(
+        le=MAX_GAS_BCM,
+        description=f"contracted volume at full ramp, bcm/year; at most {MAX_GAS_BCM:g}: a "
+        "sanity bound, nine times Nord Stream's design capacity of 55 bcm/year and below "
+        "Russia's whole 2014 gas production, 591 bcm in sim/data/states_2014.csv",
+    )
     first_gas: Year
-    ramp_years: Int = Field(0, ge=0, le=30)
-    duration_years: Int = Field(30, ge=1, le=100)
-    price_usd_mmbtu: NonNegative | None = Field(
+    ramp_years: Int = Field(0, ge=0, le=30, description="years from first gas to full capacity")
+    duration_years: Int = Field(
+        30, ge=1, le=100, description="contract length, years (a sanity bound of a century)"
+    )
+    price_usd_mmbtu: Annotated[NonNegative, Field(le=MAX_GAS_PRICE)] | None = Field(
         None,
-        description="contract price at energy price index 1 (default: "
-        "parameters.pipelines.gas_price_usd_mmbtu)",
+        description="contract price at energy price index 1, US$/MMBtu (default: "
+        f"parameters.pipelines.gas_price_usd_mmbtu); at most {MAX_GAS_PRICE:g}: a sanity "
+        "bound, the highest yearly price in sim/data/prices.csv is TTF 2022 at 37.1",
     )
 
     @model_validator(mode="after")
@@ -139,7 +154,11 @@ class PriceEvent(Event):
     """The energy price index (1 = 2014 level) from this year on."""
 
     kind: Literal["energy_price"]
-    index: NonNegative
+    index: NonNegative = Field(
+        le=10,
+        description="energy price index, 1 = 2014; at most 10: a sanity bound, Brent's highest "
+        "yearly mean in sim/data/prices.csv (US$111.7/bbl, 2012) is 1.13",
+    )
 
 
 class TradeAgreementEvent(Event):
@@ -148,7 +167,10 @@ class TradeAgreementEvent(Event):
     kind: Literal["trade_agreement"]
     members: list[StateId] = Field(min_length=2)
     trade_bonus: NonNegative = Field(
-        description="proportional rise of each member pair's trade target (0.1 = +10%)"
+        le=5,
+        description="proportional rise of each member pair's trade target (0.1 = +10%); at "
+        "most 5 (+500%): a sanity bound, Baier & Bergstrand (2007) find the average free trade "
+        "agreement about doubles its members' trade after ten years",
     )
 
     @field_validator("members")
@@ -164,7 +186,13 @@ class GrowthShockEvent(Event):
     states: list[StateId] = Field(
         default_factory=list, description="rows hit (empty: every row, the remainder included)"
     )
-    change_pct: Float = Field(ge=-50, le=50, allow_inf_nan=False, description="percentage points")
+    change_pct: Float = Field(
+        ge=-50,
+        le=50,
+        allow_inf_nan=False,
+        description="percentage points added to the year's real growth; within ±50: a sanity "
+        "bound, a year that halves an economy",
+    )
 
     @field_validator("states")
     @classmethod

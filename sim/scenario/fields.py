@@ -57,6 +57,9 @@ StateId = Annotated[
     Field(pattern=STATE_ID_PATTERN, description="ISO 3166 alpha-3 code (EUU for the EU-27)"),
     STATE_ID,
 ]
+MAX_GAS_BCM = 500.0  # bcm/year; the reasons are in the fields that use it
+MAX_GAS_PRICE = 100.0  # US$/MMBtu
+
 Share = Annotated[Float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 NonNegative = Annotated[Float, Field(ge=0.0, allow_inf_nan=False)]
 Year = Annotated[Int, Field(ge=1990, le=2200)]

@@ -12,12 +12,18 @@ from sim.scenario.fields import Float, Int, Strict, problem
 class Landscape(Strict):
     """Axelrod-Bennett landscape: actor sizes and symmetric pairwise propensities."""
 
-    sizes: dict[str, Annotated[Float, Field(gt=0, allow_inf_nan=False)]] = Field(
-        min_length=2, max_length=24, description="actor -> size (e.g. power), > 0"
+    sizes: dict[str, Annotated[Float, Field(gt=0, le=1e6, allow_inf_nan=False)]] = Field(
+        min_length=2,
+        max_length=24,
+        description="actor -> size (e.g. power), > 0 and at most 1e6: a sanity bound that keeps "
+        "every energy term finite",
     )
-    propensities: list[tuple[str, str, Float]] = Field(
+    propensities: list[
+        tuple[str, str, Annotated[Float, Field(ge=-1000, le=1000, allow_inf_nan=False)]]
+    ] = Field(
         default_factory=list,
-        description="[a, b, p] triples, symmetric; pairs not listed are 0",
+        description="[a, b, p] triples, symmetric; pairs not listed are 0; each p within "
+        "±1,000: a sanity bound that keeps every energy term finite",
     )
     starts: Int = Field(1000, ge=1, le=1_000_000, description="random starts for basin sizes")
     seed: Int = Field(0, ge=0)

@@ -10,14 +10,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.fields import Float, Int, NonNegative, Share, Strict, problem
+from sim.scenario.fields import MAX_GAS_PRICE, Float, Int, NonNegative, Share, Strict, problem
 
 
 class Economy(Strict):
     """GDP dynamics (docs/model.md#economy)."""
 
     growth_shock_scale: NonNegative = Field(
-        1.0, description="multiplier on each state's 1995-2014 s.d. of real growth (1 = historical)"
+        1.0,
+        le=10,
+        description="multiplier on each state's 1995-2014 s.d. of real growth (1 = historical); "
+        "at most 10: a sanity bound",
     )
     convergence: Float = Field(
         0.05,
@@ -60,13 +63,16 @@ class Economy(Strict):
     )
     trade_gdp_elasticity: NonNegative = Field(
         0.5,
+        le=10,
         description="GDP level change per unit change of trade/GDP away from its gravity path "
-        "(Frankel & Romer 1999 range 0.5-2)",
+        "(Frankel & Romer 1999 range 0.5-2); at most 10: a sanity bound, five times the top of "
+        "that range",
     )
     lng_premium: NonNegative = Field(
         0.3,
+        le=5,
         description="extra cost, as a share of the lost gas's value, of replacing pipeline gas "
-        "(assumption, no data)",
+        "(assumption, no data); at most 5: a sanity bound",
     )
     energy_gdp_elasticity: NonNegative = Field(
         0.5,
@@ -76,8 +82,10 @@ class Economy(Strict):
     )
     energy_value_usd_bn_per_ej: NonNegative = Field(
         16.2,
+        le=200,
         description="value of 1 EJ of net energy exports at the 2014 price level: Brent 2014 "
-        "US$99/bbl x 163.4 million bbl/EJ (EI 2024)",
+        "US$99/bbl x 163.4 million bbl/EJ (EI 2024); at most 200: a sanity bound above the value "
+        "at the highest energy price index an event may set (10)",
     )
 
 
@@ -99,11 +107,16 @@ class Trade(Strict):
         description="share of trade lost to sanctions that finds other partners (assumption)",
     )
     alliance_bonus: NonNegative = Field(
-        0.1, description="proportional trade gain for a newly allied pair (assumption)"
+        0.1,
+        le=5,
+        description="proportional trade gain for a newly allied pair (assumption); at most 5 "
+        "(+500%): a sanity bound, as for a trade agreement's bonus",
     )
     affinity_elasticity: NonNegative = Field(
         0.5,
-        description="proportional trade change per unit change of affinity from 2014 (assumption)",
+        le=10,
+        description="proportional trade change per unit change of affinity from 2014 "
+        "(assumption); at most 10: a sanity bound",
     )
 
 
@@ -147,13 +160,16 @@ class Sanctions(Strict):
     trade_cut: SectorWeights = Field(default_factory=SectorWeights)
     finance_loss: NonNegative = Field(
         0.15,
+        le=1,
         description="target GDP level loss at full finance intensity from all its partners "
-        "(anchored to Gurvich & Prilepskiy 2015: -2.4% for Russia by 2017)",
+        "(anchored to Gurvich & Prilepskiy 2015: -2.4% for Russia by 2017); at most 1: no loss "
+        "exceeds the whole GDP",
     )
     technology_loss: NonNegative = Field(
         0.05,
+        le=1,
         description="target GDP level loss at full technology intensity from all partners "
-        "(assumption)",
+        "(assumption); at most 1: no loss exceeds the whole GDP",
     )
     technology_energy_loss: Share = Field(
         0.1,
@@ -171,7 +187,10 @@ class Sanctions(Strict):
         0.8, description="yearly chance a sanctioned state answers a sender (assumption)"
     )
     affinity_loss: NonNegative = Field(
-        0.05, description="yearly sender-target affinity fall per unit intensity (assumption)"
+        0.05,
+        le=1,
+        description="yearly sender-target affinity fall per unit intensity (assumption); at most "
+        "1: affinity spans 0 to 1",
     )
     success_hazard: Share = Field(
         0.05,
@@ -180,15 +199,17 @@ class Sanctions(Strict):
     )
     success_half_cost: Float = Field(
         0.03,
+        le=1,
         gt=0,
         allow_inf_nan=False,
         description="cost (share of GDP) at which the concession chance is half its maximum "
-        "(assumption)",
+        "(assumption); at most 1: a cost is a share of GDP",
     )
     target_drift: NonNegative = Field(
         0.01,
+        le=1,
         description="yearly affinity gain of a target with non-senders per unit intensity "
-        "(assumption)",
+        "(assumption); at most 1: affinity spans 0 to 1",
     )
 
 
@@ -196,24 +217,38 @@ class Arms(Strict):
     """Arms sales (docs/model.md#arms-sales)."""
 
     capability_factor: NonNegative = Field(
-        1.0, description="capability added per unit of arms imports (SIPRI TIV, 1 = like spending)"
+        1.0,
+        le=10,
+        description="capability added per unit of arms imports (SIPRI TIV, 1 = like spending); at "
+        "most 10: a sanity bound",
     )
     offer_rate: Share = Field(
         0.3, description="yearly chance a seller offers arms to a fully threatened buyer"
     )
     min_affinity: Share = Field(0.6, description="seller-buyer affinity needed to offer arms")
     deal_share: NonNegative = Field(
-        0.05, description="deal value as a share of the buyer's yearly military spending"
+        0.05,
+        le=10,
+        description="deal value as a share of the buyer's yearly military spending; at most 10: a "
+        "sanity bound, ten years of the buyer's spending in one deal",
     )
     delivery_years: Int = Field(4, ge=1, le=30, description="years over which a deal is delivered")
-    affinity_gain: NonNegative = Field(0.02, description="seller-buyer affinity gain per deal")
+    affinity_gain: NonNegative = Field(
+        0.02,
+        le=1,
+        description="seller-buyer affinity gain per deal; at most 1: affinity spans 0 to 1",
+    )
     rival_irritation: NonNegative = Field(
-        0.01, description="affinity fall between seller and the buyer's main rival per deal"
+        0.01,
+        le=1,
+        description="affinity fall between seller and the buyer's main rival per deal; at most 1: "
+        "affinity spans 0 to 1",
     )
     dependence: NonNegative = Field(
         0.02,
+        le=10,
         description="yearly affinity gain per unit share of the buyer's arms imports from the "
-        "seller (assumption)",
+        "seller (assumption); at most 10: a sanity bound",
     )
 
 
@@ -221,7 +256,10 @@ class Pipelines(Strict):
     """Pipeline gas (docs/model.md#pipeline-deals)."""
 
     gas_price_usd_mmbtu: NonNegative = Field(
-        8.1, description="contract gas price at energy price index 1 (TTF 2014, EI 2024)"
+        8.1,
+        le=MAX_GAS_PRICE,
+        description="contract gas price at energy price index 1 (TTF 2014, EI 2024); at most 100: "
+        "a sanity bound, the highest yearly price in sim/data/prices.csv is TTF 2022 at 37.1",
     )
     seek_threshold: Share = Field(
         0.1, description="share of its 2014 pipeline exports an exporter must lose to seek a deal"
@@ -233,9 +271,14 @@ class Pipelines(Strict):
     build_years: Int = Field(5, ge=0, le=30, description="years from contract to first gas")
     ramp_years: Int = Field(5, ge=0, le=30, description="years from first gas to full capacity")
     duration_years: Int = Field(30, ge=1, le=100, description="contract length")
-    affinity_gain: NonNegative = Field(0.05, description="affinity gain on signing")
+    affinity_gain: NonNegative = Field(
+        0.05, le=1, description="affinity gain on signing; at most 1: affinity spans 0 to 1"
+    )
     lockin: NonNegative = Field(
-        0.02, description="yearly affinity gain per unit share of importer's gas from the pair"
+        0.02,
+        le=1,
+        description="yearly affinity gain per unit share of importer's gas from the pair; at most "
+        "1: affinity spans 0 to 1",
     )
 
 
@@ -250,7 +293,10 @@ class Alliances(Strict):
         0.2, description="shared threat (0-1) needed before two states ally against it"
     )
     affinity_bonus: NonNegative = Field(
-        0.1, description="rise of the affinity anchor for allied pairs"
+        0.1,
+        le=1,
+        description="rise of the affinity anchor for allied pairs; at most 1: affinity spans 0 to "
+        "1",
     )
     bandwagon_below: Share = Field(
         0.05,
@@ -265,7 +311,10 @@ class Alliances(Strict):
         description="alignment rule: balance of threat, or Axelrod-Bennett landscape sides",
     )
     proximity_km: NonNegative = Field(
-        3000.0, description="distance at which threat is halved (loss-of-strength gradient)"
+        3000.0,
+        le=40000,
+        description="distance at which threat is halved (loss-of-strength gradient); at most "
+        "40,000: about the Earth's circumference (40,075 km)",
     )
 
 
@@ -274,15 +323,23 @@ class Exercises(Strict):
 
     rate: Share = Field(0.2, description="yearly chance a qualifying pair exercises together")
     min_affinity: Share = Field(0.7, description="affinity needed to exercise together")
-    affinity_gain: NonNegative = Field(0.02, description="affinity gain per exercise")
+    affinity_gain: NonNegative = Field(
+        0.02, le=1, description="affinity gain per exercise; at most 1: affinity spans 0 to 1"
+    )
     cost_share: Share = Field(
         0.005, description="share of each participant's military spending an exercise costs"
     )
     readiness_gain: NonNegative = Field(
-        0.01, description="capability gain per exercise, as a share of the participant's stock"
+        0.01,
+        le=1,
+        description="capability gain per exercise, as a share of the participant's stock; at most "
+        "1: a share of the stock",
     )
     rival_irritation: NonNegative = Field(
-        0.005, description="affinity fall with the common rival per exercise"
+        0.005,
+        le=1,
+        description="affinity fall with the common rival per exercise; at most 1: affinity spans "
+        "0 to 1",
     )
 
 
@@ -290,7 +347,11 @@ class Affinity(Strict):
     """Affinity dynamics (docs/model.md#affinity)."""
 
     reversion: Share = Field(0.1, description="yearly pull back toward the anchor (assumption)")
-    noise: NonNegative = Field(0.01, description="s.d. of yearly random affinity shocks")
+    noise: NonNegative = Field(
+        0.01,
+        le=1,
+        description="s.d. of yearly random affinity shocks; at most 1: affinity spans 0 to 1",
+    )
 
 
 class Military(Strict):
@@ -298,8 +359,10 @@ class Military(Strict):
 
     threat_response: NonNegative = Field(
         4.0,
+        le=40,
         description="rise of the military share of GDP, as a share of its 2014 level, per unit "
-        "rise of the largest threat a state faces (calibrated: docs/calibration.md)",
+        "rise of the largest threat a state faces (calibrated: docs/calibration.md); at most 40: "
+        "a sanity bound, ten times the calibrated value",
     )
 
     depreciation: Share = Field(
@@ -310,10 +373,30 @@ class Military(Strict):
 class PowerWeights(Strict):
     """Weights of the power index components; normalised to sum 1."""
 
-    military: NonNegative = Field(1 / 3, description="capability stock (CINC: military third)")
-    economy: NonNegative = Field(1 / 6, description="GDP (industrial proxy, CINC: industry)")
-    energy: NonNegative = Field(1 / 6, description="primary energy consumption (CINC: pec)")
-    population: NonNegative = Field(1 / 3, description="population (CINC: demographic third)")
+    military: NonNegative = Field(
+        1 / 3,
+        le=1000,
+        description="capability stock (CINC: military third); at most 1,000: a sanity bound, the "
+        "weights are normalised",
+    )
+    economy: NonNegative = Field(
+        1 / 6,
+        le=1000,
+        description="GDP (industrial proxy, CINC: industry); at most 1,000: a sanity bound, the "
+        "weights are normalised",
+    )
+    energy: NonNegative = Field(
+        1 / 6,
+        le=1000,
+        description="primary energy consumption (CINC: pec); at most 1,000: a sanity bound, the "
+        "weights are normalised",
+    )
+    population: NonNegative = Field(
+        1 / 3,
+        le=1000,
+        description="population (CINC: demographic third); at most 1,000: a sanity bound, the "
+        "weights are normalised",
+    )
 
     @model_validator(mode="after")
     def _positive_total(self) -> PowerWeights:
@@ -334,9 +417,11 @@ class Power(Strict):
     pole_share: Share = Field(0.1, description="world power share a state needs to count as a pole")
     unipolar_ratio: Float = Field(
         2.0,
+        le=100,
         ge=1.0,
         allow_inf_nan=False,
-        description="leader/runner-up share ratio at or above which the system is unipolar",
+        description="leader/runner-up share ratio at or above which the system is unipolar; at "
+        "most 100: a sanity bound",
     )
     transition_parity: Share = Field(
         0.8,

@@ -3,7 +3,8 @@
 The acting states are checked against the world data; every other state id the
 scenario names (found from the schema's ``StateId`` fields, not from a list)
 against the acting states; events against the run's years; per-row parameters
-against the rows; sweep paths against the scenario's fields.
+against the rows; sweep paths against the scenario's fields; arms deals against
+their buyers' economies (``sim.scenario.magnitudes``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import difflib
 
 from sim.errors import Problem
 from sim.scenario.located import KEY, Located, Path_
+from sim.scenario.magnitudes import deal_problems
 from sim.scenario.paths import path_problem
 from sim.scenario.schema import ScenarioConfig
 from sim.scenario.schema_walk import state_ids
@@ -112,6 +114,7 @@ def _sweep_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]
 def reference_problems(scenario: ScenarioConfig, located: Located) -> list[Problem]:
     """The problems of the acting states, events, per-row parameters and sweep paths."""
     problems = _world_problems(scenario, located) + _reference_problems(scenario, located)
+    problems += deal_problems(scenario, located)
     return problems + _trend_problems(scenario, located) + _sweep_problems(scenario, located)
 
 

@@ -33,6 +33,7 @@ from sim.scenario.events import (
     TradeAgreementEvent,
 )
 from sim.scenario.fields import (
+    MAX_GAS_BCM,
     PATH_PATTERN,
     STATE_ID_PATTERN,
     Flag,
@@ -115,7 +116,12 @@ class ExistingPipeline(Strict):
 
     exporter: StateId
     importer: StateId
-    capacity_bcm: NonNegative = Field(description="start-year delivered volume, bcm/year")
+    capacity_bcm: NonNegative = Field(
+        le=MAX_GAS_BCM,
+        description=f"start-year delivered volume, bcm/year; at most {MAX_GAS_BCM:g}: a sanity "
+        "bound below Russia's whole 2014 gas production, 591 bcm in sim/data/states_2014.csv "
+        "(all Russian pipeline gas to Europe was 164 bcm)",
+    )
     source: str = Field("", description="citation for the volume")
 
     @model_validator(mode="after")
@@ -142,7 +148,9 @@ class World(Strict):
         description="pipelines delivering gas in the start year; null removes an inherited one",
     )
     capability_history_start: Year = Field(
-        1990, description="first year of military spending summed into the initial capability stock"
+        1990,
+        description="first year of military spending summed into the initial capability "
+        "stock; at most the start year, or the stock is empty and every capability share 0/0",
     )
 
     @field_validator("states")
@@ -190,6 +198,18 @@ class ScenarioConfig(Strict):
         description="dotted field path -> the distribution each run draws its value from "
         "(a Latin hypercube over the runs); null removes an inherited one",
     )
+
+    @model_validator(mode="after")
+    def _history(self) -> ScenarioConfig:
+        first = self.world.capability_history_start
+        if first > self.start_year:
+            raise problem(
+                f"must be at most the start year {self.start_year}, got {first}: the capability "
+                "stock sums military spending up to the start year",
+                "world",
+                "capability_history_start",
+            )
+        return self
 
     @field_validator("uncertainties", mode="before")
     @classmethod

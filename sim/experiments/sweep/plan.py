@@ -10,7 +10,7 @@ reported at the line of the sweep entry, or the option, that produced it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from numbers import Number
 from pathlib import Path
@@ -51,6 +51,7 @@ class Plan:
     seed: int
     tables: tuple[str, ...] = TABLES
     chunk_size: int = 0
+    located: Located | None = field(default=None, repr=False, compare=False)  # failures' places
 
     def __post_init__(self) -> None:
         if not self.chunk_size:
@@ -224,7 +225,8 @@ def build_plan(
     design = design_table(sweep, config.seed)
     config = fix_swept(config, [c for c in design.columns if c != "point"])
     check_points(located, config, design)
-    return Plan(config, sweep, design, runs or sweep.runs or config.runs, config.seed, tables)
+    runs = runs or sweep.runs or config.runs
+    return Plan(config, sweep, design, runs, config.seed, tables, located=located)
 
 
 def _entry(path: str, sweep: Sweep) -> tuple[str, ...]:

@@ -97,6 +97,10 @@ def summarize(plan: Plan, out: Path, manifest: dict[str, Any]) -> SweepResult:
         "runs_per_point": plan.runs,
         "runs_done": int(len(outcomes)),
         "runs_failed": len(manifest["failed"]),
+        "failed_runs": [
+            {key: failure[key] for key in ("point", "run", "error")}
+            for failure in manifest["failed"]
+        ],
         "points": json.loads(summary.to_json(orient="records", double_precision=6)),
     }
     atomic_write(out / "summary.json", json.dumps(data, indent=1) + "\n")

@@ -243,6 +243,15 @@ def _point_configs(plan: Plan) -> Callable[[int, int], ScenarioConfig]:
     return config_of
 
 
+def placed(plan: Plan, result: dict[str, Any]) -> dict[str, Any]:
+    """A failed run's record, a ``RunFailed`` placed where the entry it blames is written."""
+    blame = result.pop("blame", None)
+    if blame is None or plan.located is None:
+        return result
+    where = plan.located.problem(tuple(blame["entry"]), blame["message"])
+    return {**result, "error": f"RunFailed: {where}"}
+
+
 def _commit_ready(
     folder: SweepFolder,
     plan: Plan,
@@ -260,7 +269,7 @@ def _commit_ready(
         for index, result in zip(tasks, ordered, strict=True):
             if "error" in result:
                 point, run = divmod(index, plan.runs)
-                manifest["failed"].append({"point": point, "run": run, **result})
+                manifest["failed"].append({"point": point, "run": run, **placed(plan, result)})
         manifest["chunks_done"] = sorted({*manifest["chunks_done"], chunk})
         manifest["runs_done"] = sum(len(plan.chunk_tasks(c)) for c in manifest["chunks_done"])
         folder.write_manifest(manifest)

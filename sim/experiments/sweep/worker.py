@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from sim.errors import RunFailed
 from sim.experiments.engine import OUTCOMES, run_one, run_together
 from sim.experiments.sweep.folder import stage
 from sim.recorder import TABLES
@@ -45,6 +46,8 @@ def run_task(
         result = _arrow(run_one(config, seed, run, tables), config, point, tables)
     except Exception as err:  # noqa: BLE001 - recorded, not hidden
         result = {"error": f"{type(err).__name__}: {err}", "traceback": traceback.format_exc()}
+        if isinstance(err, RunFailed):  # placed in the scenario file by the sweep (sweep.placed)
+            result["blame"] = {"entry": list(err.entry), "message": err.message}
     return _handed(result, staging, task)
 
 
