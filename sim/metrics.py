@@ -9,6 +9,9 @@ References:
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 
 POLARITIES = ("unipolar", "bipolar", "multipolar")
@@ -36,41 +39,47 @@ def power_index(components: dict[str, np.ndarray], weights: dict[str, float]) ->
 
 def _normalised(shares: np.ndarray) -> np.ndarray:
     """Shares renormalised to sum to one; equal shares when none of the actors has power."""
-    total = shares.sum()
-    return shares / total if total > 0 else np.full(len(shares), 1.0 / len(shares))
+    total = shares.sum(axis=-1, keepdims=True)
+    even = np.full(shares.shape, 1.0 / shares.shape[-1])
+    return np.divide(shares, total, out=even, where=total > 0)
 
 
-def concentration(shares: np.ndarray) -> float:
+# The measures below take the actors' shares along the last axis: (m,) for one run,
+# (R, m) for every run of an ensemble at once; each returns one value a run (an array
+# of the leading shape, 0-d for one run).
+
+
+def concentration(shares: np.ndarray) -> np.ndarray:
     """Ray-Singer CON over the given actors: √((Σ s² - 1/N) / (1 - 1/N)), s renormalised."""
-    n = len(shares)
+    n = shares.shape[-1]
     if n < 2:
-        return 1.0
+        return np.ones(shares.shape[:-1])
     s = _normalised(shares)
-    return float(np.sqrt(max((np.square(s).sum() - 1.0 / n) / (1.0 - 1.0 / n), 0.0)))
+    return np.sqrt(np.maximum((np.square(s).sum(axis=-1) - 1.0 / n) / (1.0 - 1.0 / n), 0.0))
 
 
-def effective_poles(shares: np.ndarray) -> float:
+def effective_poles(shares: np.ndarray) -> np.ndarray:
     """Effective number of poles among the given actors: 1 / Σ s², s renormalised."""
     s = _normalised(shares)
-    return float(1.0 / np.square(s).sum())
+    return 1.0 / np.square(s).sum(axis=-1)
 
 
-def polarity(shares: np.ndarray, pole_share: float, unipolar_ratio: float) -> str:
+def polarity(
+    shares: np.ndarray, pole_share: float | np.ndarray, unipolar_ratio: float | np.ndarray
+) -> np.ndarray:
     """Classify the system from actors' shares of world power.
 
     A pole holds at least ``pole_share`` of world power. The system is unipolar when
     the leader holds at least ``unipolar_ratio`` times the runner-up's share (or is
     the only pole), bipolar with exactly two poles, multipolar with three or more
-    (or none: power diffused below the threshold).
+    (or none: power diffused below the threshold). The thresholds are numbers, or
+    one per run.
     """
-    ranked = np.sort(shares)[::-1]
-    poles = int((ranked >= pole_share).sum())
-    runner_up = ranked[1] if len(ranked) > 1 else 0.0
-    if poles == 1 or (poles >= 1 and ranked[0] >= unipolar_ratio * runner_up):
-        return "unipolar"
-    if poles == 2:
-        return "bipolar"
-    return "multipolar"
+    ranked = np.sort(shares, axis=-1)[..., ::-1]
+    poles = (ranked >= np.asarray(pole_share)[..., None]).sum(axis=-1)
+    runner_up = ranked[..., 1] if shares.shape[-1] > 1 else np.zeros(shares.shape[:-1])
+    unipolar = (poles == 1) | ((poles >= 1) & (ranked[..., 0] >= unipolar_ratio * runner_up))
+    return np.where(unipolar, "unipolar", np.where(poles == 2, "bipolar", "multipolar"))
 
 
 def blocs(affinity: np.ndarray, allied: np.ndarray, threshold: float) -> np.ndarray:
@@ -86,15 +95,40 @@ def blocs(affinity: np.ndarray, allied: np.ndarray, threshold: float) -> np.ndar
     n = len(affinity)
     if n == 1:
         return np.ones(1, dtype=int)
-    # on first use: a sweep's parent never clusters
-    from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import squareform
-
     alignment = np.maximum(affinity, allied)
     distance = 1.0 - (alignment + alignment.T) / 2.0
     np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(np.clip(distance, 0.0, 1.0), checks=False), method="average")
-    return cut_tree(tree, n, 1.0 - threshold + 1e-12)
+    from scipy.spatial.distance import squareform  # on first use: a sweep's parent never clusters
+
+    condensed = squareform(np.clip(distance, 0.0, 1.0), checks=False)
+    return cut_tree(average_linkage(condensed, n), n, 1.0 - threshold + 1e-12)
+
+
+def average_linkage(condensed: np.ndarray, n: int) -> np.ndarray:
+    """``scipy.cluster.hierarchy.linkage(condensed, "average")``, without its checks.
+
+    The recorder clusters every run every year; scipy's entry point validates its input
+    each time, which cost twice the clustering itself. The same compiled routine is
+    called directly when this scipy has it (the tests compare the two).
+    """
+    from scipy.cluster import hierarchy
+
+    routine = _nn_chain()
+    if routine is None:
+        return hierarchy.linkage(condensed, method="average")
+    return routine(condensed, n, 2)  # 2: scipy's code for average linkage
+
+
+@functools.cache
+def _nn_chain() -> Any:
+    """The compiled nearest-neighbour-chain linkage of scipy, or None if this scipy hides it."""
+    try:
+        from scipy.cluster.hierarchy import _hierarchy_impl
+    except ImportError:
+        return None
+    methods = getattr(_hierarchy_impl, "_LINKAGE_METHODS", {})
+    routine = getattr(getattr(_hierarchy_impl, "_hierarchy", None), "nn_chain", None)
+    return routine if methods.get("average") == 2 else None
 
 
 def cut_tree(tree: np.ndarray, n: int, height: float) -> np.ndarray:
@@ -141,19 +175,27 @@ def bloc_shares(labels: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def power_transition(
-    shares: np.ndarray, affinity: np.ndarray, parity: float, dissatisfied_below: float
-) -> bool:
+    shares: np.ndarray,
+    affinity: np.ndarray,
+    parity: float | np.ndarray,
+    dissatisfied_below: float | np.ndarray,
+) -> np.ndarray:
     """Organski & Kugler: the runner-up is within ``parity`` of the leader and dissatisfied.
 
     Args:
-        shares: Actors' power shares.
-        affinity: Actors' pairwise affinity (dissatisfaction = low affinity with the leader).
+        shares: Actors' power shares, (m,) or (R, m).
+        affinity: Actors' pairwise affinity, (m, m) or (R, m, m) (dissatisfaction = low
+            affinity with the leader).
         parity: Runner-up share / leader share at or above which the two are at parity.
         dissatisfied_below: Affinity with the leader below which the runner-up is dissatisfied.
     """
-    order = np.argsort(shares)[::-1]
-    if len(order) < 2 or shares[order[0]] <= 0:
-        return False
-    leader, challenger = order[0], order[1]
-    at_parity = shares[challenger] >= parity * shares[leader]
-    return bool(at_parity and affinity[leader, challenger] < dissatisfied_below)
+    if shares.shape[-1] < 2:
+        return np.zeros(shares.shape[:-1], bool)
+    order = np.argsort(shares, axis=-1)[..., ::-1]
+    leader, challenger = order[..., :1], order[..., 1:2]
+    first = np.take_along_axis(shares, leader, axis=-1)[..., 0]
+    second = np.take_along_axis(shares, challenger, axis=-1)[..., 0]
+    toward = np.take_along_axis(affinity, leader[..., None], axis=-2)[..., 0, :]
+    between = np.take_along_axis(toward, challenger, axis=-1)[..., 0]
+    at_parity = second >= parity * first
+    return (first > 0) & at_parity & (between < dissatisfied_below)

@@ -15,7 +15,7 @@ units and kinds from here. To add a system measure: write its function in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,38 +28,43 @@ KINDS = ("share", "number", "gdp", "category", "flag")
 
 @dataclass(frozen=True)
 class YearView:
-    """What a system measure sees of one year: acting states' shares and their blocs.
+    """What a system measure sees of one year in every run: shares, affinity and blocs.
+
+    The arrays have the runs first (R of them); a measure returns one value a run.
 
     Attributes:
         ids: The acting states' ids.
-        shares: Their shares of world power (sum 1).
-        affinity: Their pairwise affinity.
-        bloc_labels: Each state's bloc label.
-        bloc_names: Each state's bloc name (its strongest member).
-        bloc_totals: Each bloc's share of world power, by bloc.
-        blocs_found: The bloc labels, in the order of ``bloc_totals``.
-        pole_share: Share of power that makes a state (or bloc) a pole.
-        unipolar_ratio: How far the first pole must lead the second for unipolarity.
-        transition_parity: The challenger's share of the leader's power at parity.
-        dissatisfied_affinity: Affinity below which a challenger is dissatisfied.
+        shares: Their shares of world power, (R, m), each run's summing to 1.
+        affinity: Their pairwise affinity, (R, m, m).
+        bloc_labels: Each run's bloc label of each state, (R, m).
+        bloc_names: Each run's bloc name of each state (its strongest member).
+        bloc_totals: Each run's share of world power of each of its blocs.
+        blocs_found: Each run's bloc labels, in the order of its ``bloc_totals``.
+        pole_share: Share of power that makes a state (or bloc) a pole, (R,).
+        unipolar_ratio: How far the first pole must lead the second for unipolarity, (R,).
+        transition_parity: The challenger's share of the leader's power at parity, (R,).
+        dissatisfied_affinity: Affinity below which a challenger is dissatisfied, (R,).
     """
 
     ids: list[str]
     shares: np.ndarray
     affinity: np.ndarray
     bloc_labels: np.ndarray
-    bloc_names: list[str]
-    bloc_totals: np.ndarray
-    blocs_found: np.ndarray
-    pole_share: float
-    unipolar_ratio: float
-    transition_parity: float
-    dissatisfied_affinity: float
+    bloc_names: list[list[str]]
+    bloc_totals: list[np.ndarray]
+    blocs_found: list[np.ndarray]
+    pole_share: np.ndarray
+    unipolar_ratio: np.ndarray
+    transition_parity: np.ndarray
+    dissatisfied_affinity: np.ndarray
 
-    @property
-    def top_bloc(self) -> int:
-        """Index (into ``bloc_totals``) of the strongest bloc."""
-        return int(np.argmax(self.bloc_totals))
+    def runs(self) -> range:
+        """The runs' positions."""
+        return range(len(self.shares))
+
+    def top_bloc(self, run: int) -> int:
+        """Index (into ``bloc_totals[run]``) of a run's strongest bloc."""
+        return int(np.argmax(self.bloc_totals[run]))
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,8 @@ class Outcome:
         kind: ``share`` (0-1), ``number``, ``gdp`` (US$ bn), ``category`` or ``flag``.
         over_run: How a run's outcome is taken from its years: ``"last"`` (the final
             year), ``"any"`` (true in any year), or ``None`` (recorded, not an outcome).
-        compute: For system measures, the year's value from a ``YearView``.
+        compute: For system measures, the year's value in every run from a ``YearView``
+            (a sequence with one value a run).
         column: For per-state outcomes, the states-table column read.
         categories: For categories with a fixed set of values, the values (all are
             reported, those no run reached with share 0).
@@ -84,7 +90,7 @@ class Outcome:
     unit: str
     kind: str
     over_run: str | None = "last"
-    compute: Callable[[YearView], Any] | None = None
+    compute: Callable[[YearView], Sequence[Any]] | None = None
     column: str | None = None
     categories: tuple[str, ...] | None = None
 
@@ -93,9 +99,18 @@ class Outcome:
         return self.label.format(state) if state is not None else self.label
 
 
-def _bloc_leader(v: YearView) -> str:
-    first = int(np.nonzero(v.bloc_labels == v.blocs_found[v.top_bloc])[0][0])
-    return v.bloc_names[first]
+def _bloc_leader(v: YearView) -> list[str]:
+    leaders = []
+    for r in v.runs():
+        top = v.blocs_found[r][v.top_bloc(r)]
+        first = int(np.nonzero(v.bloc_labels[r] == top)[0][0])
+        leaders.append(v.bloc_names[r][first])
+    return leaders
+
+
+def _per_bloc_system(measure: Callable[[YearView, int], Any]) -> Callable[[YearView], list]:
+    """A measure of each run's blocs, computed run by run."""
+    return lambda v: [measure(v, r) for r in v.runs()]
 
 
 # The system table's columns after ``year``, in order.
@@ -105,35 +120,35 @@ SYSTEM_OUTCOMES = (
         "Leading state",
         "",
         "category",
-        compute=lambda v: v.ids[int(np.argmax(v.shares))],
+        compute=lambda v: [v.ids[i] for i in v.shares.argmax(axis=-1).tolist()],
     ),
     Outcome(
         "leader_share",
         "Power share of the leading state",
         "share of world power",
         "share",
-        compute=lambda v: float(v.shares.max()),
+        compute=lambda v: v.shares.max(axis=-1).tolist(),
     ),
     Outcome(
         "con",
         "Concentration of power (CON, 0 to 1)",
         "",
         "number",
-        compute=lambda v: metrics.concentration(v.shares),
+        compute=lambda v: metrics.concentration(v.shares).tolist(),
     ),
     Outcome(
         "effective_poles",
         "Effective number of poles",
         "poles",
         "number",
-        compute=lambda v: metrics.effective_poles(v.shares),
+        compute=lambda v: metrics.effective_poles(v.shares).tolist(),
     ),
     Outcome(
         "polarity",
         "Polarity among states",
         "",
         "category",
-        compute=lambda v: metrics.polarity(v.shares, v.pole_share, v.unipolar_ratio),
+        compute=lambda v: metrics.polarity(v.shares, v.pole_share, v.unipolar_ratio).tolist(),
         categories=metrics.POLARITIES,
     ),
     Outcome(
@@ -141,7 +156,7 @@ SYSTEM_OUTCOMES = (
         "Number of poles",
         "poles",
         "number",
-        compute=lambda v: int((v.shares >= v.pole_share).sum()),
+        compute=lambda v: (v.shares >= v.pole_share[:, None]).sum(axis=-1).tolist(),
     ),
     Outcome(
         "power_transition",
@@ -151,7 +166,7 @@ SYSTEM_OUTCOMES = (
         over_run="any",
         compute=lambda v: metrics.power_transition(
             v.shares, v.affinity, v.transition_parity, v.dissatisfied_affinity
-        ),
+        ).tolist(),
     ),
     Outcome(
         "blocs",
@@ -159,7 +174,7 @@ SYSTEM_OUTCOMES = (
         "blocs",
         "number",
         over_run=None,
-        compute=lambda v: len(v.blocs_found),
+        compute=lambda v: [len(found) for found in v.blocs_found],
     ),
     Outcome("bloc_leader", "Leading bloc", "", "category", over_run=None, compute=_bloc_leader),
     Outcome(
@@ -167,21 +182,25 @@ SYSTEM_OUTCOMES = (
         "Power share of the leading bloc",
         "share of world power",
         "share",
-        compute=lambda v: float(v.bloc_totals[v.top_bloc]),
+        compute=_per_bloc_system(lambda v, r: float(v.bloc_totals[r][v.top_bloc(r)])),
     ),
     Outcome(
         "bloc_effective_poles",
         "Effective number of blocs",
         "blocs",
         "number",
-        compute=lambda v: metrics.effective_poles(v.bloc_totals),
+        compute=_per_bloc_system(lambda v, r: float(metrics.effective_poles(v.bloc_totals[r]))),
     ),
     Outcome(
         "bloc_polarity",
         "Polarity among blocs",
         "",
         "category",
-        compute=lambda v: metrics.polarity(v.bloc_totals, v.pole_share, v.unipolar_ratio),
+        compute=_per_bloc_system(
+            lambda v, r: str(
+                metrics.polarity(v.bloc_totals[r], v.pole_share[r], v.unipolar_ratio[r])
+            )
+        ),
         categories=metrics.POLARITIES,
     ),
 )

@@ -80,10 +80,8 @@ class Recorder:
         self.actor_pairs = np.ix_(self.acting, self.acting)
 
     def record(self) -> None:
-        """Store the world's current year: every run's arrays at once, then each run's system."""
-        power = self.record_arrays()
-        for run in range(len(self.system)):
-            self._record_system(run, power[run])
+        """Store the world's current year: every run's arrays and system measures."""
+        self._record_systems(self.record_arrays())
         self.row += 1
 
     def record_arrays(self) -> np.ndarray:
@@ -108,22 +106,31 @@ class Recorder:
             _set_off_diagonal(d["gas_flow_bcm"][:, t, :], s.gas_flow)
         return power
 
-    def _record_system(self, run: int, power: np.ndarray) -> None:
-        """Store this year's system measures and blocs of one run."""
-        s = self.world.state
-        p = self.world.runs[run].params.power
-        ids, pairs = self.actors, self.actor_pairs
-        shares = power[self.acting] / power.sum()
-        affinity = s.affinity[run][pairs]
-        labels = metrics.blocs(affinity, s.allied[run][pairs], p.bloc_affinity)
-        names = metrics.bloc_names(labels, ids, shares)
-        self.bloc[run].append([*names, ""])
-        totals, found = metrics.bloc_shares(labels, shares)
+    def _record_systems(self, power: np.ndarray) -> None:
+        """Store this year's system measures and blocs of every run.
+
+        The blocs are found run by run (a clustering each); the measures of the
+        states' shares are computed for every run at once.
+        """
+        w, s = self.world, self.world.state
+        p = w.params.power
+        ids, acting = self.actors, self.acting
+        shares = power[:, acting] / power.sum(axis=-1, keepdims=True)
+        affinity = s.affinity[:, acting[:, None], acting]
+        allied = s.allied[:, acting[:, None], acting]
+        labels, names, totals, found = [], [], [], []
+        for r, threshold in enumerate(p.bloc_affinity.tolist()):
+            labels.append(metrics.blocs(affinity[r], allied[r], threshold))
+            names.append(metrics.bloc_names(labels[r], ids, shares[r]))
+            self.bloc[r].append([*names[r], ""])
+            total, blocs = metrics.bloc_shares(labels[r], shares[r])
+            totals.append(total)
+            found.append(blocs)
         view = YearView(
             ids=ids,
             shares=shares,
             affinity=affinity,
-            bloc_labels=labels,
+            bloc_labels=np.stack(labels),
             bloc_names=names,
             bloc_totals=totals,
             blocs_found=found,
@@ -132,7 +139,9 @@ class Recorder:
             transition_parity=p.transition_parity,
             dissatisfied_affinity=p.dissatisfied_affinity,
         )
-        self.system[run].append((self.world.year, *(o.compute(view) for o in self.measures)))
+        measures = [o.compute(view) for o in self.measures]
+        for r, system in enumerate(self.system):
+            system.append((w.year, *(values[r] for values in measures)))
 
     def of_run(self, run: int) -> RunRecord:
         """One run's records (``RunRecord``)."""

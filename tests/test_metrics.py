@@ -77,3 +77,20 @@ def test_blocs_split_two_cliques_and_allies_count_as_aligned():
 def test_bloc_names_follow_most_powerful_member():
     names = metrics.bloc_names(np.array([1, 1, 2]), ["A", "B", "C"], np.array([0.1, 0.3, 0.2]))
     assert names == ["B", "B", "C"]
+
+
+def test_average_linkage_is_scipys_on_worlds_of_every_size():
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(7)
+    for n in (2, 3, 15, 60, 193):
+        distance = rng.random((n, n))
+        distance = (distance + distance.T) / 2.0
+        distance[rng.random((n, n)) < 0.2] = 0.0  # allied pairs: many exact ties at zero
+        distance = np.minimum(distance, distance.T)
+        np.fill_diagonal(distance, 0.0)
+        condensed = squareform(distance, checks=False)
+        assert np.array_equal(
+            metrics.average_linkage(condensed, n), linkage(condensed, method="average")
+        )

@@ -29,10 +29,17 @@ def major_states(config: ScenarioConfig) -> list[str]:
 
 def _final_blocs(final: pd.DataFrame) -> dict[str, Any]:
     """The most frequent final partition into blocs (of two or more states) and its frequency."""
-    partitions = Counter()
-    for _, run in final[final["bloc"] != ""].groupby("run"):
-        groups = run.groupby("bloc")["state"].apply(lambda s: tuple(sorted(s)))
-        partitions[tuple(sorted(g for g in groups if len(g) > 1))] += 1
+    in_blocs = final[final["bloc"] != ""]
+    members: dict[Any, dict[str, list[str]]] = {}  # run -> bloc -> its states
+    rows = zip(
+        in_blocs["run"].tolist(), in_blocs["bloc"].tolist(), in_blocs["state"].tolist(), strict=True
+    )
+    for run, bloc, state in rows:
+        members.setdefault(run, {}).setdefault(bloc, []).append(str(state))
+    partitions = Counter(
+        tuple(sorted(tuple(sorted(g)) for g in blocs.values() if len(g) > 1))
+        for blocs in members.values()
+    )
     runs = sum(partitions.values())
     partition, count = partitions.most_common(1)[0] if partitions else ((), 0)
     return {

@@ -35,25 +35,20 @@ def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
 
 
 def run_replicate(config: ScenarioConfig, run: int, seed: np.random.SeedSequence) -> dict[str, Any]:
-    """Run one replicate and return its four tables as DataFrames (a picklable task)."""
-    return _frames(run_one(config, seed, run))
+    """Run one replicate and return its four tables as columns (a picklable task)."""
+    return _tables(run_one(config, seed, run))
 
 
 def run_replicates_together(
     configs: list[ScenarioConfig], runs: list[int], seeds: list[np.random.SeedSequence]
 ) -> list[dict[str, Any]]:
     """``run_replicate`` for several runs advanced together (``sim.ensemble``): the same tables."""
-    return [_frames(tables) for tables in run_together(configs, seeds, runs)]
+    return [_tables(tables) for tables in run_together(configs, seeds, runs)]
 
 
-def _frames(tables: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    """A run's four tables as DataFrames on its arrays as they are (``copy=False``).
-
-    Nothing else holds the arrays, and copying them into pandas' consolidated blocks
-    cost a quarter of a 193-state run and made joining the replicates' tables slower
-    (docs/performance.md).
-    """
-    return {name: pd.DataFrame(tables[name], copy=False) for name in TABLES}
+def _tables(columns: dict[str, Any]) -> dict[str, Any]:
+    """A run's four tables, as the columns it recorded (no DataFrame until they are joined)."""
+    return {name: columns[name] for name in TABLES}
 
 
 @dataclass
@@ -127,8 +122,27 @@ def run_replicates(
 
 
 def combine(parts: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
-    """Concatenate per-run tables into one table each."""
-    return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in TABLES}
+    """Join the runs' tables, each given as columns, into one DataFrame each.
+
+    Each column is joined once, over every run (state ids keep their categorical
+    type), and each table becomes a DataFrame once: building a DataFrame for every
+    run and concatenating them cost the workers and the parent a millisecond or more
+    a run (docs/performance.md).
+    """
+    return {name: _joined([part[name] for part in parts]) for name in TABLES}
+
+
+def _joined(tables: list[dict[str, Any]]) -> pd.DataFrame:
+    """The rows of ``tables`` (columns by name, the same in each), in order."""
+    joined: dict[str, Any] = {}
+    for column, first in tables[0].items():
+        values = [table[column] for table in tables]
+        if isinstance(first, pd.Categorical):
+            codes = np.concatenate([value.codes for value in values])
+            joined[column] = pd.Categorical.from_codes(codes, dtype=first.dtype)
+        else:
+            joined[column] = np.concatenate(values)
+    return pd.DataFrame(joined, copy=False)
 
 
 def run_scenario(
