@@ -115,7 +115,9 @@ class Recorder:
         w, s = self.world, self.world.state
         p = w.params.power
         ids, acting = self.actors, self.acting
-        shares = power[:, acting] / power.sum(axis=-1, keepdims=True)
+        # np.take keeps the rows contiguous (power[:, acting] would not): a run's sums
+        # then add in the order they do alone
+        shares = np.take(power, acting, axis=-1) / power.sum(axis=-1, keepdims=True)
         affinity = s.affinity[:, acting[:, None], acting]
         allied = s.allied[:, acting[:, None], acting]
         labels, names, totals, found = [], [], [], []

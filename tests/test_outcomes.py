@@ -41,7 +41,7 @@ def test_a_declared_measure_reaches_every_table_and_the_summary(monkeypatch):
         "Herfindahl index of bloc power",
         "",
         "number",
-        compute=lambda v: float((v.bloc_totals**2).sum()),
+        compute=lambda v: [float((totals**2).sum()) for totals in v.bloc_totals],
     )
     monkeypatch.setattr(outcomes, "SYSTEM_OUTCOMES", (*outcomes.SYSTEM_OUTCOMES, herfindahl))
     config = load(SCENARIOS / "sanctions.yaml", years=4)
