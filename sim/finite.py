@@ -7,6 +7,9 @@ finite, or a stock or flow below zero, stops the run with ``RunFailed``, one lin
 naming the year, the state, the field and the scenario entry most likely to blame,
 and the run is recorded as failed instead of being summarised.
 
+What is checked is the world's declaration (``sim.world_state``): every floating-point
+field, in the order of the declaration, and a field declared ``physical`` must also
+not be negative; a field added to the world is checked with the others.
 ``first_violation`` is the check itself: plain arrays in, the first violation out.
 """
 
@@ -21,38 +24,11 @@ import numpy as np
 from sim.errors import RunFailed
 from sim.scenario.schema import SECTORS, Parameters, ScenarioConfig
 from sim.scenario.schema_walk import state_ids
-from sim.world_state import SHARED
+from sim.world_state import OWN, SHARED
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
 
-# What is checked, and whether it must also be >= 0: stocks and flows cannot be negative.
-CHECKED = {
-    "gdp": True,
-    "population": True,
-    "milex": True,
-    "milex_share": True,
-    "capability": True,
-    "energy_consumption": True,
-    "energy_production": True,
-    "gas_production": True,
-    "gas_consumption": True,
-    "gas_flow": True,
-    "gas_price": True,
-    "price_index": True,
-    "trade": True,
-    "arms_flow": True,
-    "arms_exports": True,
-    "sanctions": True,
-    "growth": False,
-    "level_loss": False,
-    "trade_deviation": False,
-    "affinity": False,
-    "threat": False,
-    "energy_revenue": False,
-    "gas_import_cost": False,
-}
-NONNEGATIVE = frozenset(name for name, physical in CHECKED.items() if physical)
 TOLERANCE = 1e-9  # rounding leaves stocks at -1e-15, not -1e-9
 
 
@@ -85,7 +61,7 @@ class Violation:
 def first_violation(
     arrays: Mapping[str, Any],
     runs: bool = False,
-    nonnegative: Collection[str] = NONNEGATIVE,
+    nonnegative: Collection[str] = (),
 ) -> Violation | None:
     """The first value of ``arrays`` that is not finite, or negative where it must not be.
 
@@ -137,21 +113,35 @@ def _clean(values: np.ndarray, physical: bool) -> bool:
     return bool(np.isfinite(values.sum()))
 
 
-def year_arrays(world: Ensemble) -> dict[str, np.ndarray]:
-    """The arrays ``first_violation`` checks, each with the run axis first."""
+def year_arrays(world: Ensemble, roles: Collection[str] = (OWN,)) -> dict[str, np.ndarray]:
+    """The floating-point fields of ``roles``, in the declaration's order, the runs first.
+
+    Flags and row numbers are always finite. After the start year only the fields the
+    runs write (``OWN``) need checking: the fixed and shared ones never change.
+    """
     state, runs = world.state, len(world.runs)
     arrays = {}
-    for name in CHECKED:
-        value = getattr(state, name)
-        if state.fields[name].role == SHARED:
-            value = np.broadcast_to(value, (runs, *value.shape))
-        arrays[name] = value
+    for name, field in state.fields.items():
+        if field.dtype is np.float64 and field.role in roles:
+            value = getattr(state, name)
+            if field.role == SHARED:
+                value = np.broadcast_to(value, (runs, *value.shape))
+            arrays[name] = value
     return arrays
 
 
-def check(world: Ensemble) -> None:
-    """Raise ``RunFailed`` if the year just advanced left a run's world unphysical."""
-    found = first_violation(year_arrays(world), runs=True)
+def physical(world: Ensemble) -> frozenset[str]:
+    """The world's fields that are stocks or flows, never below zero (``Field.physical``)."""
+    return frozenset(name for name, field in world.state.fields.items() if field.physical)
+
+
+def check(world: Ensemble, roles: Collection[str] = (OWN,)) -> None:
+    """Raise ``RunFailed`` if the year just advanced left a run's world unphysical.
+
+    ``roles``: the fields to check (``sim.world_state``), the runs' own by default;
+    the start year checks every field.
+    """
+    found = first_violation(year_arrays(world, roles), runs=True, nonnegative=physical(world))
     if found is not None:
         run = world.runs[found.run]
         raise failure(run.config, run.ids, world.year, found)

@@ -9,8 +9,13 @@ blocks together. Each field says:
   (sectors, n, n), ``SECTOR`` (sectors,), ``STATE_YEAR`` (n, years + 1), or ``()``
   for one number a run;
 - its **role**: ``OWN`` fields hold every run's values, the run axis first, (R, ...);
-  ``SHARED`` fields are one array for all runs, without a run axis, never written
-  (the distances, who acts, the 2014 trade).
+  ``FIXED`` fields too, but are set when the world starts and never written after
+  (each run's proximity term, its start-year flows: read-only once the world has
+  started); ``SHARED`` fields are one array for all runs, without a run axis, never
+  written (the distances, who acts, the 2014 trade);
+- whether it is **physical**, a stock or flow that can never be negative. Every
+  floating-point field is checked finite at the end of each year, and a physical
+  one non-negative too (``sim.finite``).
 
 A single run is R = 1: there is no other shape. Stacking the runs' starting values,
 taking one run's view and letting go of the arrays are each one function of the
@@ -32,7 +37,9 @@ SECTOR_PAIR = ("sector", "state", "state")
 SECTOR = ("sector",)
 STATE_YEAR = ("state", "year")
 OWN = "own"
+FIXED = "fixed"
 SHARED = "shared"
+RUN_AXIS = (OWN, FIXED)  # the roles whose arrays have the runs first
 
 
 @dataclass(frozen=True)
@@ -42,18 +49,21 @@ class Field:
     Attributes:
         axes: The field's axes after the run axis (``STATE``, ``PAIR``, ...).
         doc: What the field holds, with its unit.
-        role: ``OWN`` (each run its own, run axis first) or ``SHARED`` (one for all runs).
+        role: ``OWN`` (each run its own, run axis first), ``FIXED`` (the same, never
+            written once the world has started) or ``SHARED`` (one for all runs).
         dtype: The numpy type of its values.
+        physical: A stock or a flow, never below zero (the yearly check, ``sim.finite``).
     """
 
     axes: tuple[str, ...]
     doc: str
     role: str = OWN
     dtype: type = np.float64
+    physical: bool = False
 
     def shape(self, runs: int, sizes: Mapping[str, int]) -> tuple[int, ...]:
         """The field's shape in a world of ``runs`` runs and these axis ``sizes``."""
-        own = (runs,) if self.role == OWN else ()
+        own = (runs,) if self.role in RUN_AXIS else ()
         return (*own, *(sizes[axis] for axis in self.axes))
 
 
@@ -116,7 +126,7 @@ def view(state: WorldState, run: int) -> SimpleNamespace:
     """One run's arrays: views of its slice of each own field, and the shared fields."""
     return SimpleNamespace(
         **{
-            name: getattr(state, name)[run] if field.role == OWN else getattr(state, name)
+            name: getattr(state, name)[run] if field.role in RUN_AXIS else getattr(state, name)
             for name, field in state.fields.items()
         }
     )
@@ -125,7 +135,7 @@ def view(state: WorldState, run: int) -> SimpleNamespace:
 def run_view(state: WorldState, name: str, run: int) -> np.ndarray:
     """One field's view in one run."""
     value = getattr(state, name)
-    return value[run] if state.fields[name].role == OWN else value
+    return value[run] if state.fields[name].role in RUN_AXIS else value
 
 
 def check_shapes(state: WorldState, runs: int, sizes: Mapping[str, int]) -> list[str]:
@@ -140,6 +150,13 @@ def check_shapes(state: WorldState, runs: int, sizes: Mapping[str, int]) -> list
         ):
             wrong.append(name)
     return wrong
+
+
+def freeze(state: WorldState) -> None:
+    """Make the fixed fields read-only, once the world has started."""
+    for name, field in state.fields.items():
+        if field.role == FIXED:
+            getattr(state, name).setflags(write=False)
 
 
 def release(state: WorldState) -> None:

@@ -37,7 +37,18 @@ from sim.mechanisms import (
     trade,
 )
 from sim.mechanisms.affinity import Shifts
-from sim.world_state import SHARED, STATE, Field, WorldState, declare, empty, stack
+from sim.world_state import (
+    FIXED,
+    OWN,
+    SHARED,
+    STATE,
+    Field,
+    WorldState,
+    declare,
+    empty,
+    freeze,
+    stack,
+)
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -46,7 +57,10 @@ if TYPE_CHECKING:
 # in the order their starting values are set: each reads only what the ones before it set
 STARTS = (pipelines, economy, military, power, trade, sanctions, affinity, alliances, arms, threat)
 WORLD = {"acts": Field(STATE, "the row takes decisions (not ROW)", SHARED, bool)}
-DECLARATION = declare([WORLD, *(mechanism.STATE for mechanism in (*STARTS, exercises))])
+# the declaration's order is also the order the yearly check reports in (sim.finite):
+# the economy first, where a broken world shows to the user
+DECLARED = (economy, military, power, pipelines, arms, trade, sanctions, affinity, alliances)
+DECLARATION = declare([WORLD, *(m.STATE for m in (*DECLARED, threat, exercises))])
 State = WorldState.of(DECLARATION)
 
 
@@ -68,6 +82,8 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> WorldState:
         run.schedule.apply(world, r, world.year)
     state.between = sanctions.pair_intensity(state.sanctions)
     exercises.train(world)
+    freeze(state)
+    finite.check(world, (OWN, FIXED, SHARED))
     return state
 
 

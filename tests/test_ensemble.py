@@ -15,7 +15,7 @@ from sim.run_parameters import stack_parameters
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Parameters
 from sim.uncertainty import run_configs
-from sim.world_state import SHARED, check_shapes
+from sim.world_state import OWN, check_shapes
 from sim.year import DECLARATION, sizes
 from tests.conftest import SCENARIOS
 
@@ -143,14 +143,13 @@ def test_every_field_keeps_its_declared_shape_and_type_through_the_years():
     assert check_shapes(ensemble.state, 3, sizes(ensemble)) == []
 
 
-def test_the_state_holds_declared_fields_only_and_shared_ones_are_read_only():
+def test_the_state_holds_declared_fields_only_and_fixed_or_shared_ones_are_read_only():
     config = load_scenario(SCENARIOS / "sanctions.yaml", ["years=2"])
     state = WorldModel(config, rng=np.random.default_rng(1)).ensemble.state
     with pytest.raises(AttributeError):
         state.undeclared = np.zeros(3)
     for name, field in DECLARATION.items():
-        if field.role == SHARED:
-            assert not getattr(state, name).flags.writeable, name
+        assert getattr(state, name).flags.writeable == (field.role == OWN), name
 
 
 # ------------------------------------------------------------ the runs' parameters

@@ -21,6 +21,9 @@ from sim.cli.main import main
 from sim.errors import RunFailed
 from sim.experiments import runner
 from sim.finite import first_violation
+from sim.year import DECLARATION
+
+PHYSICAL = {name for name, field in DECLARATION.items() if field.physical}
 
 STATES = "[USA, CHN, RUS, VNM]"
 HEAD = f"name: hostile\nworld:\n  states: {STATES}\nyears: 2\nruns: 1\n"
@@ -365,9 +368,11 @@ N = 3
 
 def test_a_finite_world_passes():
     arrays = {"gdp": np.ones(N), "trade": np.zeros((N, N)), "sanctions": np.zeros((5, N, N))}
-    assert first_violation(arrays) is None
+    assert first_violation(arrays, nonnegative=PHYSICAL) is None
     assert first_violation({"growth": -np.ones((2, N))}, runs=True) is None  # may be negative
-    assert first_violation({"gdp": np.full(N, -1e-12)}) is None  # rounding, not a collapse
+    assert (
+        first_violation({"gdp": np.full(N, -1e-12)}, nonnegative=PHYSICAL) is None
+    )  # rounding, not a collapse
     assert first_violation({"growth": np.full(N, 1e308)}) is None  # their sum overflows: fine
 
 
@@ -392,14 +397,14 @@ def test_a_finite_world_passes():
     ],
 )
 def test_the_first_violation_is_found_with_its_run_field_and_state(arrays, runs, expected):
-    found = first_violation(arrays, runs)
+    found = first_violation(arrays, runs, nonnegative=PHYSICAL)
     assert (found.run, found.field, found.row, found.partner, found.sector) == expected
 
 
 def test_a_sanction_sector_is_named_by_its_position():
     sanctions = np.zeros((5, N, N))
     sanctions[3, 2, 1] = -0.5
-    found = first_violation({"sanctions": sanctions})
+    found = first_violation({"sanctions": sanctions}, nonnegative=PHYSICAL)
     assert (found.sector, found.row, found.partner, found.what) == (3, 2, 1, "negative")
 
 

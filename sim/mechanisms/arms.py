@@ -24,7 +24,7 @@ from sim.mechanisms import draws
 from sim.mechanisms.affinity import Shifts, dependence
 from sim.mechanisms.axes import zero_diagonal
 from sim.mechanisms.sanctions import SECTOR_INDEX
-from sim.world_state import PAIR, SHARED, STATE, Field, stack
+from sim.world_state import FIXED, PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -35,10 +35,12 @@ STATE = {
     "arms_exports_tiv": Field(STATE, "arms exports 2010-14, TIV m a year (SIPRI)", SHARED),
     "is_seller": Field(STATE, "an arms exporter (≥ 1% of 2010-14 world exports)", SHARED, bool),
     "arms_background": Field(PAIR, "2010-14 mean transfers, TIV bn a year (SIPRI)", SHARED),
-    "arms_flow": Field(PAIR, "this year's arms transfers, US$ bn (TIV bn; seller, buyer)"),
-    "arms_exports": Field(STATE, "arms exports, US$ bn (TIV bn)"),
+    "arms_flow": Field(
+        PAIR, "this year's arms transfers, US$ bn (TIV bn; seller, buyer)", physical=True
+    ),
+    "arms_exports": Field(STATE, "arms exports, US$ bn (TIV bn)", physical=True),
     "arms_embargo": Field(PAIR, "arms sanctions in either direction as the year starts (0-1)"),
-    "arms_dependence0": Field(PAIR, "start-year arms import dependence of the pair (0-2)"),
+    "arms_dependence0": Field(PAIR, "start-year arms import dependence of the pair (0-2)", FIXED),
 }
 
 

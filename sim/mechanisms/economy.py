@@ -36,7 +36,7 @@ import numpy as np
 from sim import convergence, trends
 from sim.mechanisms import draws, pipelines, sanctions
 from sim.mechanisms.axes import power
-from sim.world_state import SHARED, STATE, STATE_YEAR, Field, stack
+from sim.world_state import FIXED, SHARED, STATE, STATE_YEAR, Field, stack
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -46,23 +46,23 @@ if TYPE_CHECKING:
 WORST_YEAR = -0.5
 STATE = {
     "gdp0": Field(STATE, "GDP in the start year, US$ bn", SHARED),
-    "gdp": Field(STATE, "GDP, US$ bn (constant 2015 US$)"),
+    "gdp": Field(STATE, "GDP, US$ bn (constant 2015 US$)", physical=True),
     "growth": Field(STATE, "this year's real GDP growth (fraction)"),
     "growth_sd": Field(STATE, "s.d. of yearly growth, 1995-2014 (fraction)", SHARED),
     "growth_shock": Field(STATE, "this year's scripted growth shocks (fraction)"),
     "population_path": Field(STATE_YEAR, "population by year, million (UN WPP)", SHARED),
     "working_age_path": Field(STATE_YEAR, "population 15-64 by year, million", SHARED),
     "population0": Field(STATE, "population in the start year, million", SHARED),
-    "population": Field(STATE, "population, million"),
+    "population": Field(STATE, "population, million", physical=True),
     "working_age": Field(STATE, "population 15-64, million"),
-    "convergence": Field(STATE, "β, the speed of convergence to the steady state (1/yr)"),
+    "convergence": Field(STATE, "β, the speed of convergence to the steady state (1/yr)", FIXED),
     "trend_gap": Field(STATE, "log gap of output per worker to the steady state"),
-    "log_steady_state": Field(STATE, "ln c_i, the steady state relative to the frontier"),
+    "log_steady_state": Field(STATE, "ln c_i, the steady state relative to the frontier", FIXED),
     "level_loss": Field(STATE, "GDP level lost to finance and technology sanctions (share)"),
     "energy_consumption0": Field(STATE, "energy consumption in the start year, EJ", SHARED),
-    "energy_consumption": Field(STATE, "energy consumption, EJ"),
+    "energy_consumption": Field(STATE, "energy consumption, EJ", physical=True),
     "energy_consumption_ratio": Field(STATE, "energy consumption relative to the start year"),
-    "price_index": Field((), "the energy price index (start year = 1)"),
+    "price_index": Field((), "the energy price index (start year = 1)", physical=True),
     "energy_revenue": Field(STATE, "net energy export revenue at this year's prices, US$ bn"),
     "gas_import_cost": Field(STATE, "premium paid to replace lost pipeline gas, US$ bn"),
 }

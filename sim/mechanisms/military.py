@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.world_state import STATE, Field, stack
+from sim.world_state import FIXED, STATE, Field, stack
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
     from sim.world import StartingWorld
 
 STATE = {
-    "milex_share0": Field(STATE, "military spending's share of GDP in the start year"),
-    "milex_share": Field(STATE, "military spending's share of GDP this year"),
-    "milex": Field(STATE, "military spending, US$ bn"),
-    "capability": Field(STATE, "accumulated military capability stock, US$ bn"),
+    "milex_share0": Field(STATE, "military spending's share of GDP in the start year", FIXED),
+    "milex_share": Field(STATE, "military spending's share of GDP this year", physical=True),
+    "milex": Field(STATE, "military spending, US$ bn", physical=True),
+    "capability": Field(STATE, "accumulated military capability stock, US$ bn", physical=True),
 }
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.mechanisms.affinity import Shifts, dependence
 from sim.mechanisms.sanctions import SECTOR_INDEX
-from sim.world_state import PAIR, SHARED, STATE, Field, stack
+from sim.world_state import FIXED, PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -34,14 +34,20 @@ ENERGY = SECTOR_INDEX["energy"]
 STATE = {
     "energy_production0": Field(STATE, "energy production in the start year, EJ", SHARED),
     "energy_production_base": Field(STATE, "energy production before pipeline changes, EJ"),
-    "energy_production": Field(STATE, "energy production, EJ"),
-    "gas_consumption": Field(STATE, "gas consumption (held at the start year), bcm", SHARED),
+    "energy_production": Field(STATE, "energy production, EJ", physical=True),
+    "gas_consumption": Field(
+        STATE, "gas consumption (held at the start year), bcm", SHARED, physical=True
+    ),
     "gas_production0": Field(STATE, "gas production in the start year, bcm", SHARED),
-    "gas_production": Field(STATE, "gas production, bcm"),
-    "gas_flow0": Field(PAIR, "pipeline gas flows in the start year, bcm/yr (exporter, importer)"),
-    "gas_flow": Field(PAIR, "pipeline gas flows, bcm/yr (exporter, importer)"),
-    "gas_price": Field(PAIR, "each pair's contract gas price, US$/MMBtu at price index 1"),
-    "gas_dependence0": Field(PAIR, "start-year pipeline gas dependence of the pair (0-2)"),
+    "gas_production": Field(STATE, "gas production, bcm", physical=True),
+    "gas_flow0": Field(
+        PAIR, "pipeline gas flows in the start year, bcm/yr (exporter, importer)", FIXED
+    ),
+    "gas_flow": Field(PAIR, "pipeline gas flows, bcm/yr (exporter, importer)", physical=True),
+    "gas_price": Field(
+        PAIR, "each pair's contract gas price, US$/MMBtu at price index 1", physical=True
+    ),
+    "gas_dependence0": Field(PAIR, "start-year pipeline gas dependence of the pair (0-2)", FIXED),
 }
 
 

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 SECTOR_INDEX = {sector: k for k, sector in enumerate(SECTORS)}
 STATE = {
-    "sanctions": Field(SECTOR_PAIR, "intensity (0-1) of each sector's sanctions, sender on target"),
+    "sanctions": Field(
+        SECTOR_PAIR, "intensity (0-1) of each sector's sanctions, sender on target", physical=True
+    ),
     "between": Field(SECTOR_PAIR, "each sector's intensity between the pair, either direction"),
     "countering": Field(
         PAIR, "the sanction is a counter-sanction (state on its sender)", dtype=bool

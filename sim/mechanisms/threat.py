@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms.axes import zero_diagonal
-from sim.world_state import PAIR, SHARED, STATE, Field
+from sim.world_state import FIXED, PAIR, SHARED, STATE, Field
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -26,12 +26,12 @@ if TYPE_CHECKING:
 
 STATE = {
     "distance": Field(PAIR, "distance between the two states' capitals, km", SHARED),
-    "proximity": Field(PAIR, "the proximity term 1 / (1 + d_ij / d½), fixed for a run"),
+    "proximity": Field(PAIR, "the proximity term 1 / (1 + d_ij / d½), fixed for a run", FIXED),
     "threat": Field(PAIR, "θ_ij, the threat j poses to i (0-1)"),
     "shared_threat": Field(PAIR, "i and j face a common threat ≥ min_common_threat", dtype=bool),
     "main_threat": Field(STATE, "each state's largest threat θ_i = max_j θ_ij"),
     "main_rival": Field(STATE, "the row that poses each state's largest threat", dtype=np.intp),
-    "threat0": Field(STATE, "each state's largest threat in the start year"),
+    "threat0": Field(STATE, "each state's largest threat in the start year", FIXED),
 }
 
 

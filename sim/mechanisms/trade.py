@@ -25,7 +25,7 @@ import numpy as np
 
 from sim.mechanisms import pipelines, sanctions
 from sim.mechanisms.axes import swap, zero_diagonal
-from sim.world_state import PAIR, SECTOR, SHARED, STATE, Field, stack
+from sim.world_state import FIXED, PAIR, SECTOR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -33,13 +33,15 @@ if TYPE_CHECKING:
 
 STATE = {
     "trade0": Field(PAIR, "bilateral trade in the start year, US$ bn (IMF DOTS)", SHARED),
-    "trade": Field(PAIR, "bilateral trade, US$ bn"),
+    "trade": Field(PAIR, "bilateral trade, US$ bn", physical=True),
     "trade_deviation": Field(PAIR, "trade's policy-driven deviation from gravity, US$ bn"),
     "trade_bonus": Field(PAIR, "trade agreements' boost to the pair's trade (share)"),
     "trade_gap": Field(STATE, "trade's gap to its gravity path, share of GDP"),
     "trade_gap_previous": Field(STATE, "last year's trade gap, share of GDP"),
-    "trade_cut_weights": Field(SECTOR, "share of the pair's trade each sector's sanctions stop"),
-    "energy_trade_share": Field(PAIR, "energy's share of the pair's start-year trade"),
+    "trade_cut_weights": Field(
+        SECTOR, "share of the pair's trade each sector's sanctions stop", FIXED
+    ),
+    "energy_trade_share": Field(PAIR, "energy's share of the pair's start-year trade", FIXED),
 }
 
 
