@@ -105,30 +105,35 @@ def run(
     from sim.experiments.executors import warm_up
 
     warm_up(execution)  # workers import while the scenario is read and checked
-    from sim.experiments.folders import check_out, default_out, write_results
+    from sim.experiments.folders import atomic_folder, check_out, default_out, fill
     from sim.experiments.runner import place_failures, placed, run_scenario
 
     config = load(scenario, overrides, runs=runs, seed=seed, years=years)
-    folder = None
-    if output.out is not None:
-        folder = default_out(config) if output.out is DEFAULT_OUT else Path(output.out)
-        check_out(folder)  # a bad folder costs nothing
-    try:
+    if output.out is None:
         try:
             results = run_scenario(config, execution)
-        except RunFailed as failed:  # every run failed: nothing to write
+        except RunFailed as failed:  # every run failed
             raise placed(failed, scenario, overrides) from None
         place_failures(results, scenario, overrides)
-        if folder is not None:
+        return results
+    folder = default_out(config) if output.out is DEFAULT_OUT else Path(output.out)
+    check_out(folder)  # a bad folder costs nothing
+    try:
+        # the folder is written into a hidden sibling from the start: the workers write
+        # the dyads there as they finish, and it is renamed into place at the end
+        with atomic_folder(folder) as partial:
+            try:
+                results = run_scenario(config, execution, dyads_to=partial / "dyads.parquet")
+            except RunFailed as failed:  # every run failed: nothing is left written
+                raise placed(failed, scenario, overrides) from None
+            place_failures(results, scenario, overrides)
             draw = None
             if output.plots:
                 from sim.plots.runs import plot_results as draw
-            write_results(results, folder, draw=draw, argv=output.argv)
-            results.folder = folder
+            fill(results, partial, draw=draw, argv=output.argv)
     except KeyboardInterrupt:
-        if folder is None:
-            raise
         raise Interrupted(folder) from None
+    results.moved(folder)
     return results
 
 

@@ -20,14 +20,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import yaml
 
 from sim.analysis.backtest import format_report
 from sim.analysis.outcomes import final_outcomes
 from sim.errors import Problem, ScenarioError, option_problem
+from sim.experiments.parquet import write_parquet
 from sim.experiments.runner import Results, failed_runs
 from sim.scenario.schema import ScenarioConfig
 
@@ -205,20 +203,6 @@ def manifest(results: Results, scenario_text: str, argv: list[str] | None) -> di
     }
 
 
-def write_parquet(table: pd.DataFrame | pa.Table, path: Path) -> None:
-    """Write a table as Parquet, dictionary-encoding every column but the floating-point ones.
-
-    Ids, labels, years and run numbers repeat, and shrink to small dictionaries; the
-    floats are nearly all distinct, and trying a dictionary on them first only costs
-    time (a sweep chunk of the dyads table writes in about 60% of the time and is
-    about 6% smaller, docs/performance.md). The values read back are the same.
-    """
-    if isinstance(table, pd.DataFrame):
-        table = pa.Table.from_pandas(table, preserve_index=False)
-    repeated = [field.name for field in table.schema if not pa.types.is_floating(field.type)]
-    pq.write_table(table, path, use_dictionary=repeated)
-
-
 def write_results(
     results: Results,
     out: Path,
@@ -233,24 +217,34 @@ def write_results(
     """
     check_out(out)
     with atomic_folder(out) as partial:
-        started = time.perf_counter()
-        for name, table in results.tables().items():
-            write_parquet(table, partial / f"{name}.parquet")
-        write_parquet(final_outcomes(results.states, results.system), partial / "outcomes.parquet")
-        if results.parameters is not None:
-            write_parquet(results.parameters, partial / "parameters.parquet")
-        text = resolved_yaml(results.scenario)
-        (partial / "scenario.yaml").write_text(text, encoding="utf-8")
-        (partial / "summary.json").write_text(json.dumps(results.summary, indent=2) + "\n")
-        if results.backtest is not None:
-            (partial / "backtest.json").write_text(json.dumps(results.backtest, indent=2) + "\n")
-            (partial / "backtest.md").write_text(
-                "```\n" + format_report(results.backtest) + "\n```\n", encoding="utf-8"
-            )
-        if draw is not None:
-            draw(results, partial)
-        results.timings["write_seconds"] = time.perf_counter() - started
-        (partial / "manifest.json").write_text(
-            json.dumps(manifest(results, text, argv), indent=2) + "\n"
-        )
+        fill(results, partial, draw, argv)
     return out
+
+
+def fill(
+    results: Results,
+    folder: Path,
+    draw: Callable[[Results, Path], object] | None = None,
+    argv: list[str] | None = None,
+) -> None:
+    """Write every output of ``results`` into ``folder`` (a table already there is kept)."""
+    started = time.perf_counter()
+    for name, table in results.in_memory().items():
+        write_parquet(table, folder / f"{name}.parquet")
+    write_parquet(final_outcomes(results.states, results.system), folder / "outcomes.parquet")
+    if results.parameters is not None:
+        write_parquet(results.parameters, folder / "parameters.parquet")
+    text = resolved_yaml(results.scenario)
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    (folder / "summary.json").write_text(json.dumps(results.summary, indent=2) + "\n")
+    if results.backtest is not None:
+        (folder / "backtest.json").write_text(json.dumps(results.backtest, indent=2) + "\n")
+        (folder / "backtest.md").write_text(
+            "```\n" + format_report(results.backtest) + "\n```\n", encoding="utf-8"
+        )
+    if draw is not None:
+        draw(results, folder)
+    results.timings["write_seconds"] = time.perf_counter() - started
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest(results, text, argv), indent=2) + "\n"
+    )

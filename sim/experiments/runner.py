@@ -22,6 +22,7 @@ from sim.analysis import backtest
 from sim.analysis.summary import summarize
 from sim.errors import RunFailed
 from sim.experiments.engine import ensemble_size, groups, run_groups, run_one, run_together
+from sim.experiments.parquet import write_parquet
 from sim.experiments.settings import Execution
 from sim.recorder import TABLES
 from sim.scenario.loader import load, load_located, load_scenario  # noqa: F401 (load: its home)
@@ -40,10 +41,24 @@ def run_replicate(config: ScenarioConfig, run: int, seed: np.random.SeedSequence
 
 
 def run_replicates_together(
-    configs: list[ScenarioConfig], runs: list[int], seeds: list[np.random.SeedSequence]
+    configs: list[ScenarioConfig],
+    runs: list[int],
+    seeds: list[np.random.SeedSequence],
+    dyads_to: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """``run_replicate`` for several runs advanced together (``sim.ensemble``): the same tables."""
-    return [_tables(tables) for tables in run_together(configs, seeds, runs)]
+    """``run_replicate`` for several runs advanced together (``sim.ensemble``): the same tables.
+
+    With ``dyads_to`` (a Parquet dataset's folder), the runs' dyads are written there
+    as one part, named for the first run, and not returned: the largest table (at
+    193 states, 1.9 million rows a run) goes to disk from the worker that made it
+    instead of through the parent, which would otherwise receive, join and write
+    every run's in turn (docs/performance.md).
+    """
+    tables = [_tables(columns) for columns in run_together(configs, seeds, runs)]
+    if dyads_to is not None:
+        dyads = _joined([table.pop("dyads") for table in tables])
+        write_parquet(dyads, dyads_to / f"part-{runs[0]:06d}.parquet")
+    return tables
 
 
 def _tables(columns: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +74,7 @@ class Results:
     seed: int
     runs: int
     states: pd.DataFrame
-    dyads: pd.DataFrame
+    dyads: pd.DataFrame  # or, while it is only on disk, its Parquet dataset's path
     system: pd.DataFrame
     events: pd.DataFrame
     summary: dict[str, Any]
@@ -69,9 +84,28 @@ class Results:
     folder: Path | None = None  # where the results were written or read, if anywhere
     failed: dict[int, RunFailed] = field(default_factory=dict)  # runs left out, by run
 
+    def __getattribute__(self, name: str) -> Any:
+        """A table held on disk (its Parquet dataset's path) is read on first use."""
+        value = object.__getattribute__(self, name)
+        if name in TABLES and isinstance(value, Path):
+            value = pd.read_parquet(value)
+            object.__setattr__(self, name, value)
+        return value
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The four tables by name."""
         return {name: getattr(self, name) for name in TABLES}
+
+    def in_memory(self) -> dict[str, pd.DataFrame]:
+        """The tables held in memory, by name (not those still only on disk)."""
+        return {name: vars(self)[name] for name in TABLES if not isinstance(vars(self)[name], Path)}
+
+    def moved(self, folder: Path) -> None:
+        """The results' folder is now ``folder``: a table on disk is read from there."""
+        self.folder = folder
+        for name in TABLES:
+            if isinstance(vars(self)[name], Path):
+                vars(self)[name] = folder / vars(self)[name].name
 
 
 def run_replicates(
@@ -79,6 +113,7 @@ def run_replicates(
     execution: Execution = Execution(),  # noqa: B008 - frozen
     configs: list[ScenarioConfig] | None = None,
     failed: dict[int, RunFailed] | None = None,
+    dyads_to: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Run every replicate, in this process or on workers, and return them in run order.
 
@@ -111,7 +146,12 @@ def run_replicates(
         run_groups(
             run_replicates_together,
             groups(list(range(runs)), size, execution.workers),
-            lambda group: ([configs[run] for run in group], group, [seeds[run] for run in group]),
+            lambda group: (
+                [configs[run] for run in group],
+                group,
+                [seeds[run] for run in group],
+                dyads_to,
+            ),
             finish,
             fail,
             execution,
@@ -121,15 +161,19 @@ def run_replicates(
     return [done[run] for run in range(runs) if run in done]
 
 
-def combine(parts: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+def combine(parts: list[dict[str, Any]], dyads_at: Path | None = None) -> dict[str, Any]:
     """Join the runs' tables, each given as columns, into one DataFrame each.
 
     Each column is joined once, over every run (state ids keep their categorical
     type), and each table becomes a DataFrame once: building a DataFrame for every
     run and concatenating them cost the workers and the parent a millisecond or more
-    a run (docs/performance.md).
+    a run (docs/performance.md). Dyads the workers wrote to ``dyads_at`` stay there,
+    as its path.
     """
-    return {name: _joined([part[name] for part in parts]) for name in TABLES}
+    tables = {name: _joined([part[name] for part in parts]) for name in TABLES if name in parts[0]}
+    if dyads_at is not None:  # the workers wrote them (``run_replicates_together``)
+        tables["dyads"] = dyads_at
+    return {name: tables[name] for name in TABLES}
 
 
 def _joined(tables: list[dict[str, Any]]) -> pd.DataFrame:
@@ -148,6 +192,7 @@ def _joined(tables: list[dict[str, Any]]) -> pd.DataFrame:
 def run_scenario(
     config: ScenarioConfig,
     execution: Execution = Execution(),  # noqa: B008 - frozen
+    dyads_to: Path | None = None,
 ) -> Results:
     """Run a loaded scenario's replicates and return their tables and summary.
 
@@ -155,6 +200,8 @@ def run_scenario(
         config: The scenario, as ``load`` returns it (its runs, seed and years).
         execution: ``jobs`` (worker processes; ``None`` or 0 uses every core) and
             ``progress`` (show a progress bar).
+        dyads_to: A folder for the dyads as a Parquet dataset, which the workers
+            write; the results then hold its path and read it on first use.
 
     Returns:
         The results: ``states``, ``dyads``, ``system``, ``events`` DataFrames and ``summary``.
@@ -162,15 +209,22 @@ def run_scenario(
     started = time.perf_counter()
     configs = run_configs(config, config.runs, config.seed)
     failed: dict[int, RunFailed] = {}
-    parts = run_replicates(config, execution, configs, failed)
+    if dyads_to is not None:
+        dyads_to.mkdir(exist_ok=True)
+    parts = run_replicates(config, execution, configs, failed, dyads_to)
     elapsed = time.perf_counter() - started
     if not parts:
         raise every_run_failed(failed)
-    tables = combine(parts)
+    tables = combine(parts, dyads_to)
     parameters = parameters_table(configs)
     if parameters is not None and failed:
         parameters = parameters[~parameters["run"].isin(list(failed))].reset_index(drop=True)
-    checked = backtest.report(tables, list(config.world.states)) if config.backtest else None
+    checked = None
+    if config.backtest:
+        read = {
+            name: pd.read_parquet(t) if isinstance(t, Path) else t for name, t in tables.items()
+        }
+        checked = backtest.report(read, list(config.world.states))
     results = Results(
         config,
         config.seed,
