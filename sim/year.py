@@ -11,8 +11,9 @@ Everything here works on an ``Ensemble`` of R ≥ 1 runs (a single run is R = 1)
 mechanism's arrays have the runs as their leading axis (``sim.world_state``).
 
 Adding a mechanism: declare its fields (``STATE``) and write its ``start`` and
-``update`` beside its equations in ``sim/mechanisms/``, add its block to
-``DECLARATION`` and its calls to ``start`` and ``advance`` below.
+``update`` beside its equations in ``sim/mechanisms/``; here, add the module to
+``STARTS`` and ``DECLARED`` (its block joins ``DECLARATION``) and its update to
+``advance``.
 """
 
 from __future__ import annotations
