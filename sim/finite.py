@@ -7,9 +7,13 @@ finite, or a stock or flow below zero, stops the run with ``RunFailed``, one lin
 naming the year, the state, the field and the scenario entry most likely to blame,
 and the run is recorded as failed instead of being summarised.
 
-What is checked is the world's declaration (``sim.world_state``): every floating-point
-field, in the order of the declaration, and a field declared ``physical`` must also
-not be negative; a field added to the world is checked with the others.
+What is checked follows the world's declaration (``sim.world_state``): in the start
+year every floating-point field, then each year every quantity of a state and every
+quantity of a pair that the tables record (``sim.year.CHECKED_YEARLY``), in the order
+of the declaration; a field declared ``physical`` must also not be negative. The pairs'
+other quantities feed a recorded one within the year (trade's deviation, the gas
+price, threat), so nothing that is not finite is ever recorded; a field added to the
+world is checked with the others.
 ``first_violation`` is the check itself: plain arrays in, the first violation out.
 """
 
@@ -24,7 +28,7 @@ import numpy as np
 from sim.errors import RunFailed
 from sim.scenario.schema import SECTORS, Parameters, ScenarioConfig
 from sim.scenario.schema_walk import state_ids
-from sim.world_state import OWN, SHARED
+from sim.world_state import SHARED
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
@@ -113,16 +117,15 @@ def _clean(values: np.ndarray, physical: bool) -> bool:
     return bool(np.isfinite(values.sum()))
 
 
-def year_arrays(world: Ensemble, roles: Collection[str] = (OWN,)) -> dict[str, np.ndarray]:
-    """The floating-point fields of ``roles``, in the declaration's order, the runs first.
+def year_arrays(world: Ensemble, names: Collection[str] | None = None) -> dict[str, np.ndarray]:
+    """The floating-point fields ``names`` (all by default), in the declaration's order.
 
-    Flags and row numbers are always finite. After the start year only the fields the
-    runs write (``OWN``) need checking: the fixed and shared ones never change.
+    Each with the runs first; flags and row numbers are always finite.
     """
     state, runs = world.state, len(world.runs)
     arrays = {}
     for name, field in state.fields.items():
-        if field.dtype is np.float64 and field.role in roles:
+        if field.dtype is np.float64 and (names is None or name in names):
             value = getattr(state, name)
             if field.role == SHARED:
                 value = np.broadcast_to(value, (runs, *value.shape))
@@ -135,13 +138,12 @@ def physical(world: Ensemble) -> frozenset[str]:
     return frozenset(name for name, field in world.state.fields.items() if field.physical)
 
 
-def check(world: Ensemble, roles: Collection[str] = (OWN,)) -> None:
+def check(world: Ensemble, names: Collection[str] | None = None) -> None:
     """Raise ``RunFailed`` if the year just advanced left a run's world unphysical.
 
-    ``roles``: the fields to check (``sim.world_state``), the runs' own by default;
-    the start year checks every field.
+    ``names``: the fields to check (``sim.year.CHECKED_YEARLY``); every field by default.
     """
-    found = first_violation(year_arrays(world, roles), runs=True, nonnegative=physical(world))
+    found = first_violation(year_arrays(world, names), runs=True, nonnegative=physical(world))
     if found is not None:
         run = world.runs[found.run]
         raise failure(run.config, run.ids, world.year, found)

@@ -30,14 +30,15 @@ STATE_COLUMNS = {  # output column -> world field
     "population_m": "population",
     "level_loss": "level_loss",
 }
-DYAD_COLUMNS = (
-    "trade_usd_bn",
-    "affinity",
-    "allied",
-    "sanction_intensity",
-    "arms_transfer_usd_bn",
-    "gas_flow_bcm",
-)
+DYAD_SOURCES = {  # output column -> world field (the sanctions: strongest sector)
+    "trade_usd_bn": "trade",
+    "affinity": "affinity",
+    "allied": "allied",
+    "sanction_intensity": "sanctions",
+    "arms_transfer_usd_bn": "arms_flow",
+    "gas_flow_bcm": "gas_flow",
+}
+DYAD_COLUMNS = tuple(DYAD_SOURCES)
 TABLES = ("states", "dyads", "system", "events")  # every table a run records, in order
 
 

@@ -38,8 +38,8 @@ from sim.mechanisms import (
     trade,
 )
 from sim.mechanisms.affinity import Shifts
+from sim.recorder import DYAD_SOURCES
 from sim.world_state import (
-    FIXED,
     OWN,
     SHARED,
     STATE,
@@ -63,6 +63,13 @@ WORLD = {"acts": Field(STATE, "the row takes decisions (not ROW)", SHARED, bool)
 DECLARED = (economy, military, power, pipelines, arms, trade, sanctions, affinity, alliances)
 DECLARATION = declare([WORLD, *(m.STATE for m in (*DECLARED, threat, exercises))])
 State = WorldState.of(DECLARATION)
+# checked at the end of every year (sim.finite): every quantity of a state the runs
+# write, and every quantity of a pair the tables record (the others feed one of these)
+CHECKED_YEARLY = frozenset(
+    name
+    for name, field in DECLARATION.items()
+    if field.role == OWN and (len(field.axes) <= 1 or name in DYAD_SOURCES.values())
+)
 
 
 def sizes(world: Ensemble) -> dict[str, int]:
@@ -84,7 +91,7 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> WorldState:
     state.between = sanctions.pair_intensity(state.sanctions)
     exercises.train(world)
     freeze(state)
-    finite.check(world, (OWN, FIXED, SHARED))
+    finite.check(world)  # every field, once
     return state
 
 
@@ -112,7 +119,7 @@ def advance(world: Ensemble) -> None:
     economy.update(world)
     military.update(world)
     affinity.update(world)
-    finite.check(world)  # a world gone non-finite stops its run here (RunFailed)
+    finite.check(world, CHECKED_YEARLY)  # a world gone non-finite stops its run here
     world.recorder.record()
 
 
