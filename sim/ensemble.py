@@ -36,8 +36,14 @@ if TYPE_CHECKING:
     from sim.model import WorldModel
 
 
-def _each_run(run: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+def _each_run(run: np.ndarray) -> Iterator[tuple[int, np.ndarray | slice]]:
     """Each run among the entries ``run`` names, and which entries are its (in order)."""
+    if len(run) == 0:
+        return
+    first = int(run[0])
+    if (run == first).all():  # one run's entries (always so in an ensemble of one)
+        yield first, slice(None)
+        return
     for r in np.unique(run).tolist():
         yield r, run == r
 
@@ -118,10 +124,11 @@ class Ensemble:
         origin: str,
     ) -> None:
         """Log events between many pairs of rows: each run's in its own events log, in order."""
-        sizes = np.broadcast_to(np.asarray(magnitude, dtype=float), (len(run),))
+        sizes = np.asarray(magnitude, dtype=float)
         for r, mine in _each_run(run):
+            size = sizes[mine] if sizes.ndim else magnitude  # one for all, or one each
             self.runs[r].events_log.add_many(
-                self.year, kind, sources[mine], targets[mine], sizes[mine], origin
+                self.year, kind, sources[mine], targets[mine], size, origin
             )
 
     def power_indices(self) -> dict[str, np.ndarray]:

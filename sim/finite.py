@@ -78,6 +78,9 @@ def first_violation(
     Returns:
         The first violation, in the order of ``arrays`` then of the runs, or None.
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # the sums may overflow: asked below
+        if _all_clean(arrays, nonnegative):
+            return None
     for name, values in arrays.items():
         values = np.asarray(values, dtype=float)
         stacked = values if runs else values[None]
@@ -105,6 +108,27 @@ def first_violation(
     return None
 
 
+SMALL = 4096  # arrays up to this size are checked together
+
+
+def _all_clean(arrays: Mapping[str, Any], nonnegative: Collection[str]) -> bool:
+    """Whether every array is surely fine (the usual case), in few reductions.
+
+    A year's check reads some thirty arrays; the small ones (a state's quantities, a
+    small world's pairs) are joined and reduced at once, since at their size the
+    calls, not the numbers, are the cost. The large ones are reduced one by one.
+    """
+    small: dict[bool, list[np.ndarray]] = {True: [], False: []}
+    for name, values in arrays.items():
+        values = np.asarray(values, dtype=float)
+        physical = name in nonnegative
+        if values.size <= SMALL:
+            small[physical].append(values.ravel())
+        elif not _clean(values, physical):
+            return False
+    return all(_clean(np.concatenate(parts), kind) for kind, parts in small.items() if parts)
+
+
 def _clean(values: np.ndarray, physical: bool) -> bool:
     """Whether ``values`` are surely fine, by reductions that allocate nothing (the usual case).
 
@@ -117,33 +141,28 @@ def _clean(values: np.ndarray, physical: bool) -> bool:
     return bool(np.isfinite(values.sum()))
 
 
-def year_arrays(world: Ensemble, names: Collection[str] | None = None) -> dict[str, np.ndarray]:
-    """The floating-point fields ``names`` (all by default), in the declaration's order.
-
-    Each with the runs first; flags and row numbers are always finite.
-    """
+def year_arrays(world: Ensemble, names: Collection[str]) -> dict[str, np.ndarray]:
+    """The fields ``names`` (in the order given), each with the runs first."""
     state, runs = world.state, len(world.runs)
     arrays = {}
-    for name, field in state.fields.items():
-        if field.dtype is np.float64 and (names is None or name in names):
-            value = getattr(state, name)
-            if field.role == SHARED:
-                value = np.broadcast_to(value, (runs, *value.shape))
-            arrays[name] = value
+    for name in names:
+        value = getattr(state, name)
+        if state.fields[name].role == SHARED:
+            value = np.broadcast_to(value, (runs, *value.shape))
+        arrays[name] = value
     return arrays
 
 
-def physical(world: Ensemble) -> frozenset[str]:
-    """The world's fields that are stocks or flows, never below zero (``Field.physical``)."""
-    return frozenset(name for name, field in world.state.fields.items() if field.physical)
-
-
-def check(world: Ensemble, names: Collection[str] | None = None) -> None:
+def check(world: Ensemble, names: Collection[str], nonnegative: Collection[str]) -> None:
     """Raise ``RunFailed`` if the year just advanced left a run's world unphysical.
 
-    ``names``: the fields to check (``sim.year.CHECKED_YEARLY``); every field by default.
+    Args:
+        world: The runs.
+        names: The floating-point fields to check, in the order to report them
+            (``sim.year.CHECKED_YEARLY``, and every one in the start year).
+        nonnegative: Those that are stocks or flows, never below zero.
     """
-    found = first_violation(year_arrays(world, names), runs=True, nonnegative=physical(world))
+    found = first_violation(year_arrays(world, names), runs=True, nonnegative=nonnegative)
     if found is not None:
         run = world.runs[found.run]
         raise failure(run.config, run.ids, world.year, found)

@@ -189,13 +189,13 @@ def power_transition(
         parity: Runner-up share / leader share at or above which the two are at parity.
         dissatisfied_below: Affinity with the leader below which the runner-up is dissatisfied.
     """
-    if shares.shape[-1] < 2:
+    m = shares.shape[-1]
+    if m < 2:
         return np.zeros(shares.shape[:-1], bool)
-    order = np.argsort(shares, axis=-1)[..., ::-1]
-    leader, challenger = order[..., :1], order[..., 1:2]
-    first = np.take_along_axis(shares, leader, axis=-1)[..., 0]
-    second = np.take_along_axis(shares, challenger, axis=-1)[..., 0]
-    toward = np.take_along_axis(affinity, leader[..., None], axis=-2)[..., 0, :]
-    between = np.take_along_axis(toward, challenger, axis=-1)[..., 0]
+    flat, pairs = shares.reshape(-1, m), affinity.reshape(-1, m, m)
+    order = np.argsort(flat, axis=-1)[:, ::-1]
+    rows, leader, challenger = np.arange(len(flat)), order[:, 0], order[:, 1]
+    first, second = flat[rows, leader], flat[rows, challenger]
     at_parity = second >= parity * first
-    return (first > 0) & at_parity & (between < dissatisfied_below)
+    dissatisfied = pairs[rows, leader, challenger] < dissatisfied_below
+    return ((first > 0) & at_parity & dissatisfied).reshape(shares.shape[:-1])

@@ -63,13 +63,17 @@ WORLD = {"acts": Field(STATE, "the row takes decisions (not ROW)", SHARED, bool)
 DECLARED = (economy, military, power, pipelines, arms, trade, sanctions, affinity, alliances)
 DECLARATION = declare([WORLD, *(m.STATE for m in (*DECLARED, threat, exercises))])
 State = WorldState.of(DECLARATION)
-# checked at the end of every year (sim.finite): every quantity of a state the runs
-# write, and every quantity of a pair the tables record (the others feed one of these)
-CHECKED_YEARLY = frozenset(
+# The finite check (sim.finite): every floating-point field in the start year; then at
+# the end of every year every quantity of a state the runs write, and every quantity of
+# a pair the tables record (the others feed one of these within the year).
+CHECKED_AT_START = tuple(name for name, field in DECLARATION.items() if field.dtype is np.float64)
+CHECKED_YEARLY = tuple(
     name
-    for name, field in DECLARATION.items()
-    if field.role == OWN and (len(field.axes) <= 1 or name in DYAD_SOURCES.values())
+    for name in CHECKED_AT_START
+    if DECLARATION[name].role == OWN
+    and (len(DECLARATION[name].axes) <= 1 or name in DYAD_SOURCES.values())
 )
+PHYSICAL = frozenset(name for name, field in DECLARATION.items() if field.physical)
 
 
 def sizes(world: Ensemble) -> dict[str, int]:
@@ -91,7 +95,7 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> WorldState:
     state.between = sanctions.pair_intensity(state.sanctions)
     exercises.train(world)
     freeze(state)
-    finite.check(world)  # every field, once
+    finite.check(world, CHECKED_AT_START, PHYSICAL)
     return state
 
 
@@ -119,7 +123,7 @@ def advance(world: Ensemble) -> None:
     economy.update(world)
     military.update(world)
     affinity.update(world)
-    finite.check(world, CHECKED_YEARLY)  # a world gone non-finite stops its run here
+    finite.check(world, CHECKED_YEARLY, PHYSICAL)  # a broken world stops its run here
     world.recorder.record()
 
 

@@ -21,9 +21,7 @@ from sim.cli.main import main
 from sim.errors import RunFailed
 from sim.experiments import runner
 from sim.finite import first_violation
-from sim.year import DECLARATION
-
-PHYSICAL = {name for name, field in DECLARATION.items() if field.physical}
+from sim.year import CHECKED_YEARLY, PHYSICAL
 
 STATES = "[USA, CHN, RUS, VNM]"
 HEAD = f"name: hostile\nworld:\n  states: {STATES}\nyears: 2\nruns: 1\n"
@@ -417,7 +415,7 @@ def test_a_model_whose_world_overflows_raises_one_located_line():
     model.step()
     model.gdp[1] = math.inf
     with pytest.raises(RunFailed, match=r"^the run stopped in 2015: CHN's gdp is not finite"):
-        finite.check(model.ensemble)
+        finite.check(model.ensemble, CHECKED_YEARLY, PHYSICAL)
 
 
 def test_a_comparison_leaves_out_a_failed_runs_number_in_every_scenario(tmp_path, monkeypatch):

@@ -44,7 +44,7 @@ def indices(world: Ensemble) -> dict[str, np.ndarray]:
     growth = s.energy_consumption_ratio
     cinc = {
         "milex": s.milex,
-        "milper": np.broadcast_to(s.milper_k, s.milex.shape),
+        "milper": s.milper_k,  # held at 2014: the same in every run
         "irst": s.irst_kt * world.gdp_ratio(),
         "pec": s.pec_kt_coal * growth,
         "tpop": s.tpop_k * world.population_ratio(),
