@@ -5,8 +5,7 @@ numbers: the calls, not the arithmetic, are the cost. An ``Ensemble`` holds ever
 quantity of its runs with the runs as the leading axis (``sim.world_state``) and
 makes each call once for all of them. It is the only way a year is computed: a
 single run is an ensemble of one (``WorldModel`` builds it; ``sim.model.together``
-builds one of many), so the mechanisms have
-one shape to think about.
+builds one of many), so the mechanisms have one shape to think about.
 
 Each run is still a whole Mesa model (``sim.model.WorldModel``): its agents, its
 generators, its scripted events, contracts and events log are its own. Each run

@@ -97,6 +97,13 @@ class WorldModel(mesa.Model):
             return run_view(self.ensemble.state, name, self.run_index)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """A declared field is written into this run's view of it, never shadowed."""
+        if name in DECLARATION and "ensemble" in vars(self):
+            run_view(self.ensemble.state, name, self.run_index)[...] = value
+        else:
+            super().__setattr__(name, value)
+
     @property
     def year(self) -> int:
         """The calendar year of the current state."""

@@ -19,7 +19,7 @@ blocks together. Each field says:
 
 A single run is R = 1: there is no other shape. Stacking the runs' starting values,
 taking one run's view and letting go of the arrays are each one function of the
-declaration (``stack``, ``view``, ``release``). ``WorldState`` has a slot for each
+declaration (``stack``, ``run_view``, ``release``). ``WorldState`` has a slot for each
 declared field and nothing else, so a mechanism cannot keep an undeclared array on it.
 """
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -122,18 +121,8 @@ def stack(state: WorldState, name: str, values: list[np.ndarray]) -> None:
         getattr(state, name)[...] = values[0] if len(values) == 1 else np.stack(values)
 
 
-def view(state: WorldState, run: int) -> SimpleNamespace:
-    """One run's arrays: views of its slice of each own field, and the shared fields."""
-    return SimpleNamespace(
-        **{
-            name: getattr(state, name)[run] if field.role in RUN_AXIS else getattr(state, name)
-            for name, field in state.fields.items()
-        }
-    )
-
-
 def run_view(state: WorldState, name: str, run: int) -> np.ndarray:
-    """One field's view in one run."""
+    """One field as one run sees it: a view of its row, or the shared array itself."""
     value = getattr(state, name)
     return value[run] if state.fields[name].role in RUN_AXIS else value
 

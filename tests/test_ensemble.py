@@ -127,6 +127,11 @@ def test_a_single_run_is_an_ensemble_of_one_stepped_through_mesa():
     model.step()
     assert model.year == config.start_year + 1 and model.steps == 1
     assert model.by_id["RUS"].gdp_usd_bn == model.ensemble.state.gdp[0, model.index["RUS"]]
+    model.milex = model.milex * 2.0  # a run's field, set through its Mesa face
+    assert np.array_equal(model.ensemble.state.milex[0], model.milex)
+    assert "milex" not in vars(model)  # written into the world, not shadowing it
+    with pytest.raises(ValueError, match="read-only"):
+        model.distance = 0.0  # shared by the runs: never written
     many = together([config] * 2, np.random.SeedSequence(4).spawn(2))
     with pytest.raises(RuntimeError, match="stepped by its ensemble"):
         many.runs[0].step()
