@@ -119,11 +119,14 @@ def run(
     folder = default_out(config) if output.out is DEFAULT_OUT else Path(output.out)
     check_out(folder)  # a bad folder costs nothing
     try:
-        # the folder is written into a hidden sibling from the start: the workers write
-        # the dyads there as they finish, and it is renamed into place at the end
+        # the folder is written into a hidden sibling from the start: local workers
+        # write the dyads there as they finish (a Dask cluster's send them back, as a
+        # sweep's do), and it is renamed into place at the end
         with atomic_folder(folder) as partial:
+            local = execution.backend == "process"
+            dyads_to = partial / "dyads.parquet" if local else None
             try:
-                results = run_scenario(config, execution, dyads_to=partial / "dyads.parquet")
+                results = run_scenario(config, execution, dyads_to=dyads_to)
             except RunFailed as failed:  # every run failed: nothing is left written
                 raise placed(failed, scenario, overrides) from None
             place_failures(results, scenario, overrides)

@@ -235,3 +235,22 @@ def test_the_library_writes_nothing_without_out(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     res = sim.run(SANCTIONS, runs=2, years=2)
     assert res.folder is None and not list(tmp_path.iterdir())
+
+
+def test_a_run_folder_is_the_same_whether_workers_write_its_dyads_or_send_them(tmp_path):
+    """Local workers write the dyads into the folder; a Dask cluster's send them back."""
+    pytest.importorskip("distributed")
+    import sim
+
+    scenario = SCENARIOS / "sanctions.yaml"
+    options = {"runs": 3, "years": 3, "jobs": 2, "plots": False}
+    local = sim.run(scenario, out=tmp_path / "local", **options)
+    sent = sim.run(scenario, out=tmp_path / "dask", backend="dask", **options)
+    assert (tmp_path / "local" / "dyads.parquet").is_dir()  # a dataset the workers wrote
+    assert (tmp_path / "dask" / "dyads.parquet").is_file()  # written by the parent
+    for name in ("states", "dyads", "system", "events"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "local" / f"{name}.parquet"),
+            pd.read_parquet(tmp_path / "dask" / f"{name}.parquet"),
+        )
+        pd.testing.assert_frame_equal(getattr(local, name), getattr(sent, name))
