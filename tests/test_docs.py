@@ -53,3 +53,27 @@ def test_the_uncertainties_docs_name_every_distribution_and_their_example_loads(
     scenario = {"name": "docs", "world": {"states": ["USA", "CHN", "RUS"]}}
     config = load({**scenario, **yaml.safe_load(example)})
     assert config.active_uncertainties()
+
+
+def test_the_odd_description_names_every_mechanism_and_only_code_that_exists():
+    """docs/odd.md points into the code: each submodel's module, and nothing that is gone."""
+    import re
+
+    from sim import year
+
+    odd = (ROOT / "docs" / "odd.md").read_text()
+    for mechanism in (*year.STARTS, year.exercises):
+        module = mechanism.__name__.replace(".", "/") + ".py"
+        assert f"`{module}`" in odd, module
+    for path in re.findall(r"`(sim/[\w/]+\.py)`", odd):
+        assert (ROOT / path).is_file(), path
+    for section in (
+        "Purpose and patterns",
+        "Entities, state variables and scales",
+        "Process overview and scheduling",
+        "Design concepts",
+        "Initialisation",
+        "Input data",
+        "Submodels",
+    ):
+        assert section in odd, section

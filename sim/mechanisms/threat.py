@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sim.world import StartingWorld
 
 STATE = {
-    "distance": Field(PAIR, "distance between the two states' capitals, km", SHARED),
+    "distance": Field(PAIR, "distance between the pair, km (CEPII population-weighted)", SHARED),
     "proximity": Field(PAIR, "the proximity term 1 / (1 + d_ij / d½), fixed for a run", FIXED),
     "threat": Field(PAIR, "θ_ij, the threat j poses to i (0-1)"),
     "shared_threat": Field(PAIR, "i and j face a common threat ≥ min_common_threat", dtype=bool),
