@@ -447,18 +447,15 @@ def estimate(
     *,
     plots: bool = True,
 ) -> Estimates:
-    """Re-estimate the behavioural models on the packaged 2000-2014 record.
+    """Re-estimate MID onset and defence-pledge formation and termination (2000-2014).
 
-    Fits MID onset and the formation and termination of defence pledges (dyad-year
-    logits, errors clustered on both states; docs/estimation.md) from
-    ``sim/data/behaviour/`` alone.
+    Dyad-year logits on ``sim/data/behaviour/`` alone (docs/estimation.md).
 
     Args:
         out: Write the report there (``docs/estimation.md`` from the command line),
-            with the hold-out calibration figure beside it unless ``plots=False``;
-            ``None`` writes nothing.
-        tables: Write the coefficient tables (term, coef, se, z, p) into this folder;
-            the package ships them in ``sim/data/estimated/``. ``None`` writes none.
+            its calibration figure beside it unless ``plots=False``; ``None``: no report.
+        tables: Write the coefficient tables (term, coef, se, z, p) into this folder
+            (the package ships them in ``sim/data/estimated/``); ``None``: none.
         plots: Draw the calibration figure with the report.
 
     Returns:
