@@ -943,6 +943,13 @@ Three more tables sit beside them: population_wpp.csv (UN WPP 2022, written by
 [projections.md](projections.md); and growth_calibration.csv, the per-state trends and
 speeds of convergence written by `sim calibrate` (docs/calibration.md).
 
+Two folders hold the behavioural record and what is estimated on it: `behaviour/`, the
+dyad-year and state-year record up to 2014 (COW MID, Thompson–Dreyer rivalries, V-Dem,
+ATOP, NMC, distances, contiguity, UN ideal points), written by
+`scripts/build_behaviour.py` and described with its provenance in
+[behaviour/README.md](behaviour/README.md); and `estimated/`, the coefficient tables
+written by `sim estimate` (docs/estimation.md).
+
 Regenerate from the repository root, given the raw data folder (described in its
 SOURCES.md):
 

@@ -24,6 +24,8 @@ _HOMES = {
     "compare": "sim.api",
     "sensitivity": "sim.api",
     "discover": "sim.api",
+    "estimate": "sim.api",
+    "Estimates": "sim.estimation.report",
     "load": "sim.api",
     "Execution": "sim.experiments.settings",
     "Output": "sim.experiments.settings",
@@ -47,6 +49,7 @@ __all__ = [
     "Comparison",
     "Design",
     "Discovery",
+    "Estimates",
     "Execution",
     "Output",
     "Problem",
@@ -56,6 +59,7 @@ __all__ = [
     "SweepResult",
     "compare",
     "discover",
+    "estimate",
     "load",
     "load_folder",
     "load_scenario",
@@ -66,8 +70,9 @@ __all__ = [
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time names load on first use
     from sim.analysis.discovery.find import Discovery
-    from sim.api import compare, discover, load, run, run_sweep, sensitivity
+    from sim.api import compare, discover, estimate, load, run, run_sweep, sensitivity
     from sim.errors import Problem, ScenarioError
+    from sim.estimation.report import Estimates
     from sim.experiments.comparison import Comparison
     from sim.experiments.runner import Results, load_folder
     from sim.experiments.settings import DEFAULT_OUT, Design, Execution, Output

@@ -31,6 +31,7 @@ from sim.scenario.schema import ScenarioConfig
 
 if TYPE_CHECKING:
     from sim.analysis.discovery.find import Discovery
+    from sim.estimation.report import Estimates
     from sim.experiments.comparison import Comparison
     from sim.experiments.runner import Results
     from sim.experiments.sweep.result import SweepResult
@@ -440,6 +441,46 @@ def discover(
     return result
 
 
+def estimate(
+    out: str | Path | None = None,
+    tables: str | Path | None = None,
+    *,
+    plots: bool = True,
+) -> Estimates:
+    """Re-estimate MID onset and defence-pledge formation and termination (2000-2014).
+
+    Dyad-year logits on ``sim/data/behaviour/`` alone (docs/estimation.md).
+
+    Args:
+        out: Write the report there (``docs/estimation.md`` from the command line),
+            its calibration figure beside it unless ``plots=False``; ``None``: no report.
+        tables: Write the coefficient tables (term, coef, se, z, p) into this folder
+            (the package ships them in ``sim/data/estimated/``); ``None``: none.
+        plots: Draw the calibration figure with the report.
+
+    Returns:
+        The estimates (``sim.estimation.report.Estimates``): ``fits`` by model name,
+        each a coefficient ``table`` and fit ``stats``, and the 2010-2014 ``holdouts``.
+
+    Example:
+        >>> import sim
+        >>> est = sim.estimate()  # doctest: +SKIP
+        >>> est.table("hostility")
+    """
+    from sim.estimation.report import estimate as fit
+    from sim.estimation.report import write_report, write_tables
+
+    result = fit()
+    if tables is not None:
+        write_tables(result, Path(tables))
+    if out is not None:
+        draw = None
+        if plots:
+            from sim.plots.estimation import draw_calibration as draw
+        write_report(result, Path(out), draw=draw)
+    return result
+
+
 __all__ = [
     "DEFAULT_OUT",
     "Design",
@@ -450,6 +491,7 @@ __all__ = [
     "SweepInterrupted",
     "compare",
     "discover",
+    "estimate",
     "load",
     "run",
     "run_sweep",

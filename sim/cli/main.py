@@ -26,6 +26,7 @@ COMMANDS = (
     "plot",
     "landscape",
     "calibrate",
+    "estimate",
     "explore",
 )
 
