@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import RunFailed
 from sim.experiments.settings import (
     DEFAULT_OUT,
     SWEEP_EXECUTION,
@@ -107,16 +106,11 @@ def run(
 
     warm_up(execution)  # workers import while the scenario is read and checked
     from sim.experiments.folders import atomic_folder, check_out, default_out, fill
-    from sim.experiments.runner import place_failures, placed, run_scenario
+    from sim.experiments.runner import run_placed
 
     config = load(scenario, overrides, runs=runs, seed=seed, years=years)
     if output.out is None:
-        try:
-            results = run_scenario(config, execution)
-        except RunFailed as failed:  # every run failed
-            raise placed(failed, scenario, overrides) from None
-        place_failures(results, scenario, overrides)
-        return results
+        return run_placed(config, execution, scenario, overrides)
     folder = default_out(config) if output.out is DEFAULT_OUT else Path(output.out)
     check_out(folder)  # a bad folder costs nothing
     try:
@@ -126,11 +120,7 @@ def run(
         with atomic_folder(folder) as partial:
             local = execution.backend == "process"
             dyads_to = partial / "dyads.parquet" if local else None
-            try:
-                results = run_scenario(config, execution, dyads_to=dyads_to)
-            except RunFailed as failed:  # every run failed: nothing is left written
-                raise placed(failed, scenario, overrides) from None
-            place_failures(results, scenario, overrides)
+            results = run_placed(config, execution, scenario, overrides, dyads_to)
             draw = None
             if output.plots:
                 from sim.plots.runs import plot_results as draw

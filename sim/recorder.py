@@ -98,13 +98,11 @@ class Recorder:
         self.states["power_index"][:, t, :] = power
         for name in ("cinc", "gdp", "capability"):
             self.states[f"{name}_share"][:, t, :] = indices[name]
-        if d := self.dyads:
-            _set_off_diagonal(d["trade_usd_bn"][:, t, :], s.trade)
-            _set_off_diagonal(d["affinity"][:, t, :], s.affinity)
-            _set_off_diagonal(d["allied"][:, t, :], s.allied)
-            _set_off_diagonal(d["sanction_intensity"][:, t, :], s.sanctions.max(axis=-3))
-            _set_off_diagonal(d["arms_transfer_usd_bn"][:, t, :], s.arms_flow)
-            _set_off_diagonal(d["gas_flow_bcm"][:, t, :], s.gas_flow)
+        for col, values in self.dyads.items():
+            pairs = getattr(s, DYAD_SOURCES[col])
+            if pairs.ndim == 4:  # the sanctions, by sector: the strongest
+                pairs = pairs.max(axis=-3)
+            _set_off_diagonal(values[:, t, :], pairs)
         return power
 
     def _record_systems(self, power: np.ndarray) -> None:

@@ -266,11 +266,26 @@ def placed(error: RunFailed, source: Any, overrides: list[str] | None) -> RunFai
     return error.located(load_located(source, overrides))
 
 
-def place_failures(results: Results, source: Any, overrides: list[str] | None) -> None:
-    """``placed`` for every failed run of ``results``, in its ``failed`` and its summary."""
+def run_placed(
+    config: ScenarioConfig,
+    execution: Execution,
+    source: Any,
+    overrides: list[str] | None,
+    dyads_to: Path | None = None,
+) -> Results:
+    """``run_scenario``, every failure ``placed`` where the entry it blames is written.
+
+    Raises:
+        RunFailed: Every run failed (placed like the others).
+    """
+    try:
+        results = run_scenario(config, execution, dyads_to)
+    except RunFailed as failed:
+        raise placed(failed, source, overrides) from None
     if results.failed:
         results.failed = {run: placed(e, source, overrides) for run, e in results.failed.items()}
         results.summary.update(failed_runs(results.failed))
+    return results
 
 
 def load_folder(folder: str | Path) -> Results:
