@@ -27,9 +27,62 @@ def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _codes(iso: pd.DataFrame) -> dict[str, int]:
+    """ISO3 to COW code, from the COW state list (one code per ISO3)."""
+    return dict(zip(iso["iso3"], iso["ccode"], strict=True))
+
+
+def _arms(networks: Path) -> pd.DataFrame:
+    """SIPRI TIV by supplier (ccode1), recipient (ccode2) and year; rows without COW codes out.
+
+    The source gives one row per supplier, recipient and year, except where it codes a
+    non-state group to its state (China to Myanmar and to the United Wa State, both
+    ``recipient_cown`` 775): such rows are summed into the pair-year.
+    """
+    arms = pd.read_csv(networks / "arms_sipri_tiv_2000_2014.csv")
+    arms = arms.dropna(subset=["supplier_cown", "recipient_cown"])
+    arms = arms[arms["year"].between(FIRST, LAST)]
+    arms = arms.rename(columns={"supplier_cown": "ccode1", "recipient_cown": "ccode2"})
+    arms = arms.astype({"ccode1": int, "ccode2": int})
+    return arms.groupby(["ccode1", "ccode2", "year"], as_index=False)["tiv_musd"].sum()
+
+
+def _sanctions(behaviour: Path, codes: dict[str, int]) -> pd.DataFrame:
+    """Imposed TIES sanctions: one row per sender state, target and case, with its years.
+
+    In force from ``sancimpositionstartyear`` to ``endyear``, or to 2014 where no end is
+    recorded (open cases). Senders are ``primarysender`` and ``sender1``-``sender5``;
+    states by ISO3 through the COW list, so institutions (code 1000, no ISO3) drop out.
+    """
+    ties = pd.read_csv(behaviour / "ties_v4_1_cases_1945_2005.csv")
+    ties = ties[(ties["imposition"] == 1)].dropna(subset=["sancimpositionstartyear"])
+    ties = ties.assign(
+        first=ties["sancimpositionstartyear"].astype(int),
+        last=ties["endyear"].fillna(LAST).clip(upper=LAST).astype(int),
+        target=ties["targetstate_iso3"].map(codes),
+    )
+    columns = ["primarysender_iso3", *(f"sender{i}_iso3" for i in range(1, 6))]
+    rows = ties.melt(["caseid", "target", "first", "last"], columns, value_name="iso3")
+    rows = rows.assign(sender=rows["iso3"].map(codes)).dropna(subset=["sender", "target"])
+    rows = rows[(rows["last"] >= FIRST) & (rows["sender"] != rows["target"])]
+    rows = rows.astype({"sender": int, "target": int})
+    rows = rows[["sender", "target", "first", "last", "caseid"]].drop_duplicates()
+    return rows.sort_values(["target", "sender", "first", "caseid"])
+
+
+def _agreement(networks: Path, codes: dict[str, int]) -> pd.DataFrame:
+    """UNGA voting agreement per pair and year, ISO3 to COW code (ccode1 < ccode2)."""
+    unga = pd.read_csv(networks / "unga_agreement_2013_2014.csv")
+    unga = unga.assign(ccode1=unga["iso3_1"].map(codes), ccode2=unga["iso3_2"].map(codes))
+    unga = unga.dropna(subset=["ccode1", "ccode2"]).astype({"ccode1": int, "ccode2": int})
+    unga = _pairs(unga[unga["year"] <= LAST])
+    return unga[["ccode1", "ccode2", "year", "n_joint_votes", "agree"]]
+
+
 def build(raw: Path) -> dict[str, pd.DataFrame]:
     behaviour, networks = raw / "behaviour", raw / "networks"
     iso = pd.read_csv(networks / "states_cow_iso3.csv")[["ccode", "iso3"]]
+    codes = _codes(iso)
 
     nmc = pd.read_csv(raw / "cow_nmc_v6.csv")
     nmc = nmc[nmc["year"].between(FIRST, LAST)][["ccode", "stateabb", "year", "cinc"]]
@@ -80,6 +133,9 @@ def build(raw: Path) -> dict[str, pd.DataFrame]:
         "capital_distance": dist,
         "contiguity": contig,
         "ideal_points": ideal,
+        "arms_tiv": _arms(networks),
+        "sanctions": _sanctions(behaviour, codes),
+        "unga_agreement": _agreement(networks, codes),
     }
     return {k: v.sort_values(list(v.columns[:3])).reset_index(drop=True) for k, v in tables.items()}
 

@@ -945,7 +945,8 @@ speeds of convergence written by `sim calibrate` (docs/calibration.md).
 
 Two folders hold the behavioural record and what is estimated on it: `behaviour/`, the
 dyad-year and state-year record up to 2014 (COW MID, Thompson–Dreyer rivalries, V-Dem,
-ATOP, NMC, distances, contiguity, UN ideal points), written by
+ATOP, NMC, distances, contiguity, UN ideal points and voting agreement, SIPRI arms
+transfers, TIES sanctions), written by
 `scripts/build_behaviour.py` and described with its provenance in
 [behaviour/README.md](behaviour/README.md); and `estimated/`, the coefficient tables
 written by `sim estimate` (docs/estimation.md).
