@@ -437,9 +437,9 @@ def estimate(
     *,
     plots: bool = True,
 ) -> Estimates:
-    """Re-estimate MID onset and defence-pledge formation and termination (2000-2014).
+    """Re-estimate the behavioural models on the 2000-2014 record (docs/estimation.md).
 
-    Dyad-year logits on ``sim/data/behaviour/`` alone (docs/estimation.md).
+    MID onset, defence pledges, ideal points, UN agreement; ``sim/data/behaviour/`` alone.
 
     Args:
         out: Write the report there (``docs/estimation.md`` from the command line),
@@ -450,7 +450,7 @@ def estimate(
 
     Returns:
         The estimates (``sim.estimation.report.Estimates``): ``fits`` by model name,
-        each a coefficient ``table`` and fit ``stats``, and the 2010-2014 ``holdouts``.
+        each a coefficient ``table`` and fit ``stats``, and their ``holdouts``.
 
     Example:
         >>> import sim

@@ -9,12 +9,15 @@ in polyarchy (regime similarity: Lai & Reiter 2000), the log capability ratio
 (asymmetric pairs ally more readily: Morrow 1991), contiguity and log distance, a
 pledge in an earlier year since 1990, and the cubic in years since the last pledge.
 *Termination* is modelled among the pairs with a pledge the year before; the outcome
-is no pledge at t. Covariates: the lower polyarchy (joint democracy), the gap in
-polyarchy, the ideal-point distance, the log capability ratio, contiguity, log
-distance, and the log of the years the pledge has lasted. Pledge-years count from
+is no pledge at t. Covariates after Leeds & Savun (2007, Journal of Politics 69(4)):
+alliances end when the conditions of their making change, so the change of the
+capability ratio over the year before, a change of regime in either member, a member's
+new pledge with a third state (an outside option), and joint democracy (the lower
+polyarchy), with the log of the years the pledge has lasted. Pledge-years count from
 1990 (left-censored), so the pledges of 2010-2014 are older than any seen in
 2001-2009: a cubic in them extrapolates out of its support (its hold-out AUC was
-below 0.5), the logarithm does not, and it is the duration term used here.
+below 0.5), the logarithm does not, and it is the duration term used here. The levels
+specification shipped before (``LEVELS_TERMINATION_TERMS``) is kept for comparison.
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ FORMATION_TERMS = [
     "pact_gap_years_cu",
 ]
 TERMINATION_TERMS = [
+    "min_polyarchy",
+    "capability_shift",
+    "regime_change",
+    "outside_pact",
+    "log_pact_years",
+]
+LEVELS_TERMINATION_TERMS = [
     "min_polyarchy",
     "polyarchy_gap",
     "ideal_distance",
@@ -67,12 +77,19 @@ def estimate(panel: pd.DataFrame) -> dict[str, tuple[Fit, dict[str, float], pd.D
     """Both fits on 2001-2014, each with its 2010-2014 hold-out of a fit on 2001-2009.
 
     Each model gives its Fit, the hold-out statistics, and the hold-out's outcomes and
-    predictions.
+    predictions. ``alliance_termination_levels`` is the levels specification, for the
+    comparison of its hold-out (no table is shipped for it).
     """
     out = {}
     for name, data, outcome, terms in (
         ("alliance_formation", formation_frame(panel), "formed", FORMATION_TERMS),
         ("alliance_termination", termination_frame(panel), "ended", TERMINATION_TERMS),
+        (
+            "alliance_termination_levels",
+            termination_frame(panel),
+            "ended",
+            LEVELS_TERMINATION_TERMS,
+        ),
     ):
         fit, _ = logit(name, data, outcome, terms)
         out[name] = (fit, *holdout(data, outcome, terms, (2001, 2009), (2010, 2014)))

@@ -46,6 +46,11 @@ def brier(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean((np.asarray(p) - np.asarray(y)) ** 2))
 
 
+def rmse(y: np.ndarray, p: np.ndarray) -> float:
+    """Root mean squared difference of the prediction and the outcome."""
+    return float(np.sqrt(np.mean((np.asarray(y) - np.asarray(p)) ** 2)))
+
+
 def logit(name: str, frame: pd.DataFrame, outcome: str, terms: list[str]):
     """Fit on the complete cases of ``frame``; return the Fit and the statsmodels result."""
     data = frame.dropna(subset=[outcome, *terms])

@@ -46,7 +46,7 @@ def _flag(pairs: pd.DataFrame, events: pd.DataFrame, name: str) -> pd.Series:
     return pairs.merge(keys, on=["ccode1", "ccode2", "year"], how="left")[name].fillna(0)
 
 
-def _rival_pairs(rivalries: pd.DataFrame, years: range) -> pd.DataFrame:
+def rival_pairs(rivalries: pd.DataFrame, years: range) -> pd.DataFrame:
     """Rival pairs per year; rivalries ongoing in 2010 (the handbook's end) carried on."""
     end = rivalries["endyear"].where(rivalries["ongoing_2010"] == 0, LAST)
     rows = [
@@ -95,13 +95,48 @@ def _run_length(pairs: pd.DataFrame, flag: str) -> pd.Series:
     return on.groupby([*key, spell]).cumsum() * on
 
 
+def _new_outside_pacts(pairs: pd.DataFrame) -> pd.Series:
+    """1 if either member has a pledge at t with a third state that it had not at t - 1.
+
+    A pledge is new in year t when the pair has one at t and none the year before (or did
+    not exist the year before: a new state). Each member's new partners are counted
+    and the pair's own new pledge is taken out of both counts (Leeds & Savun 2007).
+    """
+    new = (pairs["pact"] == 1) & (pairs["pact_lag"].fillna(0) == 0)
+    counts = (
+        pd.concat(
+            [
+                pd.DataFrame({"ccode": pairs["ccode1"], "year": pairs["year"], "new": new}),
+                pd.DataFrame({"ccode": pairs["ccode2"], "year": pairs["year"], "new": new}),
+            ]
+        )
+        .groupby(["ccode", "year"])["new"]
+        .sum()
+    )
+    one = counts.reindex(pd.MultiIndex.from_arrays([pairs["ccode1"], pairs["year"]]))
+    two = counts.reindex(pd.MultiIndex.from_arrays([pairs["ccode2"], pairs["year"]]))
+    own = new.to_numpy(dtype=int)
+    outside = (one.to_numpy() - own > 0) | (two.to_numpy() - own > 0)
+    return pd.Series(outside.astype(float), index=pairs.index)
+
+
+def _yearly_change(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """|x_t - x_{t-1}| of a state-year column (missing where either year is)."""
+    before = table.assign(year=table["year"] + 1)[["ccode", "year", column]]
+    both = table[["ccode", "year", column]].merge(before, on=["ccode", "year"], how="left")
+    return both.assign(change=(both[column + "_x"] - both[column + "_y"]).abs())
+
+
 def build(data: Path = DATA) -> pd.DataFrame:
     """The dyad-year panel 1990-2014 with outcomes at t and covariates lagged to t - 1.
 
     Columns: ``ccode1``, ``ccode2``, ``year``; outcomes ``mid`` (a dispute under way),
     ``onset``, ``pact`` (a defence pledge, ATOP); lagged covariates ``pact_lag``,
     ``rival``, ``shared_rivals``, ``common_rival``, ``min_polyarchy``,
-    ``polyarchy_gap``, ``log_cinc_ratio``, ``ideal_distance``; fixed ``contiguous``,
+    ``polyarchy_gap``, ``log_cinc_ratio``, ``ideal_distance``; their changes
+    ``regime_change`` (the larger |Δ polyarchy| of the two members from t - 2 to t - 1),
+    ``capability_shift`` (|Δ log_cinc_ratio| from t - 2 to t - 1) and ``outside_pact``
+    (a member's new pledge with a third state at t - 1); fixed ``contiguous``,
     ``log_distance``, ``major_power``; histories ``peace_years`` (since the last
     dispute year), ``pact_gap_years`` (since the last pledge year), ``pact_years``
     (the length of the pledge under way at t - 1) and ``ever_allied`` (a pledge in
@@ -113,7 +148,7 @@ def build(data: Path = DATA) -> pd.DataFrame:
     onsets = read("mid_dyads", data)
     pairs["onset"] = _flag(pairs, onsets[onsets["onset"] == 1], "onset")
     pairs["pact"] = _flag(pairs, read("atop_defense", data), "pact")
-    rivals = _rival_pairs(read("rivalries", data), range(FIRST, LAST + 1))
+    rivals = rival_pairs(read("rivalries", data), range(FIRST, LAST + 1))
     pairs["rival_now"] = _flag(pairs, rivals, "rival")
     pairs = pairs.merge(_shared_rivals(rivals), on=["ccode1", "ccode2", "year"], how="left")
     pairs["shared_now"] = pairs.pop("shared_rivals").fillna(0)
@@ -124,7 +159,9 @@ def build(data: Path = DATA) -> pd.DataFrame:
         two = pd.MultiIndex.from_arrays([pairs["ccode2"], pairs["year"]])
         return values.reindex(one).to_numpy(), values.reindex(two).to_numpy()
 
-    p1, p2 = monadic(read("polyarchy", data), "v2x_polyarchy")
+    polyarchy = read("polyarchy", data)
+    p1, p2 = monadic(polyarchy, "v2x_polyarchy")
+    d1, d2 = monadic(_yearly_change(polyarchy, "v2x_polyarchy"), "change")
     c1, c2 = monadic(states, "cinc")
     i1, i2 = monadic(read("ideal_points", data), "idealpointall")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -133,6 +170,7 @@ def build(data: Path = DATA) -> pd.DataFrame:
             "polyarchy_gap": np.abs(p1 - p2),
             "log_cinc_ratio": np.abs(np.log(c1) - np.log(c2)),
             "ideal_distance": np.abs(i1 - i2),
+            "regime_change": np.fmax(d1, d2) + 0 * d1 * d2,  # missing if either is
         }
     for name, values in now.items():
         pairs[name + "_now"] = values
@@ -146,6 +184,10 @@ def build(data: Path = DATA) -> pd.DataFrame:
             pairs.groupby(key)[name + "_now"].shift(1).where(lagged)
         )
     pairs["pact_lag"] = pairs.groupby(key)["pact"].shift(1).where(lagged)
+    pairs["outside_now"] = _new_outside_pacts(pairs)
+    pairs["outside_pact"] = pairs.groupby(key)["outside_now"].shift(1).where(lagged)
+    before = pairs.groupby(key)["log_cinc_ratio"].shift(1).where(lagged)
+    pairs["capability_shift"] = (pairs["log_cinc_ratio"] - before).abs()
     pairs["common_rival"] = (pairs["shared_rivals"] > 0).astype(float).where(lagged)
     pairs["peace_years"] = _years_since(pairs, "mid")
     pairs["pact_gap_years"] = _years_since(pairs, "pact")

@@ -1,8 +1,9 @@
 """The hold-out calibration of the estimated behaviour (docs/estimation.md).
 
-One panel per model: the observed share of events against the mean predicted
-probability in ten equal groups of the 2010-2014 dyad-years, ranked by the prediction
-of the fit on 2001-2009, on log axes (the events are rare), with the diagonal.
+One panel per logit (the three binary models): the observed share of events against
+the mean predicted probability in ten equal groups of the 2010-2014 dyad-years, ranked
+by the prediction of the fit on 2001-2009, on log axes (the events are rare), with the
+diagonal.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from sim.estimation.report import MODELS, TITLES, Estimates, calibration
+from sim.estimation.report import BINARY, TITLES, Estimates, calibration
 
 DPI = 120
 
@@ -19,7 +20,7 @@ DPI = 120
 def draw_calibration(estimates: Estimates, path: Path) -> Path:
     """Write the calibration figure to ``path``; return it."""
     fig = Figure(figsize=(11, 3.8), layout="constrained")
-    for ax, name in zip(fig.subplots(1, len(MODELS)), MODELS, strict=True):
+    for ax, name in zip(fig.subplots(1, len(BINARY)), BINARY, strict=True):
         table = calibration(estimates.predictions[name])
         shown = table[table["observed"] > 0]
         low = min(table["predicted"].min(), shown["observed"].min()) / 2
