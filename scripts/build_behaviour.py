@@ -122,7 +122,7 @@ def build(raw: Path) -> dict[str, pd.DataFrame]:
 
     ideal = pd.read_csv(networks / "unga_idealpoints_2000_2014.csv")
     ideal = ideal[ideal["year"].between(FIRST, LAST)].dropna(subset=["idealpointall"])
-    ideal = ideal[["ccode", "year", "idealpointall"]]
+    ideal = ideal[["ccode", "year", "idealpointall", "q5all", "q95all"]]
 
     tables = {
         "states": states,
