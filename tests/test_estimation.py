@@ -231,7 +231,7 @@ def test_the_ideal_point_pulls_are_the_partners_means_of_the_year_before(states)
 def test_ideal_points_persist_and_move_toward_allies(estimates):
     fit = estimates.fits["ideal_points"]
     table = fit.table
-    assert list(table.index) == ["const", *ideal_points.TERMS, "residual_sd"]
+    assert list(table.index) == ["const", *ideal_points.TERMS, "residual_sd", "shock_sd"]
     assert 0.8 < table.loc["ideal_lag", "coef"] < 1.0
     assert table.loc["ideal_lag", "coef"] + 2 * table.loc["ideal_lag", "se"] < 1.0
     assert table.loc["ally_gap", "coef"] > 0 and table.loc["ally_gap", "p"] < 0.05
@@ -239,6 +239,63 @@ def test_ideal_points_persist_and_move_toward_allies(estimates):
     assert np.isnan(table.loc["residual_sd", ["se", "z", "p"]].astype(float)).all()
     assert 0.1 < fit.stats["residual_sd"] < 0.3  # the yearly shock, in ideal-point units
     assert fit.stats["r2"] > 0.9
+
+
+def test_the_shock_is_the_residual_less_the_measurement_error(estimates):
+    fit = estimates.fits["ideal_points"]
+    table, s = fit.table, fit.stats
+    shock, residual = table.loc["shock_sd", "coef"], table.loc["residual_sd", "coef"]
+    assert np.isnan(table.loc["shock_sd", ["se", "z", "p"]].astype(float)).all()
+    assert 0 < shock < residual
+    rho = table.loc["ideal_lag", "coef"]
+    expected = np.sqrt(residual**2 - (1 + rho**2) * s["measurement_sd"] ** 2)
+    assert shock == pytest.approx(expected) and shock == pytest.approx(s["shock_sd"])
+    states = ideal_points.frame()
+    mean_var = np.mean(np.concatenate([states["me_var"], states["me_var_lag"]]))
+    assert s["measurement_sd"] == pytest.approx(np.sqrt(mean_var))
+    big = s["big_states"].set_index("state")
+    assert list(big.index) == ["USA", "CHN", "RUS", "IND", "JPN", "GBR", "DEU", "FRA"]
+    assert (big["state_years"] == 14).all()
+
+
+def test_the_shipped_shock_sd_is_the_reestimate(written):
+    shipped = pd.read_csv(ROOT / "sim" / "data" / "estimated" / "ideal_points.csv")
+    again = pd.read_csv(written / "ideal_points.csv")
+    for table in (shipped, again):
+        rows = table.set_index("term")["coef"]
+        assert 0 < rows["shock_sd"] < rows["residual_sd"]
+    np.testing.assert_allclose(
+        again.set_index("term").loc["shock_sd", "coef"],
+        shipped.set_index("term").loc["shock_sd", "coef"],
+        rtol=1e-4,
+    )
+
+
+def test_the_measurement_sd_reads_the_interval_as_normal(tmp_path):
+    points = pd.DataFrame(
+        {"ccode": [2, 2], "year": [2000, 2001], "q5all": [1.0, -0.329], "q95all": [4.29, 0.0]}
+    )
+    sd = ideal_points.measurement_sd(points)
+    np.testing.assert_allclose(sd, [1.0, 0.1])  # (q95 - q5) / (2 x 1.645)
+    assert ideal_points.shock_sd(0.5, 0.0, 0.09) == pytest.approx(0.4)  # sqrt(0.25 - 0.09)
+    assert ideal_points.shock_sd(0.1, 1.0, 0.01) == 0.0  # all of it measurement: floored
+    rows = pd.DataFrame(
+        {"ccode": [2, 2, 2], "year": [2000, 2001, 2002], "idealpointall": [0.0, 1.0, 2.0]}
+    )
+    (tmp_path / "ideal_points.csv").write_text(
+        rows.assign(q5all=[-0.329, 0.0, 0.0], q95all=[0.329, 0.658, 0.329]).to_csv(index=False)
+    )
+    for name, columns in (
+        ("atop_defense", "ccode1,ccode2,year"),
+        ("arms_tiv", "ccode1,ccode2,year,tiv_musd"),
+        ("sanctions", "sender,target,first,last,caseid"),
+    ):
+        (tmp_path / f"{name}.csv").write_text(columns + "\n")
+    frame = ideal_points.frame(tmp_path).set_index("year")
+    assert list(frame.index) == [2001, 2002]
+    np.testing.assert_allclose(frame["me_var"], [0.2**2, 0.1**2])
+    np.testing.assert_allclose(frame["me_var_lag"], [0.2**2, 0.2**2])
+    np.testing.assert_allclose(frame["ideal_lag"], [0.0, 1.0])
 
 
 # Observed: RMSE 0.1970 against 0.1973 for no change: the model is as good, not better.

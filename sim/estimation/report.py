@@ -154,7 +154,65 @@ def _ideal_lines(fit: Fit, held: dict[str, float]) -> list[str]:
         "that of no change (x_t = x_(t−1)). "
         f"Implied long-run mean c/(1 − ρ) = {s['long_run_mean']:.3f} and half-life "
         f"ln 0.5 / ln ρ = {s['half_life']:.1f} years, for a state with no partner set.",
+        "",
+        *_measurement_lines(fit),
     ]
+
+
+def _measurement_lines(fit: Fit) -> list[str]:
+    """The residual s.d. split into measurement error and shock, pooled and by big state."""
+    s, rho = fit.stats, fit.table.loc["ideal_lag", "coef"]
+    lines = [
+        "**Measurement error.** The ideal points are estimates: each state-year's "
+        "posterior 5–95% interval (`q5all`, `q95all`), read as a normal one, gives its "
+        "measurement s.d. σ_e = (q95all − q5all) / (2 × 1.645). If the observed point is "
+        "x_obs,t = x_t + e_t with errors independent of each other across years, of the "
+        "true points and of the shocks, the error enters the residual twice, through x_t "
+        "and through ρ x_(t−1), so the residual variance is about σ²_shock + (1 + ρ²) "
+        "E[σ²_e]. Taken as exact this also assumes that the estimated ρ is the true "
+        "persistence (measurement error attenuates it: about "
+        f"{100 * s['lag_error_share']:.1f}% of the lagged point's variance is error, and "
+        "correcting for that would take more out) and that the error "
+        "entering through the three pulls, whose coefficients are small, can be ignored. "
+        "E[σ²_e] is the mean over the sample's state-years, both the t and the t − 1 "
+        "points as used, and "
+        "`shock_sd` = sqrt(max(residual s.d.² − (1 + ρ²) E[σ²_e], 0)):",
+        "",
+        "| residual s.d. | measurement s.d. (root mean σ²_e) | ρ | shock s.d. (`shock_sd`) |",
+        "|---:|---:|---:|---:|",
+        f"| {s['residual_sd']:.4f} | {s['measurement_sd']:.4f} | {rho:.4f} | {s['shock_sd']:.4f} |",
+        "",
+        "The shock is the difference of two nearly equal variances, so it is fragile: a "
+        "mean measurement variance 5% smaller would give "
+        f"{_shock(s, rho, 0.95):.3f} and one 10% smaller {_shock(s, rho, 0.9):.3f}, and "
+        "errors correlated positively across years (as they would be were neighbouring "
+        "years' estimates to share information) would "
+        "enter less than (1 + ρ²) times and leave a larger shock. Read `shock_sd` as near "
+        "the low end of the yearly true movement, `residual_sd` as the high end.",
+        "",
+        "The pooled residuals are dominated by small states that cast few votes. For the "
+        "big states alone (their own residual s.d. is the root mean square of their "
+        "residuals in the pooled model; informational, not shipped):",
+        "",
+        "| state | state-years | residual s.d. | measurement s.d. | shock s.d. |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for _, row in s["big_states"].iterrows():
+        lines.append(
+            f"| {row['state']} | {row['state_years']} | {row['residual_sd']:.4f} "
+            f"| {row['measurement_sd']:.4f} | {row['shock_sd']:.4f} |"
+        )
+    return [
+        *lines,
+        "",
+        "A shock s.d. of 0 is a state whose residuals are no larger than its measurement "
+        "error alone would make them.",
+    ]
+
+
+def _shock(s: dict, rho: float, scale: float) -> float:
+    """The shock s.d. were the mean measurement variance ``scale`` times what it is."""
+    return ideal_points.shock_sd(s["residual_sd"], rho, scale * s["measurement_sd"] ** 2)
 
 
 def _alignment_lines(fit: Fit, held: dict[str, float]) -> list[str]:
