@@ -82,12 +82,17 @@ def polarity(
     return np.where(unipolar, "unipolar", np.where(poles == 2, "bipolar", "multipolar"))
 
 
-def blocs(affinity: np.ndarray, allied: np.ndarray, threshold: float) -> np.ndarray:
-    """Group actors whose average pairwise alignment is at least ``threshold``.
+def blocs(
+    affinity: np.ndarray, allied: np.ndarray, threshold: float, rivals: np.ndarray | None = None
+) -> np.ndarray:
+    """Group actors whose average pairwise alignment is at least ``threshold``; rivals apart.
 
     Alignment is affinity, or 1 for allied pairs. Average-linkage hierarchical
     clustering on 1 - alignment, cut at 1 - threshold, so that each bloc's
-    members are on average at least ``threshold`` aligned with each other.
+    members are on average at least ``threshold`` aligned with each other. A pair
+    of strategic rivals (``rivals``, boolean) never shares a bloc: its distance is
+    n², so that any two clusters holding one rival each are on average more than 1
+    apart (at most n²/4 pairs lie between them) and never merge below the cut.
 
     Returns:
         A cluster number per actor (1-based, arbitrary order).
@@ -96,11 +101,13 @@ def blocs(affinity: np.ndarray, allied: np.ndarray, threshold: float) -> np.ndar
     if n == 1:
         return np.ones(1, dtype=int)
     alignment = np.maximum(affinity, allied)
-    distance = 1.0 - (alignment + alignment.T) / 2.0
+    distance = np.clip(1.0 - (alignment + alignment.T) / 2.0, 0.0, 1.0)
+    if rivals is not None:
+        distance[rivals | rivals.T] = float(n * n)
     np.fill_diagonal(distance, 0.0)
     from scipy.spatial.distance import squareform  # on first use: a sweep's parent never clusters
 
-    condensed = squareform(np.clip(distance, 0.0, 1.0), checks=False)
+    condensed = squareform(distance, checks=False)
     return cut_tree(average_linkage(condensed, n), n, 1.0 - threshold + 1e-12)
 
 

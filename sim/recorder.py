@@ -29,6 +29,8 @@ STATE_COLUMNS = {  # output column -> world field
     "energy_consumption_ej": "energy_consumption",
     "population_m": "population",
     "level_loss": "level_loss",
+    "ideal_point": "ideal_point",
+    "main_threat": "main_threat",
 }
 DYAD_SOURCES = {  # output column -> world field (the sanctions: strongest sector)
     "trade_usd_bn": "trade",
@@ -37,6 +39,7 @@ DYAD_SOURCES = {  # output column -> world field (the sanctions: strongest secto
     "sanction_intensity": "sanctions",
     "arms_transfer_usd_bn": "arms_flow",
     "gas_flow_bcm": "gas_flow",
+    "threat": "threat",
 }
 DYAD_COLUMNS = tuple(DYAD_SOURCES)
 TABLES = ("states", "dyads", "system", "events")  # every table a run records, in order
@@ -119,9 +122,10 @@ class Recorder:
         shares = np.take(power, acting, axis=-1) / power.sum(axis=-1, keepdims=True)
         affinity = s.affinity[:, acting[:, None], acting]
         allied = s.allied[:, acting[:, None], acting]
+        rivals = s.rival[acting[:, None], acting] >= 0.5
         labels, names, totals, found = [], [], [], []
         for r, threshold in enumerate(p.bloc_affinity.tolist()):
-            labels.append(metrics.blocs(affinity[r], allied[r], threshold))
+            labels.append(metrics.blocs(affinity[r], allied[r], threshold, rivals))
             names.append(metrics.bloc_names(labels[r], ids, shares[r]))
             self.bloc[r].append([*names[r], ""])
             total, blocs = metrics.bloc_shares(labels[r], shares[r])

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim import record
+
 DATA = Path(__file__).parent / "data"
 REMAINDER = "ROW"
 GROUPS = {"EUU": "eu27"}  # group id -> 0/1 membership column in states_2014.csv
@@ -69,6 +71,7 @@ class StartingWorld:
     allied: np.ndarray
     distance: np.ndarray
     arms: np.ndarray
+    record: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
 
 def _dense(pairs: pd.DataFrame, index: dict[str, int], column: str, directed: bool = False):
@@ -141,6 +144,9 @@ def filled_values(states: list[str]) -> dict[str, list[str]]:
             for col in (*_SUMMED, *_GDP_WEIGHTED)
             if col not in rules and pd.isna(row[col])
         ]
+        notes += record.filled(
+            record.country_record(country_data().iso3), country_data().iso3, state
+        )
         if notes:
             found[state] = notes
     return found
@@ -319,7 +325,9 @@ def _build_world(states: tuple[str, ...]) -> StartingWorld:
         table.loc[table["iso3"] == s, "name"].iloc[0] if s not in GROUPS else "European Union"
         for s in states
     ]
+    log_distance = np.log(np.maximum(np.nan_to_num(distance, nan=float(np.nanmean(distance))), 1.0))
     world = StartingWorld(
+        record=record.rows(record.country_record(data.iso3), share, log_distance),
         ids=(*states, REMAINDER),
         names=(*names, "Rest of world"),
         attributes=attributes,
@@ -338,6 +346,7 @@ def _build_world(states: tuple[str, ...]) -> StartingWorld:
         world.distance,
         world.arms,
         *world.attributes.values(),
+        *world.record.values(),
     ):
         array.setflags(write=False)
     return world

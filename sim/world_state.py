@@ -10,7 +10,7 @@ blocks together. Each field says:
   for one number a run;
 - its **role**: ``OWN`` fields hold every run's values, the run axis first, (R, ...);
   ``FIXED`` fields too, but are set when the world starts and never written after
-  (each run's proximity term, its start-year flows: read-only once the world has
+  (each run's start-year flows: read-only once the world has
   started); ``SHARED`` fields are one array for all runs, without a run axis, never
   written (the distances, who acts, the 2014 trade);
 - whether it is **physical**, a stock or flow that can never be negative. Every

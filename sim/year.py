@@ -30,6 +30,7 @@ from sim.mechanisms import (
     arms,
     economy,
     exercises,
+    ideal_points,
     military,
     pipelines,
     power,
@@ -56,11 +57,34 @@ if TYPE_CHECKING:
     from sim.world import StartingWorld
 
 # in the order their starting values are set: each reads only what the ones before it set
-STARTS = (pipelines, economy, military, power, trade, sanctions, affinity, alliances, arms, threat)
+STARTS = (
+    pipelines,
+    economy,
+    military,
+    power,
+    trade,
+    sanctions,
+    ideal_points,
+    affinity,
+    alliances,
+    arms,
+    threat,
+)
 WORLD = {"acts": Field(STATE, "the row takes decisions (not ROW)", SHARED, bool)}
 # the declaration's order is also the order the yearly check reports in (sim.finite):
 # the economy first, where a broken world shows to the user
-DECLARED = (economy, military, power, pipelines, arms, trade, sanctions, affinity, alliances)
+DECLARED = (
+    economy,
+    military,
+    power,
+    pipelines,
+    arms,
+    trade,
+    sanctions,
+    ideal_points,
+    affinity,
+    alliances,
+)
 DECLARATION = declare([WORLD, *(m.STATE for m in (*DECLARED, threat, exercises))])
 State = WorldState.of(DECLARATION)
 # The finite check (sim.finite): every floating-point field in the start year; then at
@@ -116,12 +140,14 @@ def advance(world: Ensemble) -> None:
         shares = world.power_indices()[world.params.power.index]
         for r in range(len(world.runs)):
             alliances.align_by_landscape(world, r, shares[r])
+    alliances.update(world)
     s.tech_exposure = sanctions.exposure(world, "technology")
     pipelines.update(world)
     arms.update(world)
     trade.update(world)
     economy.update(world)
     military.update(world)
+    ideal_points.update(world)
     affinity.update(world)
     finite.check(world, CHECKED_YEARLY, PHYSICAL)  # a broken world stops its run here
     world.recorder.record()
@@ -145,18 +171,18 @@ def decide(world: Ensemble) -> Choices:
     """The year's decisions of every acting state of every run, on the start-of-year world.
 
     States decide simultaneously, in the order a foreign ministry would face them:
-    answer sanctions, offer arms, seek a pipeline, review alliances (in ``threat``
+    answer sanctions, offer arms, seek a pipeline, review alliances (in ``estimated``
     mode), propose exercises. Each rule reads the world as the year started and draws
     its choices for every state at once; nothing is changed until ``carry_out``, and
     nothing depends on the order of the agents (docs/model.md, A year).
     """
     deciding = world.deciding
-    threat_mode = world.params.alliances.mode == "threat"
+    estimated = world.params.alliances.mode == "estimated"
     return Choices(
         answers=sanctions.answer_sanctions(world, deciding),
         arms_offers=arms.offer_arms(world, deciding),
         pipeline_offers=pipelines.seek_pipelines(world, deciding),
-        pledges=alliances.review_alliances(world, deciding) if threat_mode else None,
+        pledges=alliances.review_alliances(world, deciding) if estimated else None,
         exercises=exercises.propose_exercises(world, deciding),
     )
 

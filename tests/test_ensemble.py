@@ -170,7 +170,7 @@ def test_parameters_are_stacked_once_as_arrays_with_the_run_axis():
     assert stacked.arms.offer_rate.tolist() == [0.1, 0.2, 0.3]
     assert stacked.arms.delivery_years.dtype.kind == "i"  # integers stay integers
     assert stacked.power.weights.military.shape == (3,)  # nested sections too
-    assert stacked.alliances.mode == "threat"  # a choice the runs share is one word
+    assert stacked.alliances.mode == "estimated"  # a choice the runs share is one word
 
 
 def test_runs_that_differ_in_a_choice_of_mechanism_are_refused_before_the_first_year():

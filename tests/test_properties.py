@@ -279,6 +279,8 @@ def _value(field, draw) -> Any:
     choices = get_args(field.annotation)
     if choices and all(isinstance(c, str) for c in choices):
         return draw(st.sampled_from(choices))
+    if field.annotation is bool:
+        return draw(st.booleans())
     low, high = _bounds(field)
     default = field.default
     if field.annotation is int:

@@ -264,7 +264,27 @@ def markdown(estimates: Estimates, figure: str | None = None) -> str:
         if name == "alliance_termination":
             lines += _levels_lines(estimates)
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _threat_lines())
+
+
+def _threat_lines() -> list[str]:
+    """The face-validity table of the threat the model derives from the shipped hostility."""
+    from sim.estimation import threats
+
+    return [
+        "## Threats in 2014",
+        "",
+        "The threat the model derives from the shipped hostility model (docs/model.md#threat): "
+        "each acting state of `scenarios/baseline.yaml`, its three largest threats θ_ij = "
+        "h_ij · K_j/(K_i + K_j) in the 2014 world, with the yearly probability of a dispute "
+        "onset h_ij and what the record says of the pair: a strategic rivalry (Thompson & "
+        "Dreyer) or militarized disputes since 1990 (MID 5.0). `sim.estimation.threats` "
+        "builds it; `tests/mechanisms/test_estimated_behaviour.py` checks it against the "
+        "record by running the model.",
+        "",
+        *threats.markdown(threats.top_threats()),
+        "",
+    ]
 
 
 def calibration(predicted: pd.DataFrame, bins: int = 10) -> pd.DataFrame:

@@ -1,16 +1,20 @@
 """Affinity: how closely two states' foreign policies agree (UNGA voting agreement, 0-1).
 
-a_t+1 = a_t + ρ (ā - a_t) - λ I + τ + κ + σ ε: reversion ρ toward an anchor ā
-(the 2014 agreement, raised by ``alliances.affinity_bonus`` for new allies),
-minus the fall from sanctions between the pair (I, the strongest sector in either
-direction), plus the drift of a sanctioned target toward states not sanctioning
-it (τ), plus lock-in (κ: pipeline gas and arms dependence, proportional to the
-change since 2014 in the importer's share of its gas use or arms imports
-from the pair, so that the 2014 pattern is neutral), plus symmetric noise.
+a_t+1 = a_t + ρ (ā - a_t) - λ I + τ + κ + σ ε: reversion ρ toward an anchor ā,
+the 2014 agreement moved by the change since 2014 of the agreement the pair's ideal
+points and ties predict, ā_t = a_2014 + Â_t - Â_2014, with
+Â = Λ(γ_0 + γ_d |x_i - x_j| + γ_p pledge + γ_r rival) the fractional logit of UNGA
+agreement estimated on 2013-2014 (``sim/data/estimated/alignment.csv``); minus the
+fall from sanctions between the pair (I, the strongest sector in either direction),
+plus the drift of a sanctioned target toward states not sanctioning it (τ), plus
+lock-in (κ: pipeline gas and arms dependence, proportional to the change since 2014
+in the importer's share of its gas use or arms imports from the pair, so that the
+2014 pattern is neutral), plus symmetric noise.
 Events (arms deals, pipelines, exercises) add their own shifts when they happen.
 
 References:
     Voeten (2013), UNGA voting data; Bailey, Strezhnev & Voeten (2017).
+    Papke & Wooldridge (1996), fractional logit; Häge (2011), agreement and chance.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms import draws
+from sim.mechanisms import draws, estimated
 from sim.mechanisms.axes import swap, zero_diagonal
 from sim.world_state import PAIR, SHARED, Field, stack
 
@@ -30,7 +34,18 @@ if TYPE_CHECKING:
 STATE = {
     "affinity0": Field(PAIR, "UNGA voting agreement in the start year (0-1)", SHARED),
     "affinity": Field(PAIR, "this year's affinity (0-1, 1 on the diagonal)"),
+    "alignment0": Field(
+        PAIR, "the agreement ideal points and ties predict in the start year (0-1)", SHARED
+    ),
 }
+
+
+def predicted_agreement(ideal: np.ndarray, allied: np.ndarray, rival: np.ndarray) -> np.ndarray:
+    """Â_ij: the UNGA agreement the pair's ideal points, pledge and rivalry predict (0-1)."""
+    distance = np.abs(ideal[..., :, None] - ideal[..., None, :])
+    return estimated.probability(
+        "alignment", {"ideal_distance": distance, "pact": allied, "rival": rival}
+    )
 
 
 class Shifts:
@@ -107,13 +122,15 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> None:
     s = world.state
     stack(s, "affinity0", [start.affinity for start in starts])
     stack(s, "affinity", [start.affinity for start in starts])
+    first = starts[0]
+    ideal, rival = first.record["ideal_point"], first.record["rival"]
+    stack(s, "alignment0", [predicted_agreement(ideal, first.allied, rival)])
 
 
 def update(world: Ensemble) -> None:
     """One year of affinity dynamics for every pair at once."""
     p, s = world.params, world.state
-    bonus = p.alliances.affinity_bonus[:, None, None]
-    anchor = s.affinity0 + bonus * (s.allied - s.allied0)
+    anchor = s.affinity0 + predicted_agreement(s.ideal_point, s.allied, s.rival) - s.alignment0
     between = s.between.max(axis=-3)
     noise = draws.normal(world.shock_rngs, (world.n, world.n))
     noise = p.affinity.noise[:, None, None] * (noise + swap(noise)) / np.sqrt(2.0)

@@ -1,4 +1,4 @@
-"""Joint military exercises: costly signals between friends facing a common threat.
+"""Joint military exercises: costly signals between allies and friends facing a common threat.
 
 States propose exercises while deciding; the year's exercises are held together
 once every state has decided. Each pair that exercises together raises its
@@ -118,9 +118,9 @@ def train(world: Ensemble) -> None:
 def propose_exercises(world: Ensemble, deciding: np.ndarray) -> tuple[np.ndarray, ...]:
     """Every state invites allies or like-minded states sharing a threat: (run, proposer, partner).
 
-    Each qualifying pair (affinity ≥ ``min_affinity``, allied or sharing a threat ≥
-    ``alliances.min_common_threat``) is invited with chance ``rate`` by each side; a
-    pair both sides invite exercises once.
+    Each qualifying pair (affinity ≥ ``min_affinity``, allied or facing the same main
+    threat from a third state: ``threat.same_main_threat``) is invited with chance
+    ``rate`` by each side; a pair both sides invite exercises once.
 
     Args:
         world: The world as the year starts (not changed).

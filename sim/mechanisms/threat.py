@@ -1,14 +1,24 @@
 """Threat: how much each state has to fear from each other state.
 
-θ_ij = K_j / (K_i + K_j) · (1 - a_ij) · 1 / (1 + d_ij / d½), the threat state
-``j`` poses to state ``i``: relative capability, hostility (one minus affinity)
-and proximity (Boulding's loss-of-strength gradient; ``d½`` is
-``alliances.proximity_km``). It drives balancing (alliances), arms purchases and
-exercises.
+θ_ij = h_ij · K_j / (K_i + K_j), the threat state ``j`` poses to state ``i``: the
+yearly probability h_ij that the pair falls into a militarized dispute, as the
+estimated model of dispute onsets predicts it, times j's share of the pair's
+military capability (its means to act on that hostility). It drives military
+spending, arms purchases and exercises.
+
+h_ij = Λ(β · z_ij), the undirected dyad-year logit of MID onset estimated on
+2001-2014 (``sim/data/estimated/hostility.csv``, docs/estimation.md): contiguity,
+log capital distance, strategic rivalry, the lower polyarchy, a defence pledge, the
+log CINC ratio, a major power in the pair, the distance of UN ideal points, and the
+cubic in years since the pair's last dispute. Pledges, capabilities (the model's
+CINC) and ideal points move; contiguity, distance, rivalry and polyarchy are those
+of 2014; disputes are not simulated, so each pair's peace-years are held at their
+2014 count (the cubic is not extrapolated past the record's 25 years).
 
 References:
-    Walt (1987), *The Origins of Alliances* (balance of threat).
-    Boulding (1962), *Conflict and Defense* (loss-of-strength gradient).
+    Walt (1987), *The Origins of Alliances* (balance of threat: power, proximity,
+    intentions). Bremer (1992), "Dangerous Dyads", *JCR* 36(2). Carter & Signorino
+    (2010), *Political Analysis* 18(3). Palmer et al. (2022), MID 5.0.
 """
 
 from __future__ import annotations
@@ -17,99 +27,109 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import estimated
 from sim.mechanisms.axes import zero_diagonal
-from sim.world_state import FIXED, PAIR, SHARED, STATE, Field
+from sim.world_state import FIXED, PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
     from sim.ensemble import Ensemble
     from sim.world import StartingWorld
 
+RECORD = {
+    "contiguous": "directly contiguous (COW, up to 150 miles of water; a group: its share)",
+    "log_distance": "log capital distance, km (COW; CEPII where no capital distance)",
+    "rival": "strategic rivals (Thompson & Dreyer 2012, ongoing in 2010 carried on)",
+    "common_rival": "a third state both are strategic rivals of",
+    "peace_years": "years from the pair's last militarized dispute (MID 5.0) to 2014, ≤ 25",
+}
 STATE = {
     "distance": Field(PAIR, "distance between the pair, km (CEPII population-weighted)", SHARED),
-    "proximity": Field(PAIR, "the proximity term 1 / (1 + d_ij / d½), fixed for a run", FIXED),
+    **{name: Field(PAIR, doc, SHARED) for name, doc in RECORD.items()},
+    "log_cinc": Field(STATE, "log of the row's CINC share at the end of last year"),
+    "log_cinc_before": Field(STATE, "log of the row's CINC share a year before that"),
+    "hostility": Field(PAIR, "h_ij, the yearly probability of a dispute onset (0-1)"),
     "threat": Field(PAIR, "θ_ij, the threat j poses to i (0-1)"),
-    "shared_threat": Field(PAIR, "i and j face a common threat ≥ min_common_threat", dtype=bool),
+    "shared_threat": Field(PAIR, "i and j face the same main threat, a third state", dtype=bool),
     "main_threat": Field(STATE, "each state's largest threat θ_i = max_j θ_ij"),
     "main_rival": Field(STATE, "the row that poses each state's largest threat", dtype=np.intp),
     "threat0": Field(STATE, "each state's largest threat in the start year", FIXED),
 }
 
 
-def threat_matrix(
-    capability: np.ndarray,
-    affinity: np.ndarray,
-    distance: np.ndarray,
-    half_distance_km: float | np.ndarray,
-    acts: np.ndarray,
-) -> np.ndarray:
-    """θ[i, j], the threat j poses to i, in [0, 1]; zero on the diagonal and for non-actors."""
-    return threat_from(capability, affinity, reach(distance, half_distance_km, acts))
+def pair_min(values: np.ndarray) -> np.ndarray:
+    """[..., i, j]: the smaller of the pair's two values."""
+    return np.minimum(values[..., :, None], values[..., None, :])
 
 
-def reach(
-    distance: np.ndarray, half_distance_km: float | np.ndarray, acts: np.ndarray
-) -> np.ndarray:
-    """The proximity term 1 / (1 + d_ij / d½), zero on the diagonal and for non-actors.
+def pair_gap(values: np.ndarray) -> np.ndarray:
+    """[..., i, j]: the absolute difference of the pair's two values."""
+    return np.abs(values[..., :, None] - values[..., None, :])
 
-    ``half_distance_km`` is a number, or one per run shaped to meet ``distance``.
+
+def hostility(world: Ensemble) -> np.ndarray:
+    """h_ij for every pair of every run: the estimated yearly probability of a dispute onset.
+
+    Zero on the diagonal and for pairs with a non-actor (ROW).
     """
-    proximity = 1.0 / (1.0 + distance / np.maximum(half_distance_km, 1e-9))
-    proximity *= acts[..., :, None] & acts[..., None, :]
-    zero_diagonal(proximity)
-    return proximity
+    s = world.state
+    covariates = {
+        "contiguous": s.contiguous,
+        "log_distance": s.log_distance,
+        "rival": s.rival,
+        "min_polyarchy": pair_min(s.polyarchy),
+        "pact_lag": s.allied,
+        "log_cinc_ratio": pair_gap(s.log_cinc),
+        "major_power": np.maximum(s.major_power[:, None], s.major_power[None, :]),
+        "ideal_distance": pair_gap(s.ideal_point),
+        **estimated.cubic(s.peace_years + 1.0, "peace_years"),
+    }
+    h = estimated.probability("hostility", covariates)
+    h = h * (s.acts[:, None] & s.acts[None, :])
+    zero_diagonal(h)
+    return h
 
 
-def threat_from(capability: np.ndarray, affinity: np.ndarray, proximity: np.ndarray) -> np.ndarray:
-    """θ from capabilities, affinity and the proximity term of ``reach``."""
+def threat_from(capability: np.ndarray, hostility: np.ndarray) -> np.ndarray:
+    """θ[..., i, j] = h_ij · K_j / (K_i + K_j)."""
     total = capability[..., :, None] + capability[..., None, :]
     relative = np.divide(capability[..., None, :], total, out=np.zeros_like(total), where=total > 0)
-    return relative * (1.0 - affinity) * proximity
+    return relative * hostility
 
 
-def common_threat(theta: np.ndarray, i: int) -> np.ndarray:
-    """For each k, the largest threat i and k share from one third state: max_j min(θ_ij, θ_kj)."""
-    shared = np.minimum(theta[i][None, :], theta)
-    shared[:, i] = 0.0
-    np.fill_diagonal(shared, 0.0)
-    return shared.max(axis=1)
-
-
-def shares_threat(theta: np.ndarray, level: float) -> np.ndarray:
-    """[i, k]: whether i and k face a common third state's threat of at least ``level``.
-
-    The same test as ``common_threat(theta, i) >= level`` for every i at once:
-    max_j min(θ_ij, θ_kj) ≥ t exactly when some j has θ_ij ≥ t and θ_kj ≥ t. Each row's
-    set of such j is packed into 64-bit words, and a pair shares a threat when the AND
-    of its rows' words is nonzero: n² · n/64 word operations, with no BLAS (whose
-    threads only contend with the worker processes of a sweep), one word at a time
-    (an n × n temporary, not an n × n × n/64 one).
-    """
-    n = theta.shape[-1]
-    # θ_ii = 0: j = i or j = k never counts, unless every pair shares (level ≤ 0)
-    bits = np.packbits(theta >= level, axis=-1)
-    words = np.zeros((*theta.shape[:-1], -(-bits.shape[-1] // 8) * 8), np.uint8)
-    words[..., : bits.shape[-1]] = bits
-    shared = np.zeros((*theta.shape[:-2], n, n), bool)
-    for word in np.moveaxis(words.view(np.uint64), -1, 0):
-        shared |= (word[..., :, None] & word[..., None, :]) != 0
+def same_main_threat(main_rival: np.ndarray, main_threat: np.ndarray) -> np.ndarray:
+    """[..., i, k]: i and k share their main threat, a third state posing both some threat."""
+    n = main_rival.shape[-1]
+    rows = np.arange(n)
+    same = main_rival[..., :, None] == main_rival[..., None, :]
+    threatened = main_threat > 0
+    third = (main_rival[..., :, None] != rows[None, :]) & (
+        main_rival[..., None, :] != rows[:, None]
+    )
+    shared = same & third & threatened[..., :, None] & threatened[..., None, :]
     zero_diagonal(shared, False)
     return shared
 
 
 def start(world: Ensemble, starts: list[StartingWorld]) -> None:
-    """Distances, the proximity term (fixed for a run) and the start year's threats."""
-    s = world.state
-    s.distance = starts[0].distance
-    s.proximity = reach(s.distance, world.params.alliances.proximity_km[:, None, None], s.acts)
-    update(world)
+    """The pairs' 2014 record, distances and the start year's threats."""
+    s, first = world.state, starts[0]
+    s.distance = first.distance
+    for name in RECORD:
+        stack(s, name, [first.record[name]])
+    s.log_cinc = np.log(np.maximum(world.power_indices()["cinc"], 1e-12))
+    s.log_cinc_before[...] = s.log_cinc
+    update(world, new_year=False)
     s.threat0 = s.threat.max(axis=-1)
 
 
-def update(world: Ensemble) -> None:
-    """Refresh the threat matrix (and who shares a threat) the year's decisions read."""
+def update(world: Ensemble, new_year: bool = True) -> None:
+    """The threats the year's decisions read, from the world as the year starts."""
     s = world.state
-    s.threat = threat_from(s.capability, s.affinity, s.proximity)
-    level = world.params.alliances.min_common_threat[:, None, None]
-    s.shared_threat = shares_threat(s.threat, level)
+    if new_year:
+        s.log_cinc_before = s.log_cinc
+        s.log_cinc = np.log(np.maximum(world.power_indices()["cinc"], 1e-12))
+    s.hostility = hostility(world)
+    s.threat = threat_from(s.capability, s.hostility)
     s.main_threat = s.threat.max(axis=-1)  # each state's largest threat, and from whom
     s.main_rival = s.threat.argmax(axis=-1)
+    s.shared_threat = same_main_threat(s.main_rival, s.main_threat)

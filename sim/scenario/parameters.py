@@ -283,38 +283,30 @@ class Pipelines(Strict):
 
 
 class Alliances(Strict):
-    """Alliance formation and break-up (docs/model.md#alliances)."""
+    """Alliance formation and termination (docs/model.md#alliances)."""
 
-    form_affinity: Share = Field(0.75, description="affinity both sides need to ally")
-    break_affinity: Share = Field(0.45, description="affinity below which an alliance may break")
-    form_rate: Share = Field(0.1, description="yearly chance of allying when conditions hold")
-    break_rate: Share = Field(0.2, description="yearly chance of breaking when conditions hold")
-    min_common_threat: Share = Field(
-        0.2, description="shared threat (0-1) needed before two states ally against it"
+    mode: Literal["estimated", "landscape"] = Field(
+        "estimated",
+        description="alignment rule: the estimated hazards of forming and ending pledges "
+        "(docs/estimation.md), or Axelrod-Bennett landscape sides",
     )
-    affinity_bonus: NonNegative = Field(
-        0.1,
-        le=1,
-        description="rise of the affinity anchor for allied pairs; at most 1: affinity spans 0 to "
-        "1",
+    formation_odds: NonNegative = Field(
+        1.0,
+        le=1000,
+        description="multiplier on the odds of the estimated formation hazard (1 = as "
+        "estimated; no data: sweep it to explore an alliance-prone or -averse world); at most "
+        "1,000: a sanity bound",
     )
-    bandwagon_below: Share = Field(
-        0.05,
-        description="relative capability K_i/(K_i+K_j) below which a state may ally with its "
-        "main threat instead of balancing it (assumption)",
+    termination_odds: NonNegative = Field(
+        1.0,
+        le=1000,
+        description="multiplier on the odds of the estimated termination hazard (1 = as "
+        "estimated; no data: sweep it); at most 1,000: a sanity bound",
     )
-    bandwagon_affinity: Share = Field(
-        0.6, description="affinity a weak state needs with its threat to bandwagon"
-    )
-    mode: Literal["threat", "landscape"] = Field(
-        "threat",
-        description="alignment rule: balance of threat, or Axelrod-Bennett landscape sides",
-    )
-    proximity_km: NonNegative = Field(
-        3000.0,
-        le=40000,
-        description="distance at which threat is halved (loss-of-strength gradient); at most "
-        "40,000: about the Earth's circumference (40,075 km)",
+    form_affinity: Share = Field(
+        0.75,
+        description="landscape mode only: affinity two same-side states need to pledge "
+        "(assumption)",
     )
 
 
@@ -351,6 +343,21 @@ class Affinity(Strict):
         0.01,
         le=1,
         description="s.d. of yearly random affinity shocks; at most 1: affinity spans 0 to 1",
+    )
+
+
+class IdealPoints(Strict):
+    """UN ideal points and their estimated movement (docs/model.md#ideal-points)."""
+
+    shock_scale: NonNegative = Field(
+        1.0,
+        le=10,
+        description="multiplier on the estimated s.d. of yearly ideal-point shocks net of "
+        "measurement error (1 = as estimated, 0.029; about 6.8 gives the raw residual's 0.20: "
+        "docs/estimation.md; 0 = none); at most 10: a sanity bound",
+    )
+    hold: bool = Field(
+        False, description="hold every ideal point at its 2014 value (a counterfactual)"
     )
 
 
@@ -432,7 +439,9 @@ class Power(Strict):
         0.5, description="runner-up's affinity with the leader below which it is dissatisfied"
     )
     bloc_affinity: Share = Field(
-        0.8, description="average affinity that holds a bloc together (allied pairs count as 1)"
+        0.8,
+        description="average affinity that holds a bloc together (allied pairs count as 1; "
+        "strategic rivals never share a bloc)",
     )
 
 
@@ -447,5 +456,6 @@ class Parameters(Strict):
     alliances: Alliances = Field(default_factory=Alliances)
     exercises: Exercises = Field(default_factory=Exercises)
     affinity: Affinity = Field(default_factory=Affinity)
+    ideal_points: IdealPoints = Field(default_factory=IdealPoints)
     military: Military = Field(default_factory=Military)
     power: Power = Field(default_factory=Power)

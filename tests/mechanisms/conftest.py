@@ -14,7 +14,11 @@ def make_model():
     def _make(events=None, parameters=None, pipelines=None, years=10, seed=0, quiet=True):
         params = {}
         if quiet:
-            params = {"economy": {"growth_shock_scale": 0.0}, "affinity": {"noise": 0.0}}
+            params = {
+                "economy": {"growth_shock_scale": 0.0},
+                "affinity": {"noise": 0.0},
+                "ideal_points": {"shock_scale": 0.0},
+            }
         for block, values in (parameters or {}).items():
             params.setdefault(block, {}).update(values)
         config = load_scenario(

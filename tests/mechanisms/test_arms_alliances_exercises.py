@@ -1,7 +1,7 @@
 import numpy as np
 
 from sim.mechanisms.exercises import common_rivals
-from sim.mechanisms.threat import common_threat, threat_matrix
+from sim.mechanisms.threat import same_main_threat, threat_from
 
 from .conftest import run
 
@@ -15,20 +15,30 @@ KILO = {
 }
 NO_DECISIONS = {
     "arms": {"offer_rate": 0},
-    "alliances": {"form_rate": 0, "break_rate": 0},
+    "alliances": {"formation_odds": 0, "termination_odds": 0},
     "exercises": {"rate": 0},
 }
 
 
-def test_threat_grows_with_power_hostility_and_proximity():
+def test_threat_is_hostility_times_the_other_sides_share_of_capability():
     capability = np.array([1.0, 1.0, 3.0])
-    affinity = np.array([[1, 0.5, 0.5], [0.5, 1, 0.5], [0.5, 0.5, 1]])
-    distance = np.array([[0, 1000, 1000], [1000, 0, 9000], [1000, 9000, 0]], float)
-    theta = threat_matrix(capability, affinity, distance, 3000.0, np.ones(3, bool))
-    assert theta[0, 2] > theta[0, 1]  # stronger
-    assert theta[0, 2] > theta[1, 2]  # closer
+    hostility = np.array([[0, 0.2, 0.2], [0.2, 0, 0.05], [0.2, 0.05, 0]])
+    theta = threat_from(capability, hostility)
+    assert theta[0, 2] > theta[0, 1]  # stronger, equally hostile
+    assert theta[1, 2] < theta[0, 2]  # as strong, less hostile
+    assert theta[2, 0] < theta[0, 2]  # the weaker side poses less threat
+    assert theta[0, 2] == 0.2 * 3 / 4
     assert np.all(np.diag(theta) == 0)
-    assert common_threat(theta, 0)[1] == min(theta[0, 2], theta[1, 2])
+
+
+def test_states_share_a_threat_when_the_same_third_state_threatens_them_most():
+    main_rival = np.array([2, 2, 0, 2])
+    main_threat = np.array([0.3, 0.1, 0.2, 0.0])
+    shared = same_main_threat(main_rival, main_threat)
+    assert shared[0, 1] and shared[1, 0]  # both fear 2 most
+    assert not shared[0, 3]  # 3 fears no one
+    assert not shared[0, 2] and not shared[1, 2]  # 2 is the threat itself
+    assert not shared.diagonal().any()
 
 
 def test_arms_deal_delivers_capability_and_irritates_the_buyers_rival(make_model):
@@ -60,22 +70,16 @@ def test_alliance_event_forms_pledges_that_raise_affinity_and_trade(make_model):
     assert allied.trade[c, r] > base.trade[c, r]
 
 
-def test_states_form_and_break_alliances_themselves(make_model):
-    model = make_model(
-        parameters={
-            "alliances": {
-                "form_rate": 1.0,
-                "min_common_threat": 0.0,
-                "form_affinity": 0.8,
-                "break_affinity": 0.99,
-                "break_rate": 1.0,
-            }
-        },
-        years=1,
-    )
+def test_states_form_and_end_alliances_themselves(make_model):
+    certain = {"alliances": {"formation_odds": 1e3, "termination_odds": 1e3}}
+    model = make_model(parameters=certain, years=1)
     model.step()
     kinds = {e[1] for e in model.events_log}
     assert {"alliance_formed", "alliance_broken"} <= kinds
+    never = make_model(parameters=NO_DECISIONS, years=3)
+    allied = never.allied.copy()
+    run(never)
+    np.testing.assert_array_equal(never.allied, allied)
 
 
 def test_exercises_raise_affinity_and_readiness(make_model):

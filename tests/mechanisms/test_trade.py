@@ -8,8 +8,9 @@ from .conftest import run
 
 NO_DECISIONS = {
     "arms": {"offer_rate": 0},
-    "alliances": {"form_rate": 0, "break_rate": 0},
+    "alliances": {"formation_odds": 0, "termination_odds": 0},
     "exercises": {"rate": 0},
+    "ideal_points": {"hold": True},
 }
 
 
