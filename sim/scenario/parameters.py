@@ -39,7 +39,7 @@ class Economy(Strict):
         "`convergence` (docs/calibration.md)",
     )
     frontier_growth: Float = Field(
-        0.016,
+        0.014,
         gt=0.0,
         le=0.1,
         allow_inf_nan=False,
@@ -365,11 +365,11 @@ class Military(Strict):
     """Military spending and capability (docs/model.md#military)."""
 
     threat_response: NonNegative = Field(
-        4.0,
+        0.0,
         le=40,
         description="rise of the military share of GDP, as a share of its 2014 level, per unit "
-        "rise of the largest threat a state faces (calibrated: docs/calibration.md); at most 40: "
-        "a sanity bound, ten times the calibrated value",
+        "rise of the largest threat a state faces (calibrated: docs/calibration.md, where no "
+        "response fits 2019 and 2024 best); at most 40: a sanity bound",
     )
 
     depreciation: Share = Field(
