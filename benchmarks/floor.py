@@ -1,19 +1,22 @@
 """The model's yearly arithmetic as bare numpy: the floor `sim` is measured against.
 
 No Mesa, no agents, no events, no logging, no recording: one function per year
-doing the same n×n arithmetic as the model's mechanisms — threat and shared
-threat, the alliance, exercise and arms decisions drawn for every pair at once,
+doing the same n×n arithmetic as the model's mechanisms — the estimated hostility,
+threat and shared threat, the estimated alliance hazards, the exercise decisions
+drawn for every pair at once,
 sanctions (intensity, trade cut, level loss), gravity trade with its adjustment,
 growth with convergence, military spending and the capability stock, affinity
-with reversion, dependence and noise, and the power index. It starts from the
+with its estimated anchor, reversion, dependence and noise, ideal points, and the
+power index. It starts from the
 same packaged world as the model (`sim.world.build_world`).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
-from sim.mechanisms.threat import shares_threat, threat_matrix
+from sim.mechanisms.estimated import coefficients
 from sim.scenario.schema import Parameters
 from sim.world import build_world
 
@@ -46,31 +49,92 @@ def start(states: list[str], params: Parameters) -> dict[str, np.ndarray]:
         "arms_flow": world.arms.copy() / 1000.0,
         "acts": acts,
         "threat0": np.zeros(n),
+        **{name: np.asarray(value).copy() for name, value in world.record.items()},
+        "ideal0": world.record["ideal_point"].copy(),
     }
+
+
+def logit(model: str, x: dict[str, np.ndarray]) -> np.ndarray:
+    """The estimated model's probability, its linear predictor written out term by term."""
+    eta = 0.0
+    for term, coef in coefficients(model).items():
+        if term == "const":
+            eta = eta + coef
+        elif term not in ("residual_sd", "shock_sd"):
+            eta = eta + coef * x[term]
+    return expit(eta)
+
+
+def cubic(years: np.ndarray, name: str) -> dict[str, np.ndarray]:
+    t = np.minimum(years, 25.0) / 10.0
+    return {name: t, name + "_sq": t**2, name + "_cu": t**3}
 
 
 def step(w: dict[str, np.ndarray], p: Parameters, rng: np.random.Generator) -> None:
     """One year of the model's arithmetic, vectorised over every state and pair."""
     n = len(w["gdp"])
     acts = w["acts"]
-    # threat and who shares one
-    theta = threat_matrix(
-        w["capability"], w["affinity"], w["distance"], p.alliances.proximity_km, acts
+    # estimated hostility, threat, and who shares a main threat
+    x = w["ideal_point"]
+    ideal_distance = np.abs(x[:, None] - x[None, :])
+    cinc = np.log(w["capability"] / w["capability"].sum() + 1e-12)  # stands in for CINC
+    ratio_gap = np.abs(cinc[:, None] - cinc[None, :])
+    polyarchy = w["polyarchy"]
+    h = logit(
+        "hostility",
+        {
+            "contiguous": w["contiguous"],
+            "log_distance": w["log_distance"],
+            "rival": w["rival"],
+            "min_polyarchy": np.minimum(polyarchy[:, None], polyarchy[None, :]),
+            "pact_lag": w["allied"],
+            "log_cinc_ratio": ratio_gap,
+            "major_power": np.maximum(w["major_power"][:, None], w["major_power"][None, :]),
+            "ideal_distance": ideal_distance,
+            **cubic(w["peace_years"] + 1.0, "peace_years"),
+        },
     )
-    shared = shares_threat(theta, p.alliances.min_common_threat)
-    # decisions, every pair at once
+    h *= acts[:, None] & acts[None, :]
+    np.fill_diagonal(h, 0.0)
+    k = w["capability"]
+    total = k[:, None] + k[None, :]
+    theta = h * np.divide(k[None, :], total, out=np.zeros((n, n)), where=total > 0)
+    rival = theta.argmax(axis=1)
+    shared = (rival[:, None] == rival[None, :]) & (theta.max(axis=1) > 0)[:, None]
+    # estimated alliance hazards, every pair at once
     upper = np.triu(np.ones((n, n), bool), 1) & acts[:, None] & acts[None, :]
     draws = rng.random((3, n, n))
     allied = w["allied"] > 0
-    form = (
-        upper
-        & ~allied
-        & (w["affinity"] >= p.alliances.form_affinity)
-        & shared
-        & (draws[0] < p.alliances.form_rate)
+    form_p = logit(
+        "alliance_formation",
+        {
+            "common_rival": w["common_rival"],
+            "ideal_distance": ideal_distance,
+            "polyarchy_gap": np.abs(polyarchy[:, None] - polyarchy[None, :]),
+            "log_cinc_ratio": ratio_gap,
+            "contiguous": w["contiguous"],
+            "log_distance": w["log_distance"],
+            "ever_allied": w["ever_allied"],
+            **cubic(w["pact_gap_years"] + 1.0, "pact_gap_years"),
+        },
     )
-    brk = upper & allied & (w["affinity"] < p.alliances.break_affinity) & (draws[1] < 0.2)
+    end_p = logit(
+        "alliance_termination",
+        {
+            "min_polyarchy": np.minimum(polyarchy[:, None], polyarchy[None, :]),
+            "capability_shift": np.zeros((n, n)),
+            "regime_change": 0.0,
+            "outside_pact": np.zeros((n, n)),
+            "log_pact_years": np.log(np.maximum(w["pact_years"], 1.0)),
+        },
+    )
+    form = upper & ~allied & (draws[0] < form_p)
+    brk = upper & allied & (draws[1] < end_p)
     w["allied"] = np.where(form | form.T, 1.0, np.where(brk | brk.T, 0.0, w["allied"]))
+    now = w["allied"] > 0
+    w["pact_years"] = np.where(now, w["pact_years"] + 1.0, 0.0)
+    w["pact_gap_years"] = np.where(now, 0.0, w["pact_gap_years"] + 1.0)
+    w["ever_allied"] = np.maximum(w["ever_allied"], w["allied"])
     exercise = (
         upper
         & (w["affinity"] >= p.exercises.min_affinity)
@@ -117,9 +181,26 @@ def step(w: dict[str, np.ndarray], p: Parameters, rng: np.random.Generator) -> N
         + milex
         + p.arms.capability_factor * w["arms_flow"].sum(axis=0)
     )
-    # affinity
+    # ideal points: the estimated AR(1) with the pull of allies
+    c = coefficients("ideal_points")
+    mass = w["allied"].sum(axis=1)
+    mean = np.divide(w["allied"] @ x, mass, out=x.copy(), where=mass > 0)
+    w["ideal_point"] = (
+        c["const"] + c["ideal_lag"] * x + c["ally_gap"] * (mean - x)
+        + c["shock_sd"] * rng.normal(size=n)
+    )  # fmt: skip
+
+    # affinity, anchored on the agreement ideal points and ties predict
+    def agreement(ideal: np.ndarray, allied: np.ndarray) -> np.ndarray:
+        gap = np.abs(ideal[:, None] - ideal[None, :])
+        return logit("alignment", {"ideal_distance": gap, "pact": allied, "rival": w["rival"]})
+
     noise = rng.normal(size=(n, n))
-    anchor = w["affinity0"] + p.alliances.affinity_bonus * (w["allied"] - w["allied0"])
+    anchor = (
+        w["affinity0"]
+        + agreement(w["ideal_point"], w["allied"])
+        - agreement(w["ideal0"], w["allied0"])
+    )
     arms = np.divide(w["arms_flow"], w["arms_flow"].sum(axis=0)[None, :] + 1e-12)
     change = (
         p.affinity.reversion * (anchor - w["affinity"])

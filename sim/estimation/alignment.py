@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from sim.estimation.fit import Fit, design, rmse
+from sim.estimation.fit import Fit, coefficient_table, design, rmse
 from sim.estimation.panel import DATA, LAST, read, rival_pairs
 
 OUTCOME = "agree"
@@ -52,10 +52,7 @@ def fractional_logit(name: str, data: pd.DataFrame):
     groups = data[["ccode1", "ccode2"]].to_numpy()
     model = sm.GLM(data[OUTCOME], design(data, TERMS), family=sm.families.Binomial())
     result = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
-    table = pd.DataFrame(
-        {"coef": result.params, "se": result.bse, "z": result.tvalues, "p": result.pvalues}
-    )
-    table.index.name = "term"
+    table = coefficient_table(result)
     p = result.predict()
     stats = {
         "dyad_years": float(len(data)),

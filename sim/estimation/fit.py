@@ -51,16 +51,22 @@ def rmse(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.sqrt(np.mean((np.asarray(y) - np.asarray(p)) ** 2)))
 
 
+def coefficient_table(result) -> pd.DataFrame:
+    """A statsmodels result's coefficients: index term; columns coef, se, z, p."""
+    table = pd.DataFrame(
+        {"coef": result.params, "se": result.bse, "z": result.tvalues, "p": result.pvalues}
+    )
+    table.index.name = "term"
+    return table
+
+
 def logit(name: str, frame: pd.DataFrame, outcome: str, terms: list[str]):
     """Fit on the complete cases of ``frame``; return the Fit and the statsmodels result."""
     data = frame.dropna(subset=[outcome, *terms])
     groups = data[["ccode1", "ccode2"]].to_numpy()
     model = sm.Logit(data[outcome].astype(float), design(data, terms))
     result = model.fit(disp=False, maxiter=200, cov_type="cluster", cov_kwds={"groups": groups})
-    table = pd.DataFrame(
-        {"coef": result.params, "se": result.bse, "z": result.tvalues, "p": result.pvalues}
-    )
-    table.index.name = "term"
+    table = coefficient_table(result)
     p = result.predict()
     stats = {
         "dyad_years": float(len(data)),

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from sim.estimation.fit import Fit, rmse
+from sim.estimation.fit import Fit, coefficient_table, rmse
 from sim.estimation.panel import DATA, LAST, read
 
 OUTCOME = "ideal"
@@ -128,16 +128,13 @@ def ols(name: str, data: pd.DataFrame):
     result = sm.OLS(data[OUTCOME], x).fit(
         cov_type="cluster", cov_kwds={"groups": data["ccode"].to_numpy()}
     )
-    table = pd.DataFrame(
-        {"coef": result.params, "se": result.bse, "z": result.tvalues, "p": result.pvalues}
-    )
+    table = coefficient_table(result)
     residual_sd = float(np.sqrt(result.scale))
     c, rho = result.params["const"], result.params["ideal_lag"]
     measurement_var = float(np.mean([*data["me_var"], *data["me_var_lag"]]))
     shock = shock_sd(residual_sd, rho, measurement_var)
     table.loc["residual_sd"] = [residual_sd, np.nan, np.nan, np.nan]
     table.loc["shock_sd"] = [shock, np.nan, np.nan, np.nan]
-    table.index.name = "term"
     stats = {
         "state_years": float(len(data)),
         "states": float(data["ccode"].nunique()),

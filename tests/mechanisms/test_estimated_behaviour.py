@@ -179,3 +179,17 @@ def test_ideal_points_and_threats_are_recorded(backtest):
         threats.world_2014().threat[0, 1], rel=1e-9
     )
     assert isinstance(dyads, pd.DataFrame)
+
+
+def test_the_records_autocratic_pledges_survive_as_the_docs_say():
+    from sim.estimation import panel
+
+    dyads = panel.build()
+    kept = {}
+    for start in (2001, 2004):
+        pledged = dyads[(dyads["year"] == start) & (dyads["pact"] == 1)]
+        pledged = pledged[pledged["min_polyarchy"] < 0.35][["ccode1", "ccode2"]]
+        later = dyads[dyads["year"] == start + 10][["ccode1", "ccode2", "pact"]]
+        kept[start] = pledged.merge(later, how="left")["pact"].fillna(0).mean()
+    assert kept[2004] == pytest.approx(0.92, abs=0.005)
+    assert kept[2001] == pytest.approx(0.97, abs=0.005)
