@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import routes
 from sim.mechanisms.affinity import Shifts, dependence
 from sim.mechanisms.sanctions import SECTOR_INDEX
 from sim.world_state import FIXED, PAIR, SHARED, STATE, Field, stack
@@ -48,6 +49,12 @@ STATE = {
         PAIR, "each pair's contract gas price, US$/MMBtu at price index 1", physical=True
     ),
     "gas_dependence0": Field(PAIR, "start-year pipeline gas dependence of the pair (0-2)", FIXED),
+    "land_border": Field(
+        PAIR, "the rows share a land border (COW direct contiguity)", SHARED, bool
+    ),
+    "sea_route": Field(PAIR, "water contiguity within the longest subsea line", SHARED, bool),
+    "subsea_km": Field(PAIR, "the water a line between the rows crosses, km (COW)", SHARED),
+    "line_distance_km": Field(PAIR, "distance a line between the rows would run, km", SHARED),
 }
 
 
@@ -110,6 +117,12 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> None:
     s.gas_flow0 = flows(world)
     s.gas_flow = s.gas_flow0.copy()
     s.gas_dependence0 = dependence(s.gas_flow0, s.gas_consumption)
+    land, sea = routes.contiguity_matrices(list(world.config.world.states))
+    sea_route = ~land & (sea <= routes.MAX_SUBSEA_KM)
+    stack(s, "land_border", [land])
+    stack(s, "sea_route", [sea_route])
+    stack(s, "subsea_km", [np.where(sea_route, sea, 0.0)])
+    stack(s, "line_distance_km", [starts[0].distance])
 
 
 def sign(
@@ -189,10 +202,13 @@ def seek_pipelines(world: Ensemble, deciding: np.ndarray) -> tuple[np.ndarray, .
 
     An exporter that lost more than ``seek_threshold`` of its start-year pipeline
     exports (net of volumes contracted but not yet flowing) offers a contract to the
-    state, not energy-sanctioning it, with the largest affinity × unmet gas demand; the
-    buyer signs if its affinity with the exporter is at least ``min_affinity``. The
-    offer is ``deal_share`` of the lost volume (an exporter sells only gas it no longer
-    delivers), capped at the buyer's unmet demand. An importer chosen by several
+    state, not energy-sanctioning it and reachable by a line (``has_route``), with the
+    largest affinity × unmet gas demand per US$ of a line's cost per bcm/yr of capacity
+    (``sim.routes.cost_usd_bn`` over the pair's distance, subsea where only water joins
+    them): a deal weighs alignment, demand and cost. The buyer signs if its affinity
+    with the exporter is at least ``min_affinity``. The offer is ``deal_share`` of the
+    lost volume (an exporter sells only gas it no longer delivers), capped at the
+    buyer's unmet demand. An importer chosen by several
     exporters in one year splits its unmet demand between them in proportion to their
     offers, so together they never contract more than it lacks.
 
@@ -216,9 +232,14 @@ def seek_pipelines(world: Ensemble, deciding: np.ndarray) -> tuple[np.ndarray, .
     run, exporter = sellers
     unmet = np.clip(s.gas_consumption - s.gas_production - capacity.sum(axis=-2), 0, None)
     energy = s.between[:, ENERGY][sellers]
-    score = s.affinity[sellers] * unmet[run] * (energy == 0) * s.acts[None, :]
+    cost = routes.cost_usd_bn(s.line_distance_km, 1.0, s.subsea_km)
+    value = np.divide(1.0, cost, out=np.zeros_like(cost), where=cost > 0)[exporter]
+    score = s.affinity[sellers] * unmet[run] * value * (energy == 0) * s.acts[None, :]
     score[np.arange(len(exporter)), exporter] = 0.0
-    importer = score.argmax(axis=1)
+    importer = np.array(
+        [reachable(world, r, e, row) for r, e, row in zip(run, exporter, score, strict=True)],
+        dtype=int,
+    )
     best = score[np.arange(len(exporter)), importer]
     signs = (best > 0) & (s.affinity[run, importer, exporter] >= p.min_affinity[run])
     run, exporter, importer = run[signs], exporter[signs], importer[signs]
@@ -228,6 +249,50 @@ def seek_pipelines(world: Ensemble, deciding: np.ndarray) -> tuple[np.ndarray, .
     wanted = unmet[run, importer]
     scale = np.divide(wanted, offered, out=np.ones(len(offer)), where=offered > 0)
     return (run, exporter, importer, offer * np.minimum(1.0, scale))
+
+
+def willing_transit(world: Ensemble, run: int, exporter: int, importer: int) -> np.ndarray:
+    """[row] rows a line may cross (docs/model.md#pipeline-routes).
+
+    Acting rows that sanction neither end in energy and have an affinity of at least
+    ``pipelines.min_affinity`` with both.
+    """
+    s = world.state
+    energy = s.between[run, ENERGY]
+    threshold = world.params.pipelines.min_affinity[run]
+    affinity = s.affinity[run]
+    return (
+        s.acts
+        & (energy[:, exporter] == 0)
+        & (energy[:, importer] == 0)
+        & (affinity[:, exporter] >= threshold)
+        & (affinity[:, importer] >= threshold)
+    )
+
+
+def has_route(world: Ensemble, run: int, exporter: int, importer: int) -> bool:
+    """Whether a line can join the pair (``sim.routes``).
+
+    A shared border, a sea gap within the longest subsea line built, or a chain of land
+    borders through willing transit rows.
+    """
+    s = world.state
+    if s.land_border[exporter, importer]:
+        return True
+    if s.sea_route[exporter, importer]:
+        return True
+    willing = willing_transit(world, run, exporter, importer)
+    return routes.land_route(s.land_border, willing, exporter, importer) is not None
+
+
+def reachable(world: Ensemble, run: int, exporter: int, score: np.ndarray) -> int:
+    """The best-scoring importer the exporter can reach by a line; itself (score 0) if none."""
+    for importer in np.argsort(-score, kind="stable").tolist():
+        if score[importer] <= 0:
+            break
+        if has_route(world, run, exporter, importer):
+            return importer
+    return exporter
 
 
 def carry_out(world: Ensemble, offers: tuple[np.ndarray, ...], shifts: Shifts) -> None:

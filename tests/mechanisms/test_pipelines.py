@@ -1,6 +1,11 @@
+import numpy as np
 import pytest
 
+import sim
+from sim.mechanisms import pipelines
 from sim.mechanisms.pipelines import EJ_PER_BCM, Contract
+from sim.model import WorldModel
+from tests.conftest import SCENARIOS
 
 from .conftest import run
 
@@ -78,3 +83,32 @@ def test_contract_price_sets_the_pairs_revenue(make_model):
         38 * 37.91e6 * 8.0 / 1e9, rel=1e-6
     )
     assert dear.gdp[r] > cheap.gdp[r]
+
+
+
+def test_no_line_joins_states_without_a_route():
+    result = sim.run(SCENARIOS / "backtest_2014.yaml", runs=12, seed=3)
+    events = result.events
+    decided = events[(events["kind"] == "pipeline") & (events["origin"] == "decision")]
+    assert len(decided) > 0
+    model = WorldModel(result.scenario, rng=np.random.default_rng(0))
+    s = model.ensemble.state
+    for exporter, importer in zip(decided["source"], decided["target"], strict=True):
+        e, i = model.index[exporter], model.index[importer]
+        assert s.land_border[e, i] or s.sea_route[e, i], (exporter, importer)
+    # Russia and Saudi Arabia share no border and no water, and every land route to
+    # Saudi Arabia crosses a state of ROW, which lets no line through
+    rus, sau = model.index["RUS"], model.index["SAU"]
+    assert not s.land_border[rus, sau] and not s.sea_route[rus, sau]
+    assert not pipelines.has_route(model.ensemble, 0, rus, sau)
+
+
+def test_a_line_crosses_a_transit_state_only_if_it_is_willing(make_model):
+    free = make_model(parameters={"pipelines": {"min_affinity": 0.0}}, years=1)
+    strict = make_model(parameters={"pipelines": {"min_affinity": 1.0}}, years=1)
+    tkm, chn, kaz = (free.index[c] for c in ("TKM", "CHN", "KAZ"))
+    s = free.ensemble.state
+    assert not s.land_border[tkm, chn] and not s.sea_route[tkm, chn]
+    assert s.land_border[tkm, kaz] and s.land_border[kaz, chn]
+    assert pipelines.has_route(free.ensemble, 0, tkm, chn)  # through Kazakhstan
+    assert not pipelines.has_route(strict.ensemble, 0, tkm, chn)  # Kazakhstan unwilling
