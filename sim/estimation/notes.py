@@ -121,3 +121,65 @@ NOTES = {
         "match in the COW list and is left out."
     ),
 }
+
+ARMS_NOTES = {
+    "choice": (
+        "A sixth model, apart from the five above: which active supplier delivers to whom. "
+        "Directed logit (supplier i → recipient j, year t; `sim/estimation/arms.py`) on "
+        "any SIPRI delivery from i to j in t (a row of `arms_tiv.csv`, deliveries that "
+        "round to 0 TIV included), outcome years 2002–2014. **Universe:** every ordered "
+        "pair of COW system members in t whose supplier is an *active supplier*, one that "
+        "delivered to anyone in t − 5..t − 1; states that export nothing are not counted "
+        "as choosing not to. The record starts in 2000, so until 2005 the five-year "
+        "windows are cut short there (left-censored). Covariates of t − 1 where they vary "
+        "(after Krause 1992; Kinsella 1994; Thurner, Schmid, Cranmer & Kauermann 2019, "
+        "*JCR*; Lebacher, Thurner & Kauermann 2019; Pamp et al. 2018, *JPR*): "
+        "`supplied_recent`, i delivered to j in t − 5..t − 1; `pact`, an ATOP defence "
+        "pledge; `ideal_distance`, |Δ UN ideal point|; `rival`, a Thompson–Dreyer "
+        "strategic rivalry (those ongoing in 2010 carried to 2014, as in the panel); "
+        "`rival_of_ally`, j is a strategic rival of one of i's ATOP defence allies; "
+        "`log_distance`, log capital distance (fixed); `log_supplier_cinc`, "
+        "`log_recipient_cinc`, log CINC; `recipient_dispute_recent`, j was in a "
+        "militarized dispute (MID 5.0, with anyone) in t − 5..t − 1; `polyarchy_gap`, "
+        "|Δ polyarchy|. Standard errors clustered two ways, by supplier and by recipient, "
+        "a floor as above. The hold-out refits on 2002–2009 and scores 2010–2014. The "
+        "lagged delivery history carries most of the fit: arms relations persist, and "
+        "the other coefficients are those of a new or renewed relation as much as of "
+        "a continuing one."
+    ),
+    "rival_sales": (
+        "Every supplier–recipient dyad-year of the record, 2000–2014, with a delivery "
+        "(any row of `arms_tiv.csv`, 0 TIV included) where, in the year of the delivery, "
+        "the two are strategic rivals (Thompson–Dreyer, those ongoing in 2010 carried to "
+        "2014), or the recipient is a strategic rival of one of the supplier's ATOP "
+        "defence allies (`via`: those allies). The shipped table has one row per kind and "
+        "dyad-year; a dyad-year may be of both kinds. These are the sales between rivals "
+        "that the record shows; a simulation that forbids the others forbids nothing the "
+        "record has."
+    ),
+    "suppliers": (
+        "For every recipient of the record, each supplier's TIV 2000–2014 and its share of "
+        "the recipient's total (tidy: recipient ccode and ISO3, supplier ccode and ISO3, "
+        "`tiv_musd`, `share`). A recipient whose deliveries all round to 0 TIV has no "
+        "share (left empty). TIV measures "
+        "military capability transferred, not money (Holtom, Bromley & Simmel 2012); "
+        "deliveries are lumpy, so fifteen-year totals are the unit compared. The closing "
+        "comparison of the simulated suppliers by buyer, 2015–2024, is made against this "
+        "table."
+    ),
+    "sanctions": (
+        "No published estimate was found of how much sanctions on technology or finance "
+        "cut a supplier's arms deliveries, neither an elasticity nor a case before 2014 "
+        "that gives one. The sources nearest to it do not give such a figure: Parachini, "
+        "Bauer & Wilson (2021, RAND RR-A1341-1), on Russian arms sales after 2017 under "
+        "the threat of US sanctions on buyers, find the sales lost 'difficult to "
+        "determine with precision'; Crozet & Hinz (2020, *Economic Policy*) estimate "
+        "Russia's loss of all exports, not arms, in 2014–2015; Brzoska (2008) measures the "
+        "effect of arms embargoes on the imports of their targets, not on the exports of "
+        "a sanctioned supplier; and South Africa's arms exports grew under the embargo "
+        "of 1977 (Matthews & Koh 2021, *Defense & Security Analysis*). SIPRI's fact "
+        "sheets on Russian exports describe years after 2014, which are not estimated "
+        "on. No effect of sanctions on a supplier's deliveries is estimated here, and "
+        "none is put in its place."
+    ),
+}
