@@ -135,7 +135,11 @@ def offer_arms(world: Ensemble, deciding: np.ndarray) -> tuple[np.ndarray, ...]:
 
     Chance per buyer: ``offer_rate`` × θ_b × a_sb, where θ_b is the largest threat
     the buyer faces; only buyers with affinity ≥ ``min_affinity``, no arms embargo
-    between the pair, and whose main rival is not the seller itself. A buyer takes
+    between the pair, whose main rival is not the seller itself, and that are not the
+    seller's strategic rival: the SIPRI record of 2000-2014 holds 2 deliveries between
+    rivals in 4,919 supplier-recipient-years (``sim/data/estimated/arms_rival_sales.csv``),
+    while sales to the rivals of a supplier's allies are common (370), so only the first
+    is ruled out. A buyer takes
     every offer it receives: two sellers courting one buyer both sign (major
     importers buy from several suppliers in one year, SIPRI).
 
@@ -151,6 +155,7 @@ def offer_arms(world: Ensemble, deciding: np.ndarray) -> tuple[np.ndarray, ...]:
         & (s.affinity >= p.min_affinity[:, None, None])
         & (s.arms_embargo == 0)
         & (s.main_rival[..., None, :] != rows[:, None])
+        & (s.rival < 0.5)
     )
     zero_diagonal(eligible, False)
     chance = p.offer_rate[:, None, None] * s.main_threat[..., None, :] * s.affinity

@@ -1,5 +1,6 @@
 import numpy as np
 
+from sim.mechanisms import arms
 from sim.mechanisms.exercises import common_rivals
 from sim.mechanisms.threat import same_main_threat, threat_from
 
@@ -118,3 +119,13 @@ def test_common_rivals_are_the_same_whatever_the_chunk():
             np.testing.assert_array_equal(got, expected)
     shared = np.minimum(threat[a], threat[b])
     np.testing.assert_array_equal(whole[0], shared.argmax(axis=1))
+
+
+def test_no_seller_offers_arms_to_its_strategic_rival(make_model):
+    model = make_model(parameters={"arms": {"offer_rate": 1.0, "min_affinity": 0.0}}, years=1)
+    offers = arms.offer_arms(model.ensemble, model.acts.copy())
+    _, seller, buyer = offers
+    assert len(seller) > 0
+    assert not (model.rival[seller, buyer] >= 0.5).any()
+    usa, chn = model.index["USA"], model.index["CHN"]
+    assert model.rival[usa, chn] == 1  # the pair the rule keeps apart

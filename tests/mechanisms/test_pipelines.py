@@ -85,7 +85,6 @@ def test_contract_price_sets_the_pairs_revenue(make_model):
     assert dear.gdp[r] > cheap.gdp[r]
 
 
-
 def test_no_line_joins_states_without_a_route():
     result = sim.run(SCENARIOS / "backtest_2014.yaml", runs=12, seed=3)
     events = result.events
