@@ -18,6 +18,7 @@ import pandas as pd
 
 OUT = Path(__file__).resolve().parents[1] / "sim" / "data" / "behaviour"
 FIRST, LAST = 1990, 2014
+INSTITUTION = 1000  # TIES's code for an international institution as sender or target
 
 
 def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,6 +69,44 @@ def _sanctions(behaviour: Path, codes: dict[str, int]) -> pd.DataFrame:
     rows = rows.astype({"sender": int, "target": int})
     rows = rows[["sender", "target", "first", "last", "caseid"]].drop_duplicates()
     return rows.sort_values(["target", "sender", "first", "caseid"])
+
+
+CASE_COLUMNS = [
+    "caseid",
+    "startyear",
+    "endyear",
+    "ongoingasofyear",
+    "threat",
+    "imposition",
+    "sancimpositionstartyear",
+    "finaloutcome",
+    "targetcosts",
+    "sendercosts",
+    "issue1",
+    "institution",
+    "n_senders",
+    "primarysender",
+    *(f"sender{i}" for i in range(1, 6)),
+    "targetstate",
+]
+
+
+def _sanction_cases(behaviour: Path) -> pd.DataFrame:
+    """TIES cases with a state as primary sender and a state as target, TIES's own codes.
+
+    Dropped: cases with no primary sender recorded, cases whose primary sender or target
+    is an institution (COW code 1000). Sender codes are kept as TIES gives them (1000 for
+    an institution among the senders). No value is changed; missing stays missing.
+    """
+    ties = pd.read_csv(behaviour / "ties_v4_1_cases_1945_2005.csv")
+    keep = (
+        ties["primarysender"].notna()
+        & (ties["primarysender"] != INSTITUTION)
+        & (ties["targetstate"] != INSTITUTION)
+    )
+    cases = ties.loc[keep, CASE_COLUMNS]
+    whole = [c for c in CASE_COLUMNS if c != "caseid"]
+    return cases.astype({c: "Int64" for c in whole})
 
 
 def _agreement(networks: Path, codes: dict[str, int]) -> pd.DataFrame:
@@ -135,6 +174,7 @@ def build(raw: Path) -> dict[str, pd.DataFrame]:
         "ideal_points": ideal,
         "arms_tiv": _arms(networks),
         "sanctions": _sanctions(behaviour, codes),
+        "sanction_cases": _sanction_cases(behaviour),
         "unga_agreement": _agreement(networks, codes),
     }
     return {k: v.sort_values(list(v.columns[:3])).reset_index(drop=True) for k, v in tables.items()}

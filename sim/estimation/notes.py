@@ -183,3 +183,78 @@ ARMS_NOTES = {
         "none is put in its place."
     ),
 }
+
+SANCTIONS_HEAD = """## Economic sanctions (TIES v4.1)
+
+Three estimates on the Threat and Imposition of Economic Sanctions cases (Morgan, Bapat
+& Kobayashi 2014, *CMPS* 31(5)), packaged as `sim/data/behaviour/sanction_cases.csv`
+(the cases with a state as primary sender and a state as target) and built in
+`sim/estimation/sanctions.py`; shipped as
+`sim/data/estimated/{sanction_imposition,sanction_ending,sanction_duration}.csv`.
+TIES records the cases begun from 1945 to 2005, so nothing here is estimated on a
+sanction begun after 2005.
+
+**Rates in the literature, for context.** Hufbauer, Schott & Elliott (1990, 2nd ed.)
+judged 40 of 115 episodes (34%) at least partly successful, and the 3rd edition
+(Hufbauer, Schott, Elliott & Oegg 2007, *Economic Sanctions Reconsidered*) reports a
+success rate of about a third (34%) across its episodes; Pape (1997, *International
+Security* 22(2)) accepted only 5 of those 40 as successes. Drezner (2003, "The Hidden
+Hand of Economic Coercion", *International Organization* 57(3)) argues that coercion
+works mostly at the threat stage: a target that would give in does so before sanctions
+are imposed, so imposed sanctions are the cases selected for failure. The concession
+rates below are of *imposed* sanctions (TIES codes 6 and 7) and are far below a third:
+that is the selection Drezner describes, and a stricter definition than the
+literature's "success", which counts partial and negotiated outcomes.
+"""
+
+SANCTION_NOTES = {
+    "sanction_imposition": (
+        "Directed dyad-year logit: sender i imposes a new sanction on target j in year t "
+        "(a TIES case with `imposition` = 1 whose `sancimpositionstartyear` is t, j its "
+        "target and i among its state senders, `primarysender` and `sender1`–`sender5`; "
+        "an institution, code 1000, is not a state). The universe is every ordered pair "
+        "of COW system members (`states.csv`); outcome years **2001–2005 only**: the ideal "
+        "points start in 2000 (the first lag) and TIES ends in 2005. Covariates of t − 1: "
+        "`rival` (Thompson–Dreyer), `dispute_recent` (a MID between the two in t − 5 .. "
+        "t − 1, MID 5.0), `ideal_distance` (|Δ UN ideal point|), `sender_polyarchy`, "
+        "`target_polyarchy` (V-Dem), `pact` (an ATOP defence pledge), `sender_major`, "
+        "`target_major` (COW majors as in the panel), `log_sender_cinc`, "
+        "`log_target_cinc`, `log_distance` (capitals), `contiguous`, `sanctioned_before` "
+        "(i had a sanction in force on j in some year of t − 5 .. t − 1, per "
+        "`sanctions.csv`, where cases with no end recorded are taken as in force to "
+        "2014). Standard errors clustered two ways, by sender and by target. Hold-out: "
+        "fit 2001–2003, scored 2004–2005. Most TIES cases are trade disputes (`issue1` = "
+        "13), which is why large and democratic states both send and receive sanctions "
+        "here: read the coefficients as those of that mix."
+    ),
+    "sanction_ending": (
+        "Discrete-time hazard (logit on case-years) of the sanction ending with the "
+        "target's concession, among the cases imposed 1990–2005 (V-Dem starts in 1990). "
+        "TIES `finaloutcome` codes (the source notes, after the TIES manual): 6 partial "
+        "acquiescence by the target after imposition, 7 total acquiescence after "
+        "imposition, 8 capitulation by the sender after imposition, 9 stalemate after "
+        "imposition, 10 negotiated settlement after imposition. **Concession = 6 or 7.** "
+        "Code 10 is not counted: whether a settlement favoured the sender is coded in "
+        "`settlementnaturesender`, whose codes the packaged source notes do not give, so "
+        "it is not used; the variant counting every code 10 as concession is shown below. "
+        "A case-year's outcome is 1 in the end year (`endyear`) of a case whose outcome is "
+        "6 or 7, else 0; a case that ends otherwise (8, 9, 10, or no outcome coded) leaves "
+        "the risk set then. A case with no end recorded is censored at `ongoingasofyear` "
+        "(the last year TIES saw it open) or, with neither, at 2005. Covariates are those "
+        "of the imposition year, held fixed: `target_major`; `target_polyarchy`; "
+        "`log_target_cinc_share`, log(CINC of the target / (its CINC + the primary "
+        "sender's)); `sender_us`, the United States among the senders; "
+        "`target_costs_severe`, `targetcosts` = 3 (severe: TIES codes 1 minor, 2 major, 3 "
+        "severe; cases without it are dropped); `log_years`, log of the years in force "
+        "(1 in the imposition year). Standard errors clustered by target state."
+    ),
+    "sanction_duration": (
+        "By whether the target is a COW major power: the cases imposed 1990–2005, the "
+        "Kaplan–Meier median of the years in force (statsmodels `SurvfuncRight`; any "
+        "ending is the event, censoring as above; blank where the curve stays above one "
+        "half), the Kaplan–Meier share still in force after 5 and 10 years, and the cases "
+        "ended by the target's concession (6 or 7) within 5 and 10 years, with their share "
+        "of all cases. Cases last seen open before k years are counted as not having "
+        "conceded by k, so the shares are lower bounds (the counts of such cases are given)."
+    ),
+}

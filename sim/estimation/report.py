@@ -6,20 +6,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim.estimation import alignment, alliances, arms, hostility, ideal_points, panel
+from sim.estimation import sanctions as ties
 from sim.estimation.fit import Fit
-from sim.estimation.notes import ARMS_NOTES, HEAD, NOTES
+from sim.estimation.notes import HEAD, NOTES
+from sim.estimation.report_arms import ARMS, ARMS_TABLES, arms_lines
+from sim.estimation.report_sanctions import sanction_lines
+from sim.estimation.sections import coefficient_lines, fit_lines
 
 ESTIMATED = Path(__file__).resolve().parents[1] / "data" / "estimated"
 FIGURE = Path("images") / "estimation_calibration.png"
 BINARY = ("hostility", "alliance_formation", "alliance_termination")  # the logits
 MODELS = (*BINARY, "ideal_points", "alignment")
+SANCTION_TABLES = ("sanction_imposition", "sanction_ending", "sanction_duration")
 LEVELS = "alliance_termination_levels"  # the termination spec shipped before, compared
-ARMS = "arms_transfer"  # the supplier-choice logit, directed, outcome years 2002-2014
-ARMS_TABLES = ("arms_rival_sales", "arms_suppliers_2000_2014")  # read off the record
 TITLES = {
     "hostility": "Militarized hostility: MID onset",
     "alliance_formation": "Defence-pledge formation",
@@ -37,12 +39,20 @@ class Estimates:
     holdouts: dict[str, dict[str, float]]
     predictions: dict[str, pd.DataFrame]  # the hold-out years: outcome y, prediction p
     transfers: arms.Transfers | None = field(default=None)  # arms transfers (apart)
+    sanctions: ties.Sanctions | None = field(default=None)  # TIES, 1990-2005 (own section)
 
     def table(self, name: str) -> pd.DataFrame:
         """The coefficient table of a model: term, coef, se, z, p."""
         if name == ARMS and self.transfers is not None:
             return self.transfers.fit.table.reset_index()
         return self.fits[name].table.reset_index()
+
+    def sanction_table(self, name: str) -> pd.DataFrame:
+        """A shipped sanctions table: the two coefficient tables or the duration summary."""
+        if name == "sanction_duration":
+            return self.sanctions.duration
+        fit = self.sanctions.imposition if name == "sanction_imposition" else self.sanctions.ending
+        return fit.table.reset_index()
 
 
 def estimate(data: Path = panel.DATA) -> Estimates:
@@ -57,7 +67,9 @@ def estimate(data: Path = panel.DATA) -> Estimates:
     }
     for name, (fit, held, predicted) in models.items():
         fits[name], holdouts[name], predictions[name] = fit, held, predicted
-    return Estimates(fits, holdouts, predictions, arms.transfers(dyads, data))
+    return Estimates(
+        fits, holdouts, predictions, arms.transfers(dyads, data), ties.estimate(dyads, data)
+    )
 
 
 def read_tables(folder: Path = ESTIMATED) -> dict[str, pd.DataFrame]:
@@ -80,6 +92,10 @@ def write_tables(estimates: Estimates, folder: Path = ESTIMATED) -> list[Path]:
         ):
             path = folder / f"{name}.csv"
             table.to_csv(path, index=False, float_format="%.6g")
+    if estimates.sanctions is not None:
+        for name in SANCTION_TABLES:
+            path = folder / f"{name}.csv"
+            estimates.sanction_table(name).to_csv(path, index=False, float_format="%.6g")
             paths.append(path)
     return paths
 
@@ -101,35 +117,6 @@ def summary(estimates: Estimates, name: str) -> str:
         f"{name}: {s['dyad_years']:,.0f} dyad-years, {s['events']:,.0f} events; "
         f"hold-out {held['test']} AUC {held['auc']:.3f}, Brier {held['brier']:.5f}"
     )
-
-
-def _coefficients(table: pd.DataFrame) -> list[str]:
-    lines = ["| term | coefficient | s.e. | z | p |", "|---|---:|---:|---:|---:|"]
-    for term, row in table.iterrows():
-        if np.isnan(row["se"]):
-            lines.append(f"| `{term}` | {row['coef']:.3f} | | | |")
-            continue
-        lines.append(
-            f"| `{term}` | {row['coef']:.3f} | {row['se']:.3f} | {row['z']:.2f} | {row['p']:.3f} |"
-        )
-    return lines
-
-
-def _fit_lines(fit: Fit, held: dict[str, float]) -> list[str]:
-    s = fit.stats
-    return [
-        "| sample | years | dyad-years | events | AUC | Brier | Brier of the base rate |",
-        "|---|---|---:|---:|---:|---:|---:|",
-        f"| in sample | {s['years']} | {s['dyad_years']:,.0f} | {s['events']:,.0f} "
-        f"| {s['auc']:.3f} | {s['brier']:.5f} | |",
-        f"| hold-out (fit {held['train']}) | {held['test']} | {held['dyad_years']:,.0f} "
-        f"| {held['events']:,.0f} | {held['auc']:.3f} | {held['brier']:.5f} "
-        f"| {held['brier_base_rate']:.5f} |",
-        "",
-        f"Log-likelihood {s['log_likelihood']:.1f}; McFadden pseudo-R² {s['pseudo_r2']:.3f}. "
-        f"Over the hold-out years the fit on {held['train']} predicts "
-        f"{held['predicted_events']:.1f} events; {held['events']:.0f} occurred.",
-    ]
 
 
 def _levels_lines(estimates: Estimates) -> list[str]:
@@ -267,19 +254,19 @@ def markdown(estimates: Estimates, figure: str | None = None) -> str:
     for name in MODELS:
         fit, held = estimates.fits[name], estimates.holdouts[name]
         lines += [f"## {TITLES[name]} (`{name}.csv`)", "", NOTES[name], ""]
-        lines += _coefficients(fit.table) + [""]
+        lines += coefficient_lines(fit.table) + [""]
         if name == "ideal_points":
             lines += _ideal_lines(fit, held)
         elif name == "alignment":
             lines += _alignment_lines(fit, held)
         else:
-            lines += _fit_lines(fit, held)
+            lines += fit_lines(fit, held)
         if name == "alliance_termination":
             lines += _levels_lines(estimates)
         lines.append("")
     if estimates.transfers is not None:
-        lines += _arms_lines(estimates.transfers)
-    return "\n".join(lines + _threat_lines())
+        lines += arms_lines(estimates.transfers)
+    return "\n".join(lines + _threat_lines() + sanction_lines(estimates.sanctions))
 
 
 def _threat_lines() -> list[str]:
@@ -300,136 +287,6 @@ def _threat_lines() -> list[str]:
         *threats.markdown(threats.top_threats()),
         "",
     ]
-
-
-def _years(years: pd.Series) -> str:
-    """2000, 2001, 2002, 2005 -> "2000–2002, 2005"."""
-    runs, out = [], sorted(set(years))
-    for year in out:
-        if runs and year == runs[-1][1] + 1:
-            runs[-1][1] = year
-        else:
-            runs.append([year, year])
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
-
-
-def _arms_lines(t: arms.Transfers) -> list[str]:
-    """The arms sections: supplier choice, sales to rivals, suppliers by buyer, sanctions."""
-    s, held = t.fit.stats, t.holdout
-    lines = [f"## Arms transfers: supplier choice (`{ARMS}.csv`)", "", ARMS_NOTES["choice"], ""]
-    lines += _coefficients(t.fit.table) + [""] + _fit_lines(t.fit, held)
-    lines += [
-        "",
-        f"The base rate is {s['base_rate']:.4f} in sample ({s['active_supplier_years']:.0f} "
-        f"active supplier-years) and {held['base_rate']:.4f} over the hold-out. "
-        f"{s['rival_events']:.0f} deliveries in the sample went to a state the supplier "
-        f"was a strategic rival of the year before; {held['train_rival_events']:.0f} did in "
-        f"{held['train']}, so the training fit's `rival` coefficient has no finite maximum "
-        "(quasi-complete separation)"
-        + (
-            ", the fit stops at its iteration limit with it at a large negative value, and "
-            "the hold-out scores that fit as it stands (rival pairs get a probability of "
-            "nearly 0)."
-            if not held["train_converged"]
-            else "."
-        ),
-        "",
-        _expected_signs(t.fit.table),
-        "",
-        "Hold-out calibration (ten equal groups of the 2010–2014 dyad-years by the "
-        f"prediction of the fit on {held['train']}):",
-        "",
-        "| group | mean predicted | observed share |",
-        "|---:|---:|---:|",
-    ]
-    for group, row in calibration(t.predictions).iterrows():
-        lines.append(f"| {group + 1} | {row['predicted']:.4f} | {row['observed']:.4f} |")
-    return [*lines, "", *_rival_sales_lines(t.rival_sales), *_suppliers_lines(t.suppliers)]
-
-
-def _expected_signs(table: pd.DataFrame) -> str:
-    """The coefficients against the signs BEHAVIOUR.md section 5 expects."""
-    expected = {"supplied_recent": 1, "pact": 1, "ideal_distance": -1}
-    parts = []
-    for term, sign in expected.items():
-        coef, p = table.loc[term, "coef"], table.loc[term, "p"]
-        agrees = "as expected" if np.sign(coef) == sign else "against the expected sign"
-        parts.append(f"`{term}` {coef:+.3f} (p {p:.3f}, {agrees})")
-    return (
-        "Against the signs the literature leads one to expect (BEHAVIOUR.md section 5: "
-        "past transfers +, a defence pledge +, ideal-point distance −): "
-        + "; ".join(parts)
-        + ". The signs are reported as estimated, not constrained."
-    )
-
-
-def _rival_sales_lines(sales: pd.DataFrame) -> list[str]:
-    kinds = sales.groupby("kind")
-    counts = {kind: len(group) for kind, group in kinds}
-    tiv = {kind: group["tiv_musd"].sum() for kind, group in kinds}
-    lines = [
-        f"## Arms sales to rivals in the record (`{ARMS_TABLES[0]}.csv`)",
-        "",
-        ARMS_NOTES["rival_sales"],
-        "",
-        "| the recipient is, in the year of the delivery | supplier–recipient dyad-years "
-        "| pairs | TIV (million) |",
-        "|---|---:|---:|---:|",
-    ]
-    labels = {
-        "rival": "the supplier's strategic rival",
-        "rival_of_ally": ("a strategic rival of one of the supplier's defence allies"),
-    }
-    for kind, label in labels.items():
-        pairs = sales[sales["kind"] == kind][["supplier", "recipient"]].drop_duplicates()
-        lines.append(
-            f"| {label} | {counts.get(kind, 0)} | {len(pairs)} | {tiv.get(kind, 0):,.0f} |"
-        )
-    lines += [
-        "",
-        "| kind | supplier → recipient | years | dyad-years | TIV (million) | via the ally |",
-        "|---|---|---|---:|---:|---|",
-    ]
-    keys = ["kind", "supplier", "supplier_iso3", "recipient", "recipient_iso3"]
-    for (kind, _, one, _, two), group in sales.groupby(keys, sort=True):
-        via = " / ".join(sorted(set(group["via"]) - {""}))
-        lines.append(
-            f"| {kind} | {one} → {two} | {_years(group['year'])} | {len(group)} "
-            f"| {group['tiv_musd'].sum():,.0f} | {via} |"
-        )
-    return [*lines, ""]
-
-
-def _suppliers_lines(suppliers: pd.DataFrame, largest: int = 20) -> list[str]:
-    totals = suppliers.groupby(["recipient", "recipient_iso3"])["tiv_musd"].sum()
-    top = totals.sort_values(ascending=False).head(largest)
-    lines = [
-        f"## Suppliers by buyer, 2000–2014 (`{ARMS_TABLES[1]}.csv`)",
-        "",
-        ARMS_NOTES["suppliers"],
-        "",
-        f"The {largest} largest recipients and their three largest suppliers:",
-        "",
-        "| recipient | TIV 2000–2014 (million) | suppliers | first three suppliers' shares |",
-        "|---|---:|---:|---|",
-    ]
-    for (code, iso3), total in top.items():
-        rows = suppliers[suppliers["recipient"] == code]
-        shares = ", ".join(
-            f"{r.supplier_iso3} {100 * r.share:.0f}%" for r in rows.head(3).itertuples()
-        )
-        lines.append(f"| {iso3} | {total:,.0f} | {len(rows)} | {shares} |")
-    empty = suppliers.loc[suppliers["share"].isna(), "recipient_iso3"].drop_duplicates()
-    if len(empty):
-        lines += ["", f"Recipients of deliveries of 0 TIV alone: {', '.join(empty)}."]
-    return [*lines, "", "## Sanctions and the arms industry", "", ARMS_NOTES["sanctions"], ""]
-
-
-def calibration(predicted: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
-    """Mean prediction and observed share of events in ``bins`` equal groups by prediction."""
-    ranked = predicted.sort_values("p", kind="stable").reset_index(drop=True)
-    group = ranked.index * bins // len(ranked)
-    return ranked.groupby(group).agg(predicted=("p", "mean"), observed=("y", "mean"))
 
 
 def write_report(

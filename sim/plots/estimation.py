@@ -12,7 +12,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from sim.estimation.report import BINARY, TITLES, Estimates, calibration
+from sim.estimation.report import BINARY, TITLES, Estimates
+from sim.estimation.sections import calibration
 
 DPI = 120
 
