@@ -136,6 +136,7 @@ def advance(world: Ensemble) -> None:
     s.arms_embargo = s.between[:, sanctions.SECTOR_INDEX["arms"]]
     carry_out(world, decide(world))
     s.between = sanctions.pair_intensity(s.sanctions)  # after the year's decisions
+    sanctions.age(world)
     if world.params.alliances.mode == "landscape":
         shares = world.power_indices()[world.params.power.index]
         for r in range(len(world.runs)):

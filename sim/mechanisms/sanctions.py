@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms import draws
+from sim.mechanisms import draws, estimated
 from sim.mechanisms.axes import swap
 from sim.scenario.schema import SECTORS
 from sim.world_state import PAIR, SECTOR_PAIR, SHARED, STATE, Field, stack
@@ -38,6 +38,7 @@ STATE = {
     ),
     "exposure": Field(PAIR, "each partner's share of a state's start-year trade", SHARED),
     "tech_exposure": Field(STATE, "exposure-weighted technology sanctions suffered (0-1)"),
+    "sanction_years": Field(PAIR, "years the sender's sanction on the target has been in force"),
 }
 
 
@@ -145,21 +146,46 @@ def lift(world: Ensemble, run: int, senders: list[int], target: int, origin: str
     impose(world, run, senders, target, dict.fromkeys(SECTORS, 0.0), origin)
 
 
-def concession_chance(
-    cost: np.ndarray, hazard: float | np.ndarray, half_cost: float | np.ndarray
-) -> np.ndarray:
-    """Yearly chance a target concedes: hazard × cost / (cost + half_cost) (0 without cost).
+def concession_chance(world: Ensemble, pressing: np.ndarray) -> np.ndarray:
+    """[run, target] the yearly chance each target concedes: the estimated hazard.
 
-    ``hazard`` and ``half_cost`` are numbers, or one per run shaped to meet ``cost``.
+    The logit of a sanction ending in the target's concession (TIES cases imposed
+    1990-2005, ``sim/data/estimated/sanction_ending.csv``; docs/estimation.md), with
+    the target's major-power status and polyarchy (2014), its share of the CINC of
+    itself and its largest sender, whether the United States is among its senders, and
+    the log of the years the oldest of its sanctions has been in force. TIES's coding of
+    the target's costs as severe has no counterpart in the model and is taken as not
+    severe (its coefficient is not significant). ``sanctions.concession_odds`` scales
+    the odds (1: as estimated).
+
+    Args:
+        world: The world as the year starts.
+        pressing: [run, sender, target] the sanctions in force that are not counter-sanctions.
     """
-    cost = np.asarray(cost, dtype=float)
-    positive = cost > 0
-    return np.divide(
-        hazard * cost,
-        cost + half_cost,
-        out=np.zeros_like(cost),
-        where=positive & (cost + half_cost > 0),
-    )
+    s = world.state
+    cinc = np.exp(s.log_cinc)  # each row's CINC share at the end of last year
+    largest = np.where(pressing, cinc[..., :, None], 0.0).max(axis=-2)  # [run, target]
+    share = np.divide(cinc, cinc + largest, out=np.ones_like(cinc), where=largest > 0)
+    usa = world.index.get("USA")
+    by_us = pressing[..., usa, :] if usa is not None else np.zeros_like(share, bool)
+    years = np.where(pressing, s.sanction_years, 0.0).max(axis=-2)
+    covariates = {
+        "target_major": s.major_power,
+        "target_polyarchy": s.polyarchy,
+        "log_target_cinc_share": np.log(np.maximum(share, 1e-12)),
+        "sender_us": by_us.astype(float),
+        "target_costs_severe": 0.0,
+        "log_years": np.log(np.maximum(years, 1.0)),
+    }
+    odds = world.params.sanctions.concession_odds[:, None]
+    return estimated.probability("sanction_ending", covariates, odds)
+
+
+def age(world: Ensemble) -> None:
+    """Each sanction's years in force at the end of the year (0 once lifted)."""
+    s = world.state
+    in_force = s.sanctions.max(axis=-3) > 0
+    s.sanction_years = np.where(in_force, s.sanction_years + 1.0, 0.0)
 
 
 @dataclass
@@ -186,9 +212,9 @@ class Answers:
 def answer_sanctions(world: Ensemble, deciding: np.ndarray) -> Answers | None:
     """Every sanctioned state's answer: concede, counter-sanction each sender, or drop them.
 
-    A target concedes with chance ``concession_chance`` of the cost it bears (level loss
-    plus trade shortfall): about a third of episodes succeed in Hufbauer, Schott &
-    Elliott's data, and diverted trade that replaces what it lost lowers the cost.
+    A target concedes with the estimated yearly chance of ``concession_chance`` (TIES):
+    imposed sanctions rarely end in concession, least of all for strong, autocratic
+    targets and old sanctions (docs/estimation.md).
     A target that does not concede answers each sender, with chance
     ``counter_probability``, by a trade sanction of ``counter_ratio`` × the strongest
     sector the sender applies (the 2014 Russian food ban answered Western finance and
@@ -207,7 +233,7 @@ def answer_sanctions(world: Ensemble, deciding: np.ndarray) -> Answers | None:
     p = world.params.sanctions
     pressing = (strongest > 0) & ~s.countering
     cost = s.level_loss + np.maximum(0.0, -s.trade_gap)
-    chance = concession_chance(cost, p.success_hazard[:, None], p.success_half_cost[:, None])
+    chance = concession_chance(world, pressing)
     conceding = np.zeros(cost.shape, bool)
     conceding[draws.rows(world.rngs, deciding & pressing.any(axis=-2), chance)] = True
     incoming = swap(strongest * pressing) * ~conceding[..., :, None]  # [run, state, sender]

@@ -192,18 +192,12 @@ class Sanctions(Strict):
         description="yearly sender-target affinity fall per unit intensity (assumption); at most "
         "1: affinity spans 0 to 1",
     )
-    success_hazard: Share = Field(
-        0.05,
-        description="yearly chance a target under maximal pressure concedes (anchored to "
-        "Hufbauer, Schott & Elliott: about a third of episodes succeed)",
-    )
-    success_half_cost: Float = Field(
-        0.03,
-        le=1,
-        gt=0,
-        allow_inf_nan=False,
-        description="cost (share of GDP) at which the concession chance is half its maximum "
-        "(assumption); at most 1: a cost is a share of GDP",
+    concession_odds: NonNegative = Field(
+        1.0,
+        le=1e6,
+        description="multiplier on the odds of the estimated yearly chance that a target "
+        "concedes (TIES, docs/estimation.md; 1 = as estimated, 0 = never); at most 10^6: "
+        "a sanity bound",
     )
     target_drift: NonNegative = Field(
         0.01,

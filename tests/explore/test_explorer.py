@@ -44,13 +44,13 @@ def test_a_sweep_gives_sliders_too_and_an_unset_speed_starts_at_the_one_runs_use
     path = write(
         "swept.yaml",
         f"extends: {SANCTIONS}\nname: swept\nuncertainties: null\n"
-        "sweep:\n  grid:\n    parameters.sanctions.success_half_cost: [0.02, 0.1, 0.2]\n"
+        "sweep:\n  grid:\n    parameters.sanctions.counter_ratio: [0.02, 0.1, 0.2]\n"
         "  sample:\n    method: lhs\n    n: 4\n    vary:\n"
         "      parameters.economy.convergence_by_state.KOR: {low: 0.02, high: 0.06}\n",
     )
     config = load_scenario(path)
     sliders = {s.path: s for s in controls.sliders(config)}
-    cost = sliders["parameters.sanctions.success_half_cost"]
+    cost = sliders["parameters.sanctions.counter_ratio"]
     assert (cost.low, cost.high, cost.origin) == (0.02, 0.2, "sweep")
     unset = sliders["parameters.economy.convergence_by_state.KOR"]
     model = ExploredModel(str(path), **defaults(path))
@@ -198,7 +198,7 @@ def test_a_sweep_folder_is_read_by_point(tmp_path):
             "--years",
             "2",
             "--grid",
-            "parameters.sanctions.success_half_cost=0.02,0.2",
+            "parameters.sanctions.counter_ratio=0.02,0.2",
             "--out",
             str(out),
             "--quiet",
@@ -211,7 +211,7 @@ def test_a_sweep_folder_is_read_by_point(tmp_path):
     folder = read_folder(out)
     assert folder.kind == "sweep"
     labels = folder.point_labels()
-    assert labels == ["0: sanctions.success_half_cost=0.02", "1: sanctions.success_half_cost=0.2"]
+    assert labels == ["0: sanctions.counter_ratio=0.02", "1: sanctions.counter_ratio=0.2"]
     states, system = folder.at(labels[1])
     assert set(states["point"]) == {1} and set(system["point"]) == {1}
     assert len(folder.at(ALL_POINTS)[1]) == 2 * len(system)

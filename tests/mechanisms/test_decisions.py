@@ -140,12 +140,13 @@ def test_each_pair_draws_its_pledge_once_a_year(make_model):
 
 
 def test_a_conceding_target_drops_its_counter_sanctions_and_answers_nobody(make_model):
-    sure = {"counter_probability": 1.0, "success_hazard": 1.0, "success_half_cost": 1e-9}
+    sure = {"counter_probability": 1.0, "concession_odds": 0.0}
     model = make_model(WESTERN_SANCTIONS, parameters={"sanctions": sure}, years=4)
-    model.step()  # no cost borne yet: Russia answers both senders
+    model.step()  # Russia does not concede: it answers both senders
     rus, usa, eu = (model.index[s] for s in ("RUS", "USA", "EUU"))
     assert model.countering[rus, usa] and model.countering[rus, eu]
-    model.step()  # the first year's loss is a cost: Russia concedes
+    model.ensemble.params.sanctions.concession_odds[...] = 1e6
+    model.step()  # now it concedes for certain
     assert model.sanctions[:, usa, rus].max() == 0 and model.sanctions[:, eu, rus].max() == 0
     assert not model.countering[rus].any() and model.sanctions[:, rus].max() == 0
     year = {e[1:4] for e in model.events_log if e[0] == model.year}

@@ -52,7 +52,7 @@ def test_energy_embargo_cuts_gas_and_exporter_seeks_new_market(make_model):
             "sectors": {"energy": 1.0},
         }
     }
-    no_concession = {"sanctions": {"success_hazard": 0.0}}
+    no_concession = {"sanctions": {"concession_odds": 0.0}}
     model = run(make_model(embargo, no_concession, pipelines=EUROPE, years=12))
     r, eu = model.index["RUS"], model.index["EUU"]
     assert model.gas_flow[r, eu] == 0

@@ -3,7 +3,7 @@ import pytest
 
 from .conftest import run
 
-NO_CONCESSION = {"sanctions": {"success_hazard": 0.0}}
+NO_CONCESSION = {"sanctions": {"concession_odds": 0.0}}
 SANCTION = {"kind": "sanction", "year": 2014, "senders": ["USA", "EUU"], "target": "RUS"}
 
 
@@ -39,7 +39,7 @@ def test_finance_level_loss_matches_its_parameter(make_model):
     model = run(
         make_model(
             sanction(finance=1.0),
-            {"sanctions": {"counter_probability": 0, "success_hazard": 0}},
+            {"sanctions": {"counter_probability": 0, "concession_odds": 0}},
             years=30,
         )
     )
@@ -76,7 +76,7 @@ def test_sanctions_push_affinity_apart_and_target_toward_others(make_model):
 
 
 def test_a_costly_sanction_can_succeed(make_model):
-    certain = {"sanctions": {"success_hazard": 1.0, "success_half_cost": 1e-9}}
+    certain = {"sanctions": {"concession_odds": 1e6}}
     model = make_model(sanction(finance=1.0, trade=1.0), certain, years=3)
     run(model)
     kinds = [e[1] for e in model.events_log]
@@ -85,8 +85,17 @@ def test_a_costly_sanction_can_succeed(make_model):
     assert model.sanctions[:, :, r].sum() == 0  # every sender lifted
 
 
-def test_concession_chance_grows_with_cost():
+def test_a_strong_autocratic_target_concedes_rarely_and_less_as_years_pass(make_model):
     from sim.mechanisms.sanctions import concession_chance
 
-    chances = [concession_chance(c, 0.1, 0.03) for c in (0.0, 0.03, 0.3)]
-    assert chances[0] == 0 and chances[1] == pytest.approx(0.05) and chances[2] > 0.09
+    model = make_model(sanction(finance=0.3, technology=0.3), years=3)
+    world, rus = model.ensemble, model.index["RUS"]
+    pressing = world.state.sanctions.max(axis=-3) > 0
+    first = concession_chance(world, pressing)[0, rus]
+    # TIES, cases imposed 1990-2005: Russia under US sanctions in 2014 concedes with
+    # about 2.3% a year at first (docs/estimation.md); the model's own CINC gives it
+    # a different share of the pair's, so the band is wide on both sides
+    assert 0.01 < first < 0.05
+    world.state.sanction_years[...] = 10.0
+    later = concession_chance(world, pressing)[0, rus]
+    assert later < first / 3  # log_years: -0.78 a log-year

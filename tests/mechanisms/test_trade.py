@@ -91,7 +91,7 @@ COMPREHENSIVE = {
     "target": "RUS",
     "sectors": {"trade": 1.0, "finance": 1.0, "technology": 1.0, "energy": 1.0, "arms": 1.0},
 }
-NO_CONCESSION = {**NO_DECISIONS, "sanctions": {"success_hazard": 0.0}}
+NO_CONCESSION = {**NO_DECISIONS, "sanctions": {"concession_odds": 0.0}}
 
 
 @pytest.fixture(params=[0, 1, 2])

@@ -120,9 +120,9 @@ def test_set_overrides_parse_yaml_values(write):
 
 
 def test_numbers_in_scientific_notation_are_numbers(write):
-    text = MINIMAL + "parameters:\n  sanctions: {success_half_cost: 1e-3}\n"
+    text = MINIMAL + "parameters:\n  sanctions: {counter_ratio: 1e-3}\n"
     config = load_scenario(write("tiny.yaml", text), ["parameters.trade.diversion_share=2.5E-1"])
-    assert config.parameters.sanctions.success_half_cost == 0.001
+    assert config.parameters.sanctions.counter_ratio == 0.001
     assert config.parameters.trade.diversion_share == 0.25
     # integers, dotted floats and text read as before
     assert parse_override("runs=10")[1] == 10 and parse_override("name=1e")[1] == "1e"
