@@ -1,7 +1,7 @@
 """Defence pledges (ATOP 5.1 ``atop_defense``): their formation and their termination.
 
-Both are dyad-year logits (discrete-time hazards) on 2001-2014, after BEHAVIOUR.md
-section 3. *Formation* is modelled among the pairs without a pledge the year before,
+Both are dyad-year logits (discrete-time hazards) on 2001-2014, after the alliance
+literature. *Formation* is modelled among the pairs without a pledge the year before,
 so it is the formation, not the presence, of a pledge (Gibler & Wolford 2006); the
 outcome is a pledge at t. Covariates: a common strategic rival (a third state both are
 rivals of: the common threat of Walt 1987), the distance of UN ideal points, the gap

@@ -6,7 +6,7 @@
 every ordered pair of COW system members in t whose supplier is an *active supplier*,
 one that delivered to anyone in t - 5..t - 1, so states that never export are not
 counted as choosing not to. The record starts in 2000, so until 2005 the five-year
-windows are cut short at 2000 (left-censored). Covariates after BEHAVIOUR.md section 5
+windows are cut short at 2000 (left-censored). Covariates after the literature
 (Krause 1992; Kinsella 1994; Thurner et al. 2019; Lebacher et al. 2019; Pamp et al.
 2018), of t - 1 where they vary: ``supplied_recent`` (i delivered to j in t - 5..t - 1),
 ``pact`` (an ATOP defence pledge), ``ideal_distance``, ``rival`` (Thompson-Dreyer,

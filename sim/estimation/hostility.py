@@ -2,7 +2,7 @@
 
 Undirected dyad-year logit on ``onset``, all pairs of system members 2001-2014, the
 years a dispute continues dropped (they are not onsets). Covariates after Bremer (1992)
-and BEHAVIOUR.md section 2, lagged a year where they vary: contiguity, log capital
+and the dangerous-dyads literature since, lagged a year where they vary: contiguity, log capital
 distance, strategic rivalry (Thompson & Dreyer), the lower V-Dem polyarchy of the pair,
 a defence pledge (ATOP), the log capability ratio (CINC, larger over smaller: parity is
 0), a major power in the pair, the distance of UN ideal points, and the cubic in

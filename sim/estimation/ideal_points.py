@@ -6,7 +6,7 @@ partners minus the state's own (0 where the set is empty): its ATOP defence-pled
 partners (``ally_gap``; Leeds et al. 2002), its arms suppliers weighted by SIPRI TIV
 (``supplier_gap``; SIPRI Arms Transfers Database) and the states
 imposing a TIES sanction on it (``sender_gap``; Morgan, Bapat & Kobayashi 2014). An
-AR(1) panel with persistence near one, as BEHAVIOUR.md section 1 expects; standard
+AR(1) panel with persistence near one, as ideal points are known to move slowly; standard
 errors clustered by state. TIES records the cases begun by 2005, so sanctions begun
 2006-2014 are missing and ``sender_gap`` is attenuated.
 

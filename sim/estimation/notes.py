@@ -100,7 +100,7 @@ NOTES = {
         "by 2005, so sanctions begun 2006–2014 are missing and `sender_gap`'s estimate is "
         "attenuated; cases with no end recorded are taken as in force to 2014 "
         "(sim/data/behaviour/README.md). The lagged dependent variable with no state effect"
-        " is the plain AR(1) that BEHAVIOUR.md asks for; a state effect on 14 years would "
+        " is the plain AR(1) with persistence near one; a state effect on 14 years would "
         "bring Nickell's (1981) bias."
     ),
     "alignment": (

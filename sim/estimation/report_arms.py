@@ -59,7 +59,7 @@ def arms_lines(t: arms.Transfers) -> list[str]:
 
 
 def _expected_signs(table: pd.DataFrame) -> str:
-    """The coefficients against the signs BEHAVIOUR.md section 5 expects."""
+    """The coefficients against the signs the arms-transfer literature expects."""
     expected = {"supplied_recent": 1, "pact": 1, "ideal_distance": -1}
     parts = []
     for term, sign in expected.items():
@@ -67,7 +67,8 @@ def _expected_signs(table: pd.DataFrame) -> str:
         agrees = "as expected" if np.sign(coef) == sign else "against the expected sign"
         parts.append(f"`{term}` {coef:+.3f} (p {p:.3f}, {agrees})")
     return (
-        "Against the signs the literature leads one to expect (BEHAVIOUR.md section 5: "
+        "Against the signs the literature leads one to expect (Kinsella 1994; Lebacher et "
+        "al. 2019: "
         "past transfers +, a defence pledge +, ideal-point distance −): "
         + "; ".join(parts)
         + ". The signs are reported as estimated, not constrained."

@@ -1,6 +1,7 @@
 """Economic sanctions (TIES v4.1): who imposes them on whom, and how they end.
 
-Three estimates after BEHAVIOUR.md section 4, on ``sanction_cases.csv`` (the TIES cases
+Three estimates after the sanctions literature (Morgan, Bapat & Kobayashi 2014; Drezner
+2003; Lektzian & Souva 2007), on ``sanction_cases.csv`` (the TIES cases
 with a state as primary sender and a state as target, TIES's own codes):
 
 *Imposition*: a directed dyad-year logit. Sender i imposes a new sanction on target j
