@@ -167,20 +167,24 @@ def contiguity_matrices(states: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
     A row is land-contiguous with another if any pair of their members is; their
     sea gap is the smallest over member pairs. The diagonal is False and inf: a row
-    is not a neighbour of itself.
+    is not a neighbour of itself. Computed once per set of states (read-only arrays).
 
     Returns:
         (land: bool [row, row], sea_km: float [row, row], inf where no water contiguity).
     """
-    members = membership(states) > 0.5
+    return _row_contiguity(tuple(states))
+
+
+@cache
+def _row_contiguity(states: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    members = membership(list(states)) > 0.5
     land, sea = _country_contiguity(country_data().iso3)
-    rows = len(members)
     land_rows = (members.astype(int) @ land.astype(int) @ members.T.astype(int)) > 0
-    sea_rows = np.full((rows, rows), np.inf)
-    for a in range(rows):
-        gaps = sea[members[a]]
-        for b in range(rows):
-            if a != b and members[b].any() and len(gaps):
-                sea_rows[a, b] = gaps[:, members[b]].min(initial=np.inf)
+    # the smallest gap from each row's members to each country, then to each row's members
+    to_country = np.stack([sea[m].min(axis=0, initial=np.inf) for m in members])
+    sea_rows = np.stack([to_country[:, m].min(axis=1, initial=np.inf) for m in members], axis=1)
     np.fill_diagonal(land_rows, False)
+    np.fill_diagonal(sea_rows, np.inf)
+    for array in (land_rows, sea_rows):
+        array.setflags(write=False)
     return land_rows, sea_rows

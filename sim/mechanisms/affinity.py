@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms import draws, estimated
-from sim.mechanisms.axes import swap, zero_diagonal
+from sim.mechanisms.axes import pair_gap, swap, zero_diagonal
 from sim.world_state import PAIR, SHARED, Field, stack
 
 if TYPE_CHECKING:
@@ -42,9 +42,8 @@ STATE = {
 
 def predicted_agreement(ideal: np.ndarray, allied: np.ndarray, rival: np.ndarray) -> np.ndarray:
     """Â_ij: the UNGA agreement the pair's ideal points, pledge and rivalry predict (0-1)."""
-    distance = np.abs(ideal[..., :, None] - ideal[..., None, :])
     return estimated.probability(
-        "alignment", {"ideal_distance": distance, "pact": allied, "rival": rival}
+        "alignment", {"ideal_distance": pair_gap(ideal), "pact": allied, "rival": rival}
     )
 
 

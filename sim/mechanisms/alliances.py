@@ -35,7 +35,7 @@ import numpy as np
 
 from sim import landscape
 from sim.mechanisms import draws, estimated
-from sim.mechanisms.threat import pair_gap, pair_min
+from sim.mechanisms.axes import pair_gap, pair_min
 from sim.world_state import PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:

@@ -46,3 +46,13 @@ def zero_diagonal(pairs: np.ndarray, value: float = 0.0) -> None:
 def rows_of(values: np.ndarray, columns: np.ndarray) -> np.ndarray:
     """``values[..., i, columns[..., i]]``: each row's entry in its own column."""
     return np.take_along_axis(values, columns[..., None], axis=-1)[..., 0]
+
+
+def pair_min(values: np.ndarray) -> np.ndarray:
+    """[..., i, j]: the smaller of the pair's two values."""
+    return np.minimum(values[..., :, None], values[..., None, :])
+
+
+def pair_gap(values: np.ndarray) -> np.ndarray:
+    """[..., i, j]: the absolute difference of the pair's two values."""
+    return np.abs(values[..., :, None] - values[..., None, :])

@@ -37,19 +37,24 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> None:
         stack(world.state, name, [starts[0].attributes[name]])
 
 
+def cinc_shares(world: Ensemble) -> np.ndarray:
+    """This year's CINC of every row of every run (its six components weighted equally)."""
+    s = world.state
+    components = {
+        "milex": s.milex,
+        "milper": s.milper_k,  # held at 2014: the same in every run
+        "irst": s.irst_kt * world.gdp_ratio(),
+        "pec": s.pec_kt_coal * s.energy_consumption_ratio,
+        "tpop": s.tpop_k * world.population_ratio(),
+        "upop": s.upop_k * world.population_ratio(),
+    }
+    return metrics.power_index(components, dict.fromkeys(components, 1.0))
+
+
 def indices(world: Ensemble) -> dict[str, np.ndarray]:
     """This year's power indices of every row of every run, each summing to 1 in a run."""
     s = world.state
     w = world.params.power.weights
-    growth = s.energy_consumption_ratio
-    cinc = {
-        "milex": s.milex,
-        "milper": s.milper_k,  # held at 2014: the same in every run
-        "irst": s.irst_kt * world.gdp_ratio(),
-        "pec": s.pec_kt_coal * growth,
-        "tpop": s.tpop_k * world.population_ratio(),
-        "upop": s.upop_k * world.population_ratio(),
-    }
     composite = {
         "military": s.capability,
         "economy": s.gdp,
@@ -64,7 +69,7 @@ def indices(world: Ensemble) -> dict[str, np.ndarray]:
     }
     return {
         "composite": metrics.power_index(composite, weights),
-        "cinc": metrics.power_index(cinc, dict.fromkeys(cinc, 1.0)),
+        "cinc": cinc_shares(world),
         "gdp": s.gdp / s.gdp.sum(axis=-1, keepdims=True),
         "capability": s.capability / s.capability.sum(axis=-1, keepdims=True),
     }

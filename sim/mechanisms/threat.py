@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms import estimated
-from sim.mechanisms.axes import zero_diagonal
+from sim.mechanisms import estimated, power
+from sim.mechanisms.axes import pair_gap, pair_min, zero_diagonal
 from sim.world_state import FIXED, PAIR, SHARED, STATE, Field, stack
 
 if TYPE_CHECKING:
@@ -54,16 +54,6 @@ STATE = {
     "main_rival": Field(STATE, "the row that poses each state's largest threat", dtype=np.intp),
     "threat0": Field(STATE, "each state's largest threat in the start year", FIXED),
 }
-
-
-def pair_min(values: np.ndarray) -> np.ndarray:
-    """[..., i, j]: the smaller of the pair's two values."""
-    return np.minimum(values[..., :, None], values[..., None, :])
-
-
-def pair_gap(values: np.ndarray) -> np.ndarray:
-    """[..., i, j]: the absolute difference of the pair's two values."""
-    return np.abs(values[..., :, None] - values[..., None, :])
 
 
 def hostility(world: Ensemble) -> np.ndarray:
@@ -116,7 +106,7 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> None:
     s.distance = first.distance
     for name in RECORD:
         stack(s, name, [first.record[name]])
-    s.log_cinc = np.log(np.maximum(world.power_indices()["cinc"], 1e-12))
+    s.log_cinc = np.log(np.maximum(power.cinc_shares(world), 1e-12))
     s.log_cinc_before[...] = s.log_cinc
     update(world, new_year=False)
     s.threat0 = s.threat.max(axis=-1)
@@ -127,7 +117,7 @@ def update(world: Ensemble, new_year: bool = True) -> None:
     s = world.state
     if new_year:
         s.log_cinc_before = s.log_cinc
-        s.log_cinc = np.log(np.maximum(world.power_indices()["cinc"], 1e-12))
+        s.log_cinc = np.log(np.maximum(power.cinc_shares(world), 1e-12))
     s.hostility = hostility(world)
     s.threat = threat_from(s.capability, s.hostility)
     s.main_threat = s.threat.max(axis=-1)  # each state's largest threat, and from whom
