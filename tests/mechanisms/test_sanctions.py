@@ -15,11 +15,28 @@ def test_sanctions_cut_trade_with_senders_and_divert_it(make_model):
     base = run(make_model())
     hit = run(make_model(sanction(trade=0.5), NO_CONCESSION))
     i = {s: k for k, s in enumerate(base.ids)}
-    # a trade sanction of intensity 0.5 stops 0.58 x 0.5 of the pair's non-energy trade
-    # (Kwon et al. 2026: complete trade sanctions erode 58%); lost affinity adds to it
-    energy = base.energy_trade_share[i["RUS"], i["EUU"]]
-    documented = 1 - 0.58 * 0.5 * (1 - energy)
-    assert hit.trade[i["RUS"], i["EUU"]] < documented * base.trade[i["RUS"], i["EUU"]]
+    r, eu = i["RUS"], i["EUU"]
+    # What the pair keeps, net of the two channels that come on top of the sanction's own
+    # cut: its gravity path (both GDPs, at the start of the last year) and lost affinity
+    # (trade scales with 1 + affinity_elasticity x (a - a0) in both runs).
+    gdp = {m: m.gdp / (1 + m.growth) for m in (base, hit)}
+    gravity = np.sqrt(gdp[hit][r] * gdp[hit][eu] / (gdp[base][r] * gdp[base][eu]))
+    elasticity = base.params.trade.affinity_elasticity
+    politics = (1 + elasticity * (hit.affinity[r, eu] - hit.affinity0[r, eu])) / (
+        1 + elasticity * (base.affinity[r, eu] - base.affinity0[r, eu])
+    )
+    kept = hit.trade[r, eu] / base.trade[r, eu] / (gravity * politics)
+    # The sanction's own cut of the pair's non-energy trade (share 1 - e), at intensity 0.5
+    # times: at least 58% (Kwon, Nagengast, Yoon & Yotov 2026, Bundesbank DP 2026-6:
+    # complete trade sanctions erode about 58% of bilateral trade); at most 80%, the largest
+    # stop documented (Miromanova 2018: Russia's 2014 food embargo cut imports of the banned
+    # goods by more than 80%). Diversion only adds to the pair (trade other senders lose with
+    # Russia), and the final affinity is a year past the one trade last saw, which understates
+    # the politics factor: both err toward the 58% side. The model keeps 0.82 (0.81-0.82 on
+    # seeds 0-11).
+    energy = base.energy_trade_share[r, eu]
+    assert 1 - 0.8 * 0.5 * (1 - energy) <= kept <= 1 - 0.58 * 0.5 * (1 - energy)
+    assert politics < 1  # lost affinity adds to the cut
     assert hit.trade[i["RUS"], i["CHN"]] > base.trade[i["RUS"], i["CHN"]]
     assert hit.gdp[i["RUS"]] < base.gdp[i["RUS"]]
     assert hit.gdp[i["EUU"]] < base.gdp[i["EUU"]]  # senders pay too

@@ -107,11 +107,39 @@ def test_comprehensive_sanctions_with_an_energy_cut_cut_trade_as_documented(comp
     base, hit = comprehensive
     r, eu = base.index["RUS"], base.index["EUU"]
     energy = base.energy_trade_share[r, eu]
-    # within two years, at least what the literature documents: complete trade sanctions
-    # erode 58% of non-energy trade (Kwon et al. 2026), a full energy cut all energy trade
-    documented = (1 - energy) * (1 - 0.58)  # the lower, country-level estimate
-    assert 0.3 < energy < 0.6  # Eurostat: energy was 62% of EU imports from Russia in 2021
-    assert hit.trade[r, eu] <= documented * base.trade[r, eu]
+    # Energy's share of EU-Russia two-way trade around 2014 (Eurostat): EU imports were 65% of
+    # the pair's trade in the first half of 2014 (exports EUR 43.6 bn, deficit EUR 38.6 bn, so
+    # imports EUR 82.2 bn; Eurostat estimates of 18 August 2014); energy was 77% of EU imports
+    # from Russia in 2011 and more than two thirds in 2017 (the 2014 share itself is not
+    # verified here); manufactures were almost 90% of EU exports to Russia in 2017, so
+    # energy is at most the remaining ~15% of them. Hence 0.65 x 2/3 = 0.43 to
+    # 0.65 x 0.77 + 0.35 x 0.15 = 0.55. The model gives 0.5.
+    assert 0.43 < energy < 0.55
+    # What the pair keeps within two years, net of its gravity path (both GDPs at the start of
+    # the second year) and of lost affinity (trade scales with 1 + affinity_elasticity (a - a0)).
+    gdp = {m: m.gdp / (1 + m.growth) for m in (base, hit)}
+    gravity = np.sqrt(gdp[hit][r] * gdp[hit][eu] / (gdp[base][r] * gdp[base][eu]))
+    elasticity = base.params.trade.affinity_elasticity
+    politics = (1 + elasticity * (hit.affinity[r, eu] - hit.affinity0[r, eu])) / (
+        1 + elasticity * (base.affinity[r, eu] - base.affinity0[r, eu])
+    )
+    kept = hit.trade[r, eu] / base.trade[r, eu] / (gravity * politics)
+    # At most what the lower, country-level estimate leaves: complete trade sanctions erode
+    # 58% of non-energy trade (Kwon, Nagengast, Yoon & Yotov 2026, Bundesbank DP 2026-6), a
+    # full energy cut all energy trade.
+    documented = (1 - energy) * (1 - 0.58)
+    # At least what the largest cited stops leave: 80% of banned goods' trade (Miromanova
+    # 2018, Russia's 2014 food embargo), 50% through finance (a judgement anchored on Crozet
+    # & Hinz 2020, Economic Policy 35(101): most Western exports lost in 2014-15 were goods no
+    # sanction targeted) and 10% through technology (assumption): 4.5% of the pair's trade.
+    # Trade then lags below a falling gravity path: its deviation from gravity G is held in
+    # US$ and closes only adjustment_rate a of a gap to a higher target T, so in the second
+    # year it is a T2 + (1 - a)(T1 - (G1 - G2)): at least a T2 while gravity falls by less
+    # than the first year's T1. The model keeps 0.040-0.046 on seeds 0-2 (0.031-0.046 on
+    # seeds 0-7), below the cited 4.5% in the runs whose gravity path falls.
+    adjustment = base.params.trade.adjustment_rate
+    largest = adjustment * (1 - energy) * (1 - 0.8) * (1 - 0.5) * (1 - 0.1)
+    assert largest <= kept <= documented
 
 
 def test_comprehensive_sanctions_divert_trade_to_third_countries(comprehensive):
