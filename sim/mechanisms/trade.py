@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 STATE = {
     "trade0": Field(PAIR, "bilateral trade in the start year, US$ bn (IMF DOTS)", SHARED),
     "trade": Field(PAIR, "bilateral trade, US$ bn", physical=True),
-    "trade_deviation": Field(PAIR, "trade's policy-driven deviation from gravity, US$ bn"),
+    "trade_deviation": Field(
+        PAIR, "trade's policy-driven deviation from gravity, share of the gravity path"
+    ),
     "trade_bonus": Field(PAIR, "trade agreements' boost to the pair's trade (share)"),
     "trade_gap": Field(STATE, "trade's gap to its gravity path, share of GDP"),
     "trade_gap_previous": Field(STATE, "last year's trade gap, share of GDP"),
@@ -126,16 +128,21 @@ def update(world: Ensemble) -> None:
     """Move trade's deviation from gravity toward its target; record each state's gap.
 
     Only the policy-driven deviation adjusts, so that without any policy trade follows
-    its gravity path exactly. It falls toward a lower target at ``cut_adjustment_rate``
-    (bans bite within months: EU imports from Russia fell from EUR 22 bn in March 2022
-    to EUR 3.8 bn in March 2023, Eurostat) and rises toward a higher one at
-    ``adjustment_rate``.
+    its gravity path exactly. The deviation is a share of the gravity path, so that a
+    pair whose economies shrink keeps the share of its gravity trade a sanction left
+    it (a deviation in US$ would outlast the trade it was cut from); a pair that did not
+    trade in the start year has no gravity path and trades its target (a new pipeline's
+    gas) as it is. The deviation falls toward a
+    lower target at ``cut_adjustment_rate`` (bans bite within months: EU imports from
+    Russia fell from EUR 22 bn in March 2022 to EUR 3.8 bn in March 2023, Eurostat)
+    and rises toward a higher one at ``adjustment_rate``.
     """
     p, s = world.params.trade, world.state
     target, gravity = target_trade(world)
-    gap = target - gravity - s.trade_deviation
+    heading = np.divide(target, gravity, out=np.ones_like(target), where=gravity > 0) - 1.0
+    gap = heading - s.trade_deviation
     rate = np.where(gap < 0, p.cut_adjustment_rate[:, None, None], p.adjustment_rate[:, None, None])
     s.trade_deviation += rate * gap
-    s.trade = np.clip(gravity + s.trade_deviation, 0.0, None)
+    s.trade = np.clip(np.where(gravity > 0, gravity * (1.0 + s.trade_deviation), target), 0, None)
     s.trade_gap_previous = s.trade_gap
     s.trade_gap = world.per_gdp(s.trade.sum(axis=-1) - gravity.sum(axis=-1))
