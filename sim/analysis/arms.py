@@ -31,7 +31,7 @@ FLOW = "arms_transfer_usd_bn"
 
 
 def suppliers_by_buyer(dyads: pd.DataFrame, years: tuple[int, int] = YEARS) -> pd.DataFrame:
-    """Each buyer's suppliers in the model over ``years``: ``buyer``, ``supplier``, ``tiv``, ``share``.
+    """Each buyer's suppliers in the model over ``years``: buyer, supplier, tiv, share.
 
     ``tiv`` is the mean over runs of the buyer's receipts from the supplier summed over the
     years (TIV bn); ``share`` its part of the buyer's total (empty for a buyer of nothing).

@@ -181,3 +181,32 @@ def test_the_buyers_recent_dispute_is_the_chance_of_one_onset_in_five_years():
     hostility = np.array([[0.0, 0.1, 0.2], [0.1, 0.0, 0.0], [0.2, 0.0, 0.0]])
     expected = [1 - (0.9 * 0.8) ** 5, 1 - 0.9**5, 1 - 0.8**5]
     np.testing.assert_allclose(arms.recent_dispute(hostility), expected)
+
+
+def test_suppliers_by_buyer_are_shares_of_each_buyers_receipts_over_the_runs():
+    dyads = pd.DataFrame(
+        {
+            "run": [0, 0, 1, 1, 0, 1],
+            "year": [2015, 2015, 2015, 2015, 2014, 2025],  # 2014 and 2025 fall outside
+            "a": ["RUS", "USA", "RUS", "USA", "USA", "USA"],
+            "b": ["IND", "IND", "IND", "IND", "IND", "IND"],
+            "arms_transfer_usd_bn": [3.0, 1.0, 1.0, 1.0, 50.0, 50.0],
+        }
+    )
+    table = supplied.suppliers_by_buyer(dyads).set_index("supplier")
+    assert table.loc["RUS", "tiv"] == 2.0 and table.loc["USA", "tiv"] == 1.0  # mean run
+    assert table.loc["RUS", "share"] == pytest.approx(2 / 3)
+    assert list(table.index) == ["RUS", "USA"]  # largest first
+
+
+def test_the_record_is_put_on_the_scenarios_rows():
+    record = supplied.record_by_row(["USA", "RUS", "EUU", "IND"])
+    india = record[record["buyer"] == "IND"].set_index("supplier")
+    shipped = pd.read_csv(supplied.RECORD)
+    shipped = shipped[shipped["recipient_iso3"] == "IND"].set_index("supplier_iso3")
+    assert india.loc["RUS", "tiv"] == pytest.approx(shipped.loc["RUS", "tiv_musd"] / 1000)
+    eu = shipped.loc[shipped.index.isin(["FRA", "DEU", "ITA", "POL", "NLD", "ESP", "SWE"])]
+    assert india.loc["EUU", "tiv"] >= eu["tiv_musd"].sum() / 1000  # the members together
+    assert india.loc["ROW", "tiv"] > 0  # GBR, ISR and the others that are no row
+    assert india["share"].sum() == pytest.approx(1.0)
+    assert not ((record["buyer"] == "EUU") & (record["supplier"] == "EUU")).any()
