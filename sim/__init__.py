@@ -6,7 +6,7 @@ The Python API mirrors the command line::
     res = sim.run("scenarios/sanctions.yaml", runs=50, seed=1)
     res.states        # tidy DataFrame: run, year, state, gdp_usd_bn, power_share, ...
     res.summary       # the dict written to summary.json
-    sim.run_sweep("scenarios/sanctions.yaml", "out", grid=["parameters.arms.offer_rate=0,0.1"])
+    sim.run_sweep("scenarios/sanctions.yaml", "out", grid=["parameters.arms.choice_odds=0,0.5"])
     sim.run("scenarios/sanctions.yaml", execution=sim.Execution(jobs=4), out="results/x")
     sim.discover("out", "polarity=multipolar").sentence   # which inputs lead there
 

@@ -2,7 +2,7 @@
 
 An ensemble of R runs (``sim.ensemble``) reads its parameters as arrays of shape
 (R,), one value a run, whether the runs share the value or not:
-``params.arms.offer_rate[run]`` is a run's rate, and a mechanism meets its arrays
+``params.arms.choice_odds[run]`` is a run's rate, and a mechanism meets its arrays
 with the axes it needs, ``rate[:, None]`` against a state's (R, n) and
 ``rate[:, None, None]`` against a pair's (R, n, n). A choice of mechanism (a word,
 such as ``alliances.mode``) is one value the runs must share; the runs'

@@ -77,7 +77,7 @@ def test_runs_may_differ_in_every_numeric_parameter():
             for path, value in _numeric_fields(Parameters())
         ]
         configs.append(load_scenario(SCENARIOS / "sanctions.yaml", [*overrides, "years=15"]))
-    assert configs[0].parameters.arms.delivery_years == 3  # integers differ too
+    assert configs[0].parameters.pipelines.build_years == 4  # integers differ too
     assert_identical(configs, np.random.SeedSequence(5).spawn(3))
 
 
@@ -162,13 +162,13 @@ def test_the_state_holds_declared_fields_only_and_fixed_or_shared_ones_are_read_
 
 def test_parameters_are_stacked_once_as_arrays_with_the_run_axis():
     configs = [
-        load_scenario(SCENARIOS / "sanctions.yaml", [f"parameters.arms.offer_rate={rate}"])
+        load_scenario(SCENARIOS / "sanctions.yaml", [f"parameters.arms.choice_odds={rate}"])
         for rate in (0.1, 0.2, 0.3)
     ]
     stacked = stack_parameters([config.parameters for config in configs])
-    assert type(stacked.arms.offer_rate) is np.ndarray
-    assert stacked.arms.offer_rate.tolist() == [0.1, 0.2, 0.3]
-    assert stacked.arms.delivery_years.dtype.kind == "i"  # integers stay integers
+    assert type(stacked.arms.choice_odds) is np.ndarray
+    assert stacked.arms.choice_odds.tolist() == [0.1, 0.2, 0.3]
+    assert stacked.pipelines.build_years.dtype.kind == "i"  # integers stay integers
     assert stacked.power.weights.military.shape == (3,)  # nested sections too
     assert stacked.alliances.mode == "estimated"  # a choice the runs share is one word
 

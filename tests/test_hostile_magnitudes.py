@@ -124,12 +124,12 @@ REFUSED = [
         ("capability_history_start:", "2100"),
     ),
     (
-        "deal_share_range_beyond_its_bound",
-        "uncertainties:\n  parameters.arms.deal_share: {uniform: [1, 50]}\n",
+        "dependence_range_beyond_its_bound",
+        "uncertainties:\n  parameters.arms.dependence: {uniform: [1, 50]}\n",
         [],
-        "uncertainties.parameters.arms.deal_share.uniform.1: parameters.arms.deal_share = 50.0: "
+        "uncertainties.parameters.arms.dependence.uniform.1: parameters.arms.dependence = 50.0: "
         "input should be less than or equal to 10",
-        ("deal_share:", "50"),
+        ("dependence:", "50"),
     ),
     (
         "deal_value_range_beyond_the_buyers_gdp",
@@ -221,10 +221,10 @@ def test_a_hostile_option_is_refused_on_the_command_line(tmp_path, capsys, optio
 def test_a_swept_value_beyond_its_bound_is_refused_at_its_entry(tmp_path, capsys):
     scenario = tmp_path / "hostile.yaml"
     scenario.write_text(HEAD)
-    grid = "parameters.arms.deal_share=1,1e300"
+    grid = "parameters.arms.dependence=1,1e300"
     argv = ["sweep", str(scenario), "--grid", grid, "--out", str(tmp_path / "out"), "--quiet"]
     line = _refused(capsys, argv)
-    assert line.startswith("command line: sweep.grid.parameters.arms.deal_share: ")
+    assert line.startswith("command line: sweep.grid.parameters.arms.dependence: ")
     assert "1e+300 (point 1): Input should be less than or equal to 10" in line
     assert not (tmp_path / "out").exists()
 

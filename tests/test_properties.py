@@ -510,10 +510,8 @@ def maximal_arms(states: list[str], years: int) -> dict[str, Any]:
     """
     arms = {
         "capability_factor": 10.0,
-        "offer_rate": 1.0,
-        "min_affinity": 0.0,
-        "deal_share": 10.0,
-        "delivery_years": 1,
+        "choice_odds": 1000.0,
+        "industry_sanctions_cut": 10.0,
         "affinity_gain": 1.0,
         "rival_irritation": 1.0,
         "dependence": 10.0,

@@ -20,6 +20,12 @@ supplier and by recipient (``fit.logit``).
 delivery where the two are strategic rivals that year, or where the recipient is that
 year a strategic rival of one of the supplier's defence allies. *Suppliers by buyer*
 gives each recipient's suppliers' shares of its total TIV over 2000-2014.
+
+*Delivery sizes* are the mean and median TIV of a delivery-year of the sample: ``new``,
+one to a recipient the supplier had not delivered to in t - 5..t - 1 (``supplied_recent``
+0), and ``young``, one to a recipient it had, where the relation began (a ``new``
+delivery) within t - 5..t - 1. The model sizes the deliveries of the relations it draws
+by them.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ class Transfers:
     predictions: pd.DataFrame  # the hold-out years: outcome y, prediction p
     rival_sales: pd.DataFrame
     suppliers: pd.DataFrame
+    sizes: pd.DataFrame
 
 
 def _recent(events: pd.DataFrame, keys: list[str], window: int = WINDOW) -> pd.DataFrame:
@@ -137,7 +144,9 @@ def frame(dyads: pd.DataFrame, data: Path = DATA, years: tuple[int, int] = SAMPL
     return pairs
 
 
-def estimate(dyads: pd.DataFrame, data: Path = DATA) -> tuple[Fit, dict[str, float], pd.DataFrame]:
+def estimate(
+    dyads: pd.DataFrame, data: Path = DATA, directed: pd.DataFrame | None = None
+) -> tuple[Fit, dict[str, float], pd.DataFrame]:
     """The fit on 2002-2014 and the 2010-2014 hold-out of a fit on 2002-2009.
 
     No delivery between states that were rivals the year before is recorded in
@@ -146,7 +155,7 @@ def estimate(dyads: pd.DataFrame, data: Path = DATA) -> tuple[Fit, dict[str, flo
     statistics record this (``train_converged``, ``train_rival_events``) and score the
     fit as it stands, which gives rival pairs a probability of nearly 0.
     """
-    directed = frame(dyads, data)
+    directed = frame(dyads, data) if directed is None else directed
     fit, _ = logit("arms_transfer", directed, OUTCOME, TERMS)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -221,7 +230,33 @@ def suppliers_by_buyer(data: Path = DATA) -> pd.DataFrame:
     return table
 
 
+def delivery_sizes(directed: pd.DataFrame, data: Path = DATA) -> pd.DataFrame:
+    """Mean and median TIV (million) of the sample's delivery-years, new and young relations.
+
+    ``new``: ``supplied_recent`` 0; ``young``: ``supplied_recent`` 1 and a ``new``
+    delivery of the pair in t - 5..t - 1. One row each: ``kind``, ``delivery_years``,
+    ``mean_tiv_musd``, ``median_tiv_musd``.
+    """
+    delivered = directed[directed[OUTCOME] == 1].merge(read("arms_tiv", data), on=KEYS)
+    new = delivered[delivered["supplied_recent"] == 0]
+    young = _flag(delivered, _recent(new, ["ccode1", "ccode2"]), KEYS) == 1
+    rows = []
+    for kind, group in (("new", new), ("young", delivered[young])):
+        tiv = group["tiv_musd"]
+        rows.append((kind, len(group), tiv.mean(), tiv.median()))
+    columns = ["kind", "delivery_years", "mean_tiv_musd", "median_tiv_musd"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def transfers(dyads: pd.DataFrame, data: Path = DATA) -> Transfers:
     """Everything of this module: the fit, its hold-out, sales to rivals, suppliers by buyer."""
-    fit, held, predicted = estimate(dyads, data)
-    return Transfers(fit, held, predicted, rival_sales(data), suppliers_by_buyer(data))
+    directed = frame(dyads, data)
+    fit, held, predicted = estimate(dyads, data, directed)
+    return Transfers(
+        fit,
+        held,
+        predicted,
+        rival_sales(data),
+        suppliers_by_buyer(data),
+        delivery_sizes(directed, data),
+    )

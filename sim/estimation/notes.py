@@ -167,6 +167,17 @@ ARMS_NOTES = {
         "comparison of the simulated suppliers by buyer, 2015–2024, is made against this "
         "table."
     ),
+    "sizes": (
+        "The size of a delivery-year in the sample (2002–2014) of the supplier-choice "
+        "model, in TIV million: `new`, a delivery to a recipient the supplier had not "
+        "delivered to in t − 5..t − 1; `young`, a delivery to a recipient it had, in a "
+        "relation that began (with a `new` delivery) within t − 5..t − 1. Continuing "
+        "relations of longer standing are larger (the record's largest pairs); the model "
+        "carries those forward as its background transfers and sizes the deliveries of "
+        "the relations it draws by these means (docs/model.md#arms-sales). Until 2005 "
+        "the windows are cut short at 2000, so some `new` deliveries renew a relation of "
+        "the 1990s."
+    ),
     "sanctions": (
         "No published estimate was found of how much sanctions on technology or finance "
         "cut a supplier's arms deliveries, neither an elasticity nor a case before 2014 "
@@ -179,8 +190,12 @@ ARMS_NOTES = {
         "a sanctioned supplier; and South Africa's arms exports grew under the embargo "
         "of 1977 (Matthews & Koh 2021, *Defense & Security Analysis*). SIPRI's fact "
         "sheets on Russian exports describe years after 2014, which are not estimated "
-        "on. No effect of sanctions on a supplier's deliveries is estimated here, and "
-        "none is put in its place."
+        "on (Russian exports fell 53% from 2014–2018 to 2019–2023: Wezeman et al. 2024, "
+        "SIPRI Fact Sheet, a fall that mixes sanctions, lost buyers and the war's own "
+        "demand). Nothing is estimated here: the model's cut of a sanctioned supplier's "
+        "deliveries, `arms.industry_sanctions_cut`, is an assumption, a scenario "
+        "parameter that `scenarios/baseline.yaml` draws from a range "
+        "(docs/model.md#arms-sales)."
     ),
 }
 

@@ -88,7 +88,9 @@ def write_tables(estimates: Estimates, folder: Path = ESTIMATED) -> list[Path]:
     if estimates.transfers is not None:
         t = estimates.transfers
         for name, table in zip(
-            (ARMS, *ARMS_TABLES), (estimates.table(ARMS), t.rival_sales, t.suppliers), strict=True
+            (ARMS, *ARMS_TABLES),
+            (estimates.table(ARMS), t.rival_sales, t.suppliers, t.sizes),
+            strict=True,
         ):
             path = folder / f"{name}.csv"
             table.to_csv(path, index=False, float_format="%.6g")

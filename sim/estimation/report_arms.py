@@ -10,7 +10,11 @@ from sim.estimation.notes import ARMS_NOTES
 from sim.estimation.sections import calibration, coefficient_lines, fit_lines
 
 ARMS = "arms_transfer"  # the supplier-choice logit, directed, outcome years 2002-2014
-ARMS_TABLES = ("arms_rival_sales", "arms_suppliers_2000_2014")  # read off the record
+ARMS_TABLES = (  # read off the record
+    "arms_rival_sales",
+    "arms_suppliers_2000_2014",
+    "arms_delivery_size",
+)
 
 
 def _years(years: pd.Series) -> str:
@@ -55,7 +59,17 @@ def arms_lines(t: arms.Transfers) -> list[str]:
     ]
     for group, row in calibration(t.predictions).iterrows():
         lines.append(f"| {group + 1} | {row['predicted']:.4f} | {row['observed']:.4f} |")
-    return [*lines, "", *_rival_sales_lines(t.rival_sales), *_suppliers_lines(t.suppliers)]
+    return [
+        *lines,
+        "",
+        *_rival_sales_lines(t.rival_sales),
+        *_suppliers_lines(t.suppliers),
+        *_sizes_lines(t.sizes),
+        "## Sanctions and the arms industry",
+        "",
+        ARMS_NOTES["sanctions"],
+        "",
+    ]
 
 
 def _expected_signs(table: pd.DataFrame) -> str:
@@ -134,4 +148,21 @@ def _suppliers_lines(suppliers: pd.DataFrame, largest: int = 20) -> list[str]:
     empty = suppliers.loc[suppliers["share"].isna(), "recipient_iso3"].drop_duplicates()
     if len(empty):
         lines += ["", f"Recipients of deliveries of 0 TIV alone: {', '.join(empty)}."]
-    return [*lines, "", "## Sanctions and the arms industry", "", ARMS_NOTES["sanctions"], ""]
+    return [*lines, ""]
+
+
+def _sizes_lines(sizes: pd.DataFrame) -> list[str]:
+    lines = [
+        f"## Delivery sizes (`{ARMS_TABLES[2]}.csv`)",
+        "",
+        ARMS_NOTES["sizes"],
+        "",
+        "| relation | delivery-years | mean TIV (million) | median TIV (million) |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in sizes.itertuples():
+        lines.append(
+            f"| {row.kind} | {row.delivery_years} | {row.mean_tiv_musd:.1f} "
+            f"| {row.median_tiv_musd:.1f} |"
+        )
+    return [*lines, ""]

@@ -37,7 +37,7 @@ class Slider:
     """A numeric scenario field the explorer lets users move.
 
     Attributes:
-        path: The dotted field path (``parameters.arms.offer_rate``).
+        path: The dotted field path (``parameters.arms.choice_odds``).
         value: Where it starts: the scenario's own value.
         low: The smallest value the scenario allows it (its uncertainty or sweep).
         high: The largest.

@@ -216,21 +216,26 @@ class Arms(Strict):
         description="capability added per unit of arms imports (SIPRI TIV, 1 = like spending); at "
         "most 10: a sanity bound",
     )
-    offer_rate: Share = Field(
-        0.3, description="yearly chance a seller offers arms to a fully threatened buyer"
+    choice_odds: NonNegative = Field(
+        1.0,
+        le=1000,
+        description="multiplier on the odds of the estimated supplier-choice logit "
+        "(sim/data/estimated/arms_transfer.csv, SIPRI 2002-14; 1 = as estimated, 0 = no "
+        "relations begin); at most 1,000: a sanity bound",
     )
-    min_affinity: Share = Field(0.6, description="seller-buyer affinity needed to offer arms")
-    deal_share: NonNegative = Field(
-        0.05,
+    industry_sanctions_cut: NonNegative = Field(
+        1.0,
         le=10,
-        description="deal value as a share of the buyer's yearly military spending; at most 10: a "
-        "sanity bound, ten years of the buyer's spending in one deal",
+        description="share of a supplier's arms deliveries lost per unit of the mean "
+        "exposure-weighted technology and finance sanctions it suffers (assumption: no "
+        "published elasticity, docs/estimation.md; 1 = a proportional cut); at most 10: a "
+        "sanity bound, the cut is kept within [0, 1]",
     )
-    delivery_years: Int = Field(4, ge=1, le=30, description="years over which a deal is delivered")
     affinity_gain: NonNegative = Field(
         0.02,
         le=1,
-        description="seller-buyer affinity gain per deal; at most 1: affinity spans 0 to 1",
+        description="seller-buyer affinity gain per deal or new supply relation; at most 1: "
+        "affinity spans 0 to 1",
     )
     rival_irritation: NonNegative = Field(
         0.01,

@@ -64,13 +64,13 @@ def test_events_are_switches_and_settings_become_overrides():
         {
             "events.western_sanctions_2014": False,
             "events.power_of_siberia": True,
-            "parameters.arms.offer_rate": np.float64(0.25),
+            "parameters.arms.choice_odds": np.float64(0.25),
         }
     )
     assert made == [
         "uncertainties=null",
         "events.western_sanctions_2014=null",
-        "parameters.arms.offer_rate=0.25",
+        "parameters.arms.choice_odds=0.25",
     ]
 
 
@@ -237,15 +237,17 @@ def test_a_whole_number_field_gets_a_whole_number_slider(write):
     path = write(
         "years.yaml",
         f"extends: {SANCTIONS}\nname: deliveries\n"
-        "sweep:\n  grid:\n    parameters.arms.delivery_years: {low: 2, high: 8, n: 4}\n",
+        "sweep:\n  grid:\n    parameters.pipelines.build_years: {low: 2, high: 8, n: 4}\n",
     )
     config = load_scenario(path)
-    (slider,) = [s for s in controls.sliders(config) if s.path == "parameters.arms.delivery_years"]
-    assert (slider.value, slider.low, slider.high, slider.step) == (4, 2, 8, 1)
+    (slider,) = [
+        s for s in controls.sliders(config) if s.path == "parameters.pipelines.build_years"
+    ]
+    assert (slider.value, slider.low, slider.high, slider.step) == (5, 2, 8, 1)
     assert all(isinstance(v, int) for v in (slider.value, slider.low, slider.high))
     assert model_params(str(path), config)[slider.path]["type"] == "SliderInt"
     model = ExploredModel(str(path), **{**defaults(path), slider.path: 6})
-    assert model.config.parameters.arms.delivery_years == 6
+    assert model.config.parameters.pipelines.build_years == 6
 
 
 def test_a_port_in_use_is_refused_before_anything_starts(capsys):

@@ -15,7 +15,7 @@ KILO = {
     "delivery_years": 3,
 }
 NO_DECISIONS = {
-    "arms": {"offer_rate": 0},
+    "arms": {"choice_odds": 0},
     "alliances": {"formation_odds": 0, "termination_odds": 0},
     "exercises": {"rate": 0},
 }
@@ -122,7 +122,7 @@ def test_common_rivals_are_the_same_whatever_the_chunk():
 
 
 def test_no_seller_offers_arms_to_its_strategic_rival(make_model):
-    model = make_model(parameters={"arms": {"offer_rate": 1.0, "min_affinity": 0.0}}, years=1)
+    model = make_model(parameters={"arms": {"choice_odds": 1000.0}}, years=1)
     offers = arms.offer_arms(model.ensemble, model.acts.copy())
     _, seller, buyer = offers
     assert len(seller) > 0

@@ -48,7 +48,7 @@ def test_deciding_changes_nothing_until_the_choices_are_carried_out(make_model):
 
 def test_choices_do_not_depend_on_the_order_of_the_agents(make_model):
     model = make_model(
-        WESTERN_SANCTIONS, years=6, quiet=False, parameters={"arms": {"offer_rate": 1.0}}
+        WESTERN_SANCTIONS, years=6, quiet=False, parameters={"arms": {"choice_odds": 1000.0}}
     )
     for _ in range(2):
         model.step()
@@ -80,12 +80,13 @@ def test_two_sellers_courting_one_buyer_both_sign(make_model):
     usa, rus, ind = (model.index[s] for s in ("USA", "RUS", "IND"))
     threat_before = model.affinity.copy()
     world = model.ensemble
+    world.state.arms_since[0, [usa, rus], ind] = arms.NEVER  # both begin a relation
     shifts = Shifts(world.state.affinity.shape)
     arms.carry_out(world, (np.array([0, 0]), np.array([usa, rus]), np.array([ind, ind])), shifts)
     shifts.apply(world)
     sales = [e for e in model.events_log if e[1] == "arms_sale"]
     assert [(e[2], e[3]) for e in sales] == [("USA", "IND"), ("RUS", "IND")]
-    value = model.params.arms.deal_share * model.milex[ind]
+    value = arms.delivery_sizes()["new"]  # two new relations: the record's mean delivery
     assert [e[4] for e in sales] == pytest.approx([value, value])
     gain = model.params.arms.affinity_gain
     for seller in (usa, rus):

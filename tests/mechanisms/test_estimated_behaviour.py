@@ -15,7 +15,7 @@ from tests.conftest import SCENARIOS
 from .conftest import run
 
 RUNS = 150
-HOLD = {"arms": {"offer_rate": 0}, "exercises": {"rate": 0}}
+HOLD = {"arms": {"choice_odds": 0}, "exercises": {"rate": 0}}
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from sim.mechanisms.trade import diversion, gravity_path
 from .conftest import run
 
 NO_DECISIONS = {
-    "arms": {"offer_rate": 0},
+    "arms": {"choice_odds": 0},
     "alliances": {"formation_odds": 0, "termination_odds": 0},
     "exercises": {"rate": 0},
     "ideal_points": {"hold": True},
