@@ -241,8 +241,6 @@ def case_years(
     us = state_senders(cases).query("sender == @USA")["caseid"]
     cases = cases.assign(
         target=cases["targetstate"],
-        rival=rivals(cases["primarysender"], cases["targetstate"], cases["start"], data),
-        pact=pledged(cases["primarysender"], cases["targetstate"], cases["start"], data),
         target_major=cases["targetstate"].isin(MAJOR_POWERS).astype(float),
         target_polyarchy=polyarchy.reindex(at).to_numpy(),
         log_target_cinc_share=np.log(target_cinc / (target_cinc + sender_cinc)),
@@ -284,6 +282,17 @@ def pledged(a: pd.Series, b: pd.Series, years: pd.Series, data: Path = DATA) -> 
     known = set(zip(table["ccode1"], table["ccode2"], table["year"], strict=True))
     low, high = np.minimum(a, b), np.maximum(a, b)
     return np.array([float(k in known) for k in zip(low, high, years, strict=True)])
+
+
+def adversaries(rows: pd.DataFrame, data: Path = DATA) -> pd.DataFrame:
+    """The case-years with ``rival`` and ``pact`` between the target and the primary sender.
+
+    Both are those of the imposition year, held over the case like the other covariates.
+    """
+    sender, target, start = rows["primarysender"], rows["targetstate"], rows["start"]
+    return rows.assign(
+        rival=rivals(sender, target, start, data), pact=pledged(sender, target, start, data)
+    )
 
 
 def _hazard(
@@ -416,7 +425,9 @@ def estimate(dyads: pd.DataFrame, data: Path = DATA) -> Sanctions:
     _, russia = russia_2014(ending, data)
     other, _ = _hazard("sanction_ending_other", rows, "other_end")
     adversary, _ = _hazard(
-        "sanction_ending_adversary", rows, terms=[*ENDING_TERMS, *ADVERSARY_TERMS]
+        "sanction_ending_adversary",
+        adversaries(rows, data),
+        terms=[*ENDING_TERMS, *ADVERSARY_TERMS],
     )
     cases = sanction_types.imposed_types(data, ENDING_YEARS)
     return Sanctions(
