@@ -88,7 +88,9 @@ CASE_COLUMNS = [
     "primarysender",
     *(f"sender{i}" for i in range(1, 6)),
     "targetstate",
+    "sanctiontype",
 ]
+TEXT_COLUMNS = ("caseid", "sanctiontype")  # the types imposed: codes separated by spaces
 
 
 def _sanction_cases(behaviour: Path) -> pd.DataFrame:
@@ -105,7 +107,7 @@ def _sanction_cases(behaviour: Path) -> pd.DataFrame:
         & (ties["targetstate"] != INSTITUTION)
     )
     cases = ties.loc[keep, CASE_COLUMNS]
-    whole = [c for c in CASE_COLUMNS if c != "caseid"]
+    whole = [c for c in CASE_COLUMNS if c not in TEXT_COLUMNS]
     return cases.astype({c: "Int64" for c in whole})
 
 

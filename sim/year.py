@@ -34,6 +34,7 @@ from sim.mechanisms import (
     military,
     pipelines,
     power,
+    sanction_decisions,
     sanctions,
     threat,
     trade,
@@ -116,6 +117,7 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> WorldState:
         mechanism.start(world, starts)
     for r, run in enumerate(world.runs):  # the start row already holds start-year events
         run.schedule.apply(world, r, world.year)
+    sanctions.age(world)  # the start year's sanctions have been in force one year
     state.between = sanctions.pair_intensity(state.sanctions)
     exercises.train(world)
     freeze(state)
@@ -162,6 +164,7 @@ class Choices:
     """What the deciding states chose this year, before any of it is carried out."""
 
     answers: sanctions.Answers | None
+    impositions: sanction_decisions.Impositions | None
     arms_offers: Pairs
     pipeline_offers: tuple[np.ndarray, ...]
     pledges: alliances.Pledges | None
@@ -172,15 +175,17 @@ def decide(world: Ensemble) -> Choices:
     """The year's decisions of every acting state of every run, on the start-of-year world.
 
     States decide simultaneously, in the order a foreign ministry would face them:
-    answer sanctions, offer arms, seek a pipeline, review alliances (in ``estimated``
-    mode), propose exercises. Each rule reads the world as the year started and draws
-    its choices for every state at once; nothing is changed until ``carry_out``, and
-    nothing depends on the order of the agents (docs/model.md, A year).
+    answer sanctions (concede, end or counter them), impose new ones, offer arms, seek a
+    pipeline, review alliances (in ``estimated`` mode), propose exercises. Each rule
+    reads the world as the year started and draws its choices for every state at once;
+    nothing is changed until ``carry_out``, and nothing depends on the order of the
+    agents (docs/model.md, A year).
     """
     deciding = world.deciding
     estimated = world.params.alliances.mode == "estimated"
     return Choices(
         answers=sanctions.answer_sanctions(world, deciding),
+        impositions=sanction_decisions.decide_impositions(world, deciding),
         arms_offers=arms.offer_arms(world, deciding),
         pipeline_offers=pipelines.seek_pipelines(world, deciding),
         pledges=alliances.review_alliances(world, deciding) if estimated else None,
@@ -191,13 +196,14 @@ def decide(world: Ensemble) -> Choices:
 def carry_out(world: Ensemble, choices: Choices) -> None:
     """Carry out the year's choices together, then train those who exercised.
 
-    Sanctions answers, arms deals, pipeline contracts, alliance changes and the
-    proposed exercises take effect in that order; since every choice was made on the
+    Sanctions answers, new sanctions, arms deals, pipeline contracts, alliance changes and
+    the proposed exercises take effect in that order; since every choice was made on the
     same start-of-year world, the order only fixes the events log's. The affinity
     shifts they bring are summed and applied once.
     """
     shifts = Shifts(world.state.affinity.shape)
     sanctions.carry_out(world, choices.answers)
+    sanction_decisions.carry_out(world, choices.impositions)
     arms.carry_out(world, choices.arms_offers, shifts)
     pipelines.carry_out(world, choices.pipeline_offers, shifts)
     if choices.pledges is not None:

@@ -201,11 +201,12 @@ ARMS_NOTES = {
 
 SANCTIONS_HEAD = """## Economic sanctions (TIES v4.1)
 
-Three estimates on the Threat and Imposition of Economic Sanctions cases (Morgan, Bapat
+Five estimates on the Threat and Imposition of Economic Sanctions cases (Morgan, Bapat
 & Kobayashi 2014, *CMPS* 31(5)), packaged as `sim/data/behaviour/sanction_cases.csv`
 (the cases with a state as primary sender and a state as target) and built in
-`sim/estimation/sanctions.py`; shipped as
-`sim/data/estimated/{sanction_imposition,sanction_ending,sanction_duration}.csv`.
+`sim/estimation/sanctions.py` and `sim/estimation/sanction_types.py`; shipped as
+`sim/data/estimated/{sanction_imposition,sanction_ending,sanction_ending_other,`
+`sanction_duration,sanction_sectors}.csv`.
 TIES records the cases begun from 1945 to 2005, so nothing here is estimated on a
 sanction begun after 2005.
 
@@ -262,6 +263,37 @@ SANCTION_NOTES = {
         "`target_costs_severe`, `targetcosts` = 3 (severe: TIES codes 1 minor, 2 major, 3 "
         "severe; cases without it are dropped); `log_years`, log of the years in force "
         "(1 in the imposition year). Standard errors clustered by target state."
+    ),
+    "sanction_ending_other": (
+        "The competing risk (McGillivray & Stam 2004, *JCR* 48(2), on sanction duration; "
+        "Allen 2005, *International Interactions* 31(2), on the ways sanctions end): the "
+        "discrete-time hazard of the sanction ending *without* the target's concession, on "
+        "the same case-years and covariates as above. The outcome is 1 in the end year of "
+        "a case that ended (`endyear` recorded) with any other outcome: the sender's "
+        "capitulation (8), a stalemate (9), a negotiated settlement (10), or no outcome "
+        "coded; a case ending in concession leaves the risk set then, as a censored case "
+        "does. Together the two hazards give the yearly chance that a sanction ends, and "
+        "how. Standard errors clustered by target state."
+    ),
+    "sanction_sectors": (
+        "Which of the model's sectors the imposed cases touch, from TIES's `sanctiontype` "
+        "(the types imposed; several codes separated by spaces). The codes are those of "
+        "the TIES manual (Morgan, Bapat & Kobayashi 2013), which the packaged source notes "
+        "do not list: 1 total economic embargo, 2 partial economic embargo, 3 import "
+        "restriction, 4 export restriction, 5 blockade, 6 asset freeze, 7 termination of "
+        "foreign aid, 8 travel ban, 9 suspension of an economic agreement, 10 other. Each "
+        "is mapped to the model's sectors: a total embargo to every sector; 2, 3, 4, 5 and "
+        "9 to trade; 6 and 7 to finance; 8 and 10 to none. TIES does not separate energy, "
+        "technology or arms from other goods, so those sectors are touched only by a total "
+        "embargo. Cases: those imposed 1990–2005, as in the hazards, with a type recorded."
+    ),
+    "trade_dependence": (
+        "**Trade dependence is not a covariate.** The sanctions literature (Drezner 1999, "
+        "*The Sanctions Paradox*) expects a sender to weigh the target's dependence on "
+        "their trade. The packaged bilateral trade (COW, IMF DOTS) covers 2013–2014 only, "
+        "while the TIES impositions end in 2005: no imposition in the record can be matched "
+        "to its trade of the year before, so its effect is not estimated, and no trade term "
+        "enters the imposition logit or the model's decision."
     ),
     "sanction_duration": (
         "By whether the target is a COW major power: the cases imposed 1990–2005, the "

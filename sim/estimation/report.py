@@ -20,7 +20,13 @@ ESTIMATED = Path(__file__).resolve().parents[1] / "data" / "estimated"
 FIGURE = Path("images") / "estimation_calibration.png"
 BINARY = ("hostility", "alliance_formation", "alliance_termination")  # the logits
 MODELS = (*BINARY, "ideal_points", "alignment")
-SANCTION_TABLES = ("sanction_imposition", "sanction_ending", "sanction_duration")
+SANCTION_TABLES = (
+    "sanction_imposition",
+    "sanction_ending",
+    "sanction_ending_other",
+    "sanction_duration",
+    "sanction_sectors",
+)
 LEVELS = "alliance_termination_levels"  # the termination spec shipped before, compared
 TITLES = {
     "hostility": "Militarized hostility: MID onset",
@@ -48,11 +54,13 @@ class Estimates:
         return self.fits[name].table.reset_index()
 
     def sanction_table(self, name: str) -> pd.DataFrame:
-        """A shipped sanctions table: the two coefficient tables or the duration summary."""
-        if name == "sanction_duration":
-            return self.sanctions.duration
-        fit = self.sanctions.imposition if name == "sanction_imposition" else self.sanctions.ending
-        return fit.table.reset_index()
+        """A shipped sanctions table: a coefficient table, the durations or the sector mix."""
+        s = self.sanctions
+        tables = {"sanction_duration": s.duration, "sanction_sectors": s.sectors}
+        if name in tables:
+            return tables[name]
+        fits = {"sanction_imposition": s.imposition, "sanction_ending_other": s.other_end}
+        return fits.get(name, s.ending).table.reset_index()
 
 
 def estimate(data: Path = panel.DATA) -> Estimates:

@@ -61,6 +61,33 @@ def sanction_lines(s: ties.Sanctions | None) -> list[str]:
         _hazard_line(s.ending_recorded),
         "",
     ]
+    lines += [
+        "**Adversaries and allies.** Drezner (1999, *The Sanctions Paradox*) expects "
+        "targets that anticipate future conflict with the sender to concede less, and "
+        "allies more. The same hazard with `rival` (the target and the primary sender are "
+        "Thompson–Dreyer strategic rivals in the imposition year) and `pact` (they share "
+        "an ATOP defence pledge then), not shipped:",
+        "",
+        *coefficient_lines(s.ending_adversary.table),
+        "",
+        _hazard_line(s.ending_adversary)
+        + " Among the *imposed* cases of 1990–2005 the signs run the other way: rivals "
+        "concede more, allies less. That is the threat-stage selection of Drezner (2003): "
+        "allies that would concede do so before a sanction is imposed, and the imposed "
+        "cases among allies are mostly trade disputes that end otherwise. With only a "
+        "dozen cases between rivals neither term is estimated with any precision, and the "
+        "shipped hazard leaves them out: adding them would raise, not lower, the "
+        "concession of a target like Russia, a rival of the United States since 2007.",
+        "",
+        "### Ending without concession (`sanction_ending_other.csv`)",
+        "",
+        SANCTION_NOTES["sanction_ending_other"],
+        "",
+        *coefficient_lines(s.other_end.table),
+        "",
+        _hazard_line(s.other_end).replace("concessions;", "endings without concession;"),
+        "",
+    ]
     x, russia = ties.russia_2014(s.ending)
     lines += [
         "**Implied for a major-power autocratic target.** Russia as the target of a "
@@ -75,7 +102,45 @@ def sanction_lines(s: ties.Sanctions | None) -> list[str]:
     ]
     for row in russia.itertuples():
         lines.append(f"| {row.years_in_force} | {row.yearly:.4f} | {row.cumulative:.3f} |")
+    both = ties.competing(s.ending, s.other_end, x)
     lines += [
+        "",
+        "With both hazards (concession drawn first, then the other ending), the share "
+        "of such sanctions still in force and the share ended by Russia's concession:",
+        "",
+        "| years in force | concession | other ending | in force | conceded by then |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for row in both.itertuples():
+        lines.append(
+            f"| {row.years_in_force} | {row.concession:.4f} | {row.other_end:.4f} "
+            f"| {row.in_force:.3f} | {row.conceded:.3f} |"
+        )
+    lines += [
+        "",
+        "### Sectors (`sanction_sectors.csv`)",
+        "",
+        SANCTION_NOTES["sanction_sectors"],
+        "",
+        "| code | TIES type | model sectors | cases | share of cases |",
+        "|---:|---|---|---:|---:|",
+    ]
+    for row in s.types.itertuples():
+        lines.append(f"| {row.code} | {row.type} | {row.sectors} | {row.cases} | {row.share:.1%} |")
+    sectors = [c for c in s.sectors.columns if c not in ("cases", "share")]
+    lines += [
+        "",
+        "The combinations of model sectors (the shipped table):",
+        "",
+        f"| {' | '.join(sectors)} | cases | share |",
+        "|" + "---:|" * (len(sectors) + 2),
+    ]
+    for row in s.sectors.itertuples(index=False):
+        marks = " | ".join("x" if getattr(row, c) else "" for c in sectors)
+        lines.append(f"| {marks} | {row.cases} | {row.share:.1%} |")
+    lines += [
+        "",
+        SANCTION_NOTES["trade_dependence"],
         "",
         "### Duration (`sanction_duration.csv`)",
         "",

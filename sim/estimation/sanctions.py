@@ -39,8 +39,9 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.duration.survfunc import SurvfuncRight
 
+from sim.estimation import sanction_types
 from sim.estimation.fit import Fit, coefficient_table, design, holdout, logit
-from sim.estimation.panel import DATA, MAJOR_POWERS, read
+from sim.estimation.panel import DATA, LAST, MAJOR_POWERS, read
 
 INSTITUTION = 1000  # TIES's code for an international institution
 SENDERS = ["primarysender", *(f"sender{i}" for i in range(1, 6))]
@@ -50,6 +51,7 @@ RECENT = 5  # the window of dispute_recent and sanctioned_before: t - 5 .. t - 1
 ENDING_YEARS = (1990, 2005)  # imposition years of the cases whose ending is modelled
 TIES_LAST = 2005
 CONCESSION = (6, 7)  # partial or total acquiescence by the target after imposition
+OUTCOMES = ("concession", "other_end")  # the two ways a case ends (competing risks)
 SETTLEMENT = 10  # negotiated settlement after imposition (the variant)
 SEVERE = 3  # targetcosts: 1 minor, 2 major, 3 severe
 USA = 2
@@ -77,6 +79,7 @@ ENDING_TERMS = [
     "target_costs_severe",
     "log_years",
 ]
+ADVERSARY_TERMS = ["rival", "pact"]  # the variant after Drezner's conflict expectations
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ class Sanctions:
     ending_recorded: Fit  # the variant on the cases whose status is recorded
     duration: pd.DataFrame
     russia: pd.DataFrame  # the implied yearly concession probability, Russia 2014
+    other_end: Fit  # the competing risk: the sanction ends without the target's concession
+    ending_adversary: Fit  # the concession variant with rivalry and a pledge (not shipped)
+    types: pd.DataFrame  # the share of imposed cases with each TIES sanction type
+    sectors: pd.DataFrame  # the combinations of model sectors the imposed cases touch
 
 
 def state_senders(cases: pd.DataFrame) -> pd.DataFrame:
@@ -247,21 +254,60 @@ def case_years(
     rows["year"] = rows["start"] + rows.groupby(level=0).cumcount()
     last = rows["year"] == rows["stop"]
     rows["concession"] = (rows["conceded"] * last).astype(int)
+    rows["other_end"] = ((rows["ended"] - rows["conceded"]) * last).astype(int)
     rows["log_years"] = np.log(rows["year"] - rows["start"] + 1)
     return rows.reset_index(drop=True)
 
 
-def _hazard(name: str, rows: pd.DataFrame) -> tuple[Fit, object]:
-    """The concession logit on case-years, errors clustered by target state."""
-    data = rows.dropna(subset=ENDING_TERMS)
-    model = sm.Logit(data["concession"].astype(float), design(data, ENDING_TERMS))
+def rivals(a: pd.Series, b: pd.Series, years: pd.Series, data: Path = DATA) -> np.ndarray:
+    """1 where states a and b are strategic rivals in the year (Thompson & Dreyer 2012).
+
+    A rivalry still ongoing in 2010, the handbook's last year, is carried on (as in the
+    panel and the model's 2014 record).
+    """
+    table = read("rivalries", data)
+    end = table["endyear"].where(table["ongoing_2010"] == 0, LAST)
+    low, high = np.minimum(a, b).to_numpy(), np.maximum(a, b).to_numpy()
+    year = years.to_numpy()
+    hit = np.zeros(len(year), bool)
+    pairs = zip(table["ccode1"], table["ccode2"], table["styear"], end, strict=True)
+    for c1, c2, first, last in pairs:
+        hit |= (low == c1) & (high == c2) & (year >= first) & (year <= last)
+    return hit.astype(float)
+
+
+def pledged(a: pd.Series, b: pd.Series, years: pd.Series, data: Path = DATA) -> np.ndarray:
+    """1 where states a and b share an ATOP defence pledge in the year."""
+    table = read("atop_defense", data)
+    known = set(zip(table["ccode1"], table["ccode2"], table["year"], strict=True))
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    return np.array([float(k in known) for k in zip(low, high, years, strict=True)])
+
+
+def adversaries(rows: pd.DataFrame, data: Path = DATA) -> pd.DataFrame:
+    """The case-years with ``rival`` and ``pact`` between the target and the primary sender.
+
+    Both are those of the imposition year, held over the case like the other covariates.
+    """
+    sender, target, start = rows["primarysender"], rows["targetstate"], rows["start"]
+    return rows.assign(
+        rival=rivals(sender, target, start, data), pact=pledged(sender, target, start, data)
+    )
+
+
+def _hazard(
+    name: str, rows: pd.DataFrame, outcome: str = "concession", terms=ENDING_TERMS
+) -> tuple[Fit, object]:
+    """A logit hazard of one outcome on case-years, errors clustered by target state."""
+    data = rows.dropna(subset=terms)
+    model = sm.Logit(data[outcome].astype(float), design(data, terms))
     result = model.fit(
         disp=False, maxiter=200, cov_type="cluster", cov_kwds={"groups": data["target"]}
     )
     stats = {
         "case_years": float(len(data)),
         "cases": float(data["caseid"].nunique()),
-        "events": float(data["concession"].sum()),
+        "events": float(data[outcome].sum()),
         "targets": float(data["target"].nunique()),
         "cases_dropped": float(rows["caseid"].nunique() - data["caseid"].nunique()),
         "years": f"{int(data['start'].min())}-{int(data['start'].max())}",
@@ -323,6 +369,34 @@ def implied(fit: Fit, covariates: dict[str, float], years=(1, 2, 5, 10)) -> pd.D
     return pd.DataFrame(rows)
 
 
+def competing(ending: Fit, other: Fit, x: dict[str, float], years=(1, 2, 5, 10)) -> pd.DataFrame:
+    """Both hazards for covariates ``x``: the share still in force and conceded by each year.
+
+    In year t a sanction in force ends by concession with h_c(t), otherwise with h_o(t)
+    (the two drawn in that order, as the model does); ``in_force`` is the share open
+    after year t, ``conceded`` the share ended by concession by then.
+    """
+    concede, other_end = (
+        implied(ending, x, range(1, max(years) + 1)),
+        implied(other, x, range(1, max(years) + 1)),
+    )
+    rows, open_, conceded = [], 1.0, 0.0
+    for c, o in zip(concede.itertuples(), other_end.itertuples(), strict=True):
+        conceded += open_ * c.yearly
+        open_ *= (1 - c.yearly) * (1 - o.yearly)
+        if c.years_in_force in years:
+            rows.append(
+                {
+                    "years_in_force": c.years_in_force,
+                    "concession": c.yearly,
+                    "other_end": o.yearly,
+                    "in_force": open_,
+                    "conceded": conceded,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def russia_2014(fit: Fit, data: Path = DATA) -> tuple[dict[str, float], pd.DataFrame]:
     """Russia as a target in 2014, sanctioned by the United States (its record values)."""
     cinc = read("states", data).set_index(["ccode", "year"])["cinc"]
@@ -349,6 +423,13 @@ def estimate(dyads: pd.DataFrame, data: Path = DATA) -> Sanctions:
     variant, _ = _hazard("sanction_ending_settlement", case_years(data, settlement=True))
     recorded, _ = _hazard("sanction_ending_recorded", case_years(data, recorded_only=True))
     _, russia = russia_2014(ending, data)
+    other, _ = _hazard("sanction_ending_other", rows, "other_end")
+    adversary, _ = _hazard(
+        "sanction_ending_adversary",
+        adversaries(rows, data),
+        terms=[*ENDING_TERMS, *ADVERSARY_TERMS],
+    )
+    cases = sanction_types.imposed_types(data, ENDING_YEARS)
     return Sanctions(
         fit,
         held,
@@ -359,4 +440,8 @@ def estimate(dyads: pd.DataFrame, data: Path = DATA) -> Sanctions:
         recorded,
         duration(rows),
         russia,
+        other,
+        adversary,
+        sanction_types.type_shares(cases),
+        sanction_types.sector_mix(cases),
     )

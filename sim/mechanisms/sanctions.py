@@ -39,12 +39,17 @@ STATE = {
     "exposure": Field(PAIR, "each partner's share of a state's start-year trade", SHARED),
     "tech_exposure": Field(STATE, "exposure-weighted technology sanctions suffered (0-1)"),
     "sanction_years": Field(PAIR, "years the sender's sanction on the target has been in force"),
+    "sanction_since": Field(
+        PAIR, "years since the sender's sanction on the target was last in force (0: now)"
+    ),
 }
+NEVER = 99.0  # sanction_since of a pair never sanctioned in the run
 
 
 def start(world: Ensemble, starts: list[StartingWorld]) -> None:  # noqa: ARG001
     """Each state's exposure to each partner: its share of the state's start-year trade."""
     stack(world.state, "exposure", [exposure_shares(world.state.trade0)])
+    world.state.sanction_since[...] = NEVER
 
 
 def pair_intensity(sanctions: np.ndarray) -> np.ndarray:
@@ -153,7 +158,8 @@ def concession_chance(world: Ensemble, pressing: np.ndarray) -> np.ndarray:
     1990-2005, ``sim/data/estimated/sanction_ending.csv``; docs/estimation.md), with
     the target's major-power status and polyarchy (2014), its share of the CINC of
     itself and its largest sender, whether the United States is among its senders, and
-    the log of the years the oldest of its sanctions has been in force. TIES's coding of
+    the log of the years the oldest of its sanctions has been in force, this year
+    included (TIES counts the imposition year as the first). TIES's coding of
     the target's costs as severe has no counterpart in the model and is taken as not
     severe (its coefficient is not significant). ``sanctions.concession_odds`` scales
     the odds (1: as estimated).
@@ -168,7 +174,7 @@ def concession_chance(world: Ensemble, pressing: np.ndarray) -> np.ndarray:
     share = np.divide(cinc, cinc + largest, out=np.ones_like(cinc), where=largest > 0)
     usa = world.index.get("USA")
     by_us = pressing[..., usa, :] if usa is not None else np.zeros_like(share, bool)
-    years = np.where(pressing, s.sanction_years, 0.0).max(axis=-2)
+    years = np.where(pressing, s.sanction_years, 0.0).max(axis=-2) + 1.0
     covariates = {
         "target_major": s.major_power,
         "target_polyarchy": s.polyarchy,
@@ -181,11 +187,47 @@ def concession_chance(world: Ensemble, pressing: np.ndarray) -> np.ndarray:
     return estimated.probability("sanction_ending", covariates, odds)
 
 
+def ending_chance(world: Ensemble) -> np.ndarray:
+    """[run, sender, target] the yearly chance a sanction ends without the target's concession.
+
+    The competing risk of ``concession_chance``: the logit of a TIES case ending any
+    other way (the sender backs down, a stalemate, a settlement;
+    ``sim/data/estimated/sanction_ending_other.csv``), on the same covariates taken for
+    the pair: the target's major-power status and polyarchy, its share of the CINC of
+    itself and this sender, whether the sender is the United States, and the log of the
+    years this sanction has been in force, this year included. ``sanctions.ending_odds``
+    scales the odds (1: as estimated, 0: only concession ends a sanction).
+    """
+    s = world.state
+    cinc = np.exp(s.log_cinc)
+    pair = cinc[..., None, :] + cinc[..., :, None]
+    share = np.divide(cinc[..., None, :], pair, out=np.ones_like(pair), where=pair > 0)
+    us = np.zeros(world.n)
+    if "USA" in world.index:
+        us[world.index["USA"]] = 1.0
+    covariates = {
+        "target_major": s.major_power[..., None, :],
+        "target_polyarchy": s.polyarchy[..., None, :],
+        "log_target_cinc_share": np.log(np.maximum(share, 1e-12)),
+        "sender_us": us[:, None],
+        "target_costs_severe": 0.0,
+        "log_years": np.log(s.sanction_years + 1.0),
+    }
+    odds = world.params.sanctions.ending_odds[:, None, None]
+    return estimated.probability("sanction_ending_other", covariates, odds)
+
+
 def age(world: Ensemble) -> None:
-    """Each sanction's years in force at the end of the year (0 once lifted)."""
+    """Each sanction's years in force at the end of the year (0 once lifted).
+
+    Run at the end of every year, and once on the start year's sanctions: a sanction
+    in force in the start year has been in force one year when the next begins, as
+    TIES counts the imposition year as the first.
+    """
     s = world.state
     in_force = s.sanctions.max(axis=-3) > 0
     s.sanction_years = np.where(in_force, s.sanction_years + 1.0, 0.0)
+    s.sanction_since = np.where(in_force, 0.0, np.minimum(s.sanction_since + 1.0, NEVER))
 
 
 @dataclass
@@ -195,6 +237,7 @@ class Answers:
     Attributes:
         conceding: [target] the target concedes: its senders lift their sanctions.
         pressing: [sender, target] sanctions in force that are not counter-sanctions.
+        ended: (sender, target) sanctions that end without the target's concession.
         cost: [target] the cost each target bears (level loss plus trade shortfall).
         counter: (state, sender) pairs that impose or raise a counter-sanction.
         level: The intensity of each new counter-sanction.
@@ -203,6 +246,7 @@ class Answers:
 
     conceding: np.ndarray
     pressing: np.ndarray
+    ended: tuple[np.ndarray, ...]
     cost: np.ndarray
     counter: tuple[np.ndarray, ...]
     level: np.ndarray
@@ -214,7 +258,9 @@ def answer_sanctions(world: Ensemble, deciding: np.ndarray) -> Answers | None:
 
     A target concedes with the estimated yearly chance of ``concession_chance`` (TIES):
     imposed sanctions rarely end in concession, least of all for strong, autocratic
-    targets and old sanctions (docs/estimation.md).
+    targets and old sanctions (docs/estimation.md). Each sanction on a target that does
+    not concede ends otherwise (its sender backs down, a stalemate, a settlement) with
+    the chance of ``ending_chance``, the competing risk estimated on the same cases.
     A target that does not concede answers each sender, with chance
     ``counter_probability``, by a trade sanction of ``counter_ratio`` × the strongest
     sector the sender applies (the 2014 Russian food ban answered Western finance and
@@ -236,13 +282,18 @@ def answer_sanctions(world: Ensemble, deciding: np.ndarray) -> Answers | None:
     chance = concession_chance(world, pressing)
     conceding = np.zeros(cost.shape, bool)
     conceding[draws.rows(world.rngs, deciding & pressing.any(axis=-2), chance)] = True
-    incoming = swap(strongest * pressing) * ~conceding[..., :, None]  # [run, state, sender]
+    ending = ending_chance(world)
+    open_ = deciding[:, None] & pressing & ~conceding[..., None, :] & (ending > 0)
+    ended = draws.pairs(world.rngs, open_, ending)
+    remaining = pressing.copy()
+    remaining[ended] = False
+    incoming = swap(strongest * remaining) * ~conceding[..., :, None]  # [run, state, sender]
     current = s.sanctions[:, SECTOR_INDEX["trade"]]
     wanted = p.counter_ratio[:, None, None] * incoming
     raising = deciding[:, None] & (wanted > current + 1e-12)
     counter = draws.pairs(world.rngs, raising, p.counter_probability)
     dropped = np.nonzero(deciding[:, None] & s.countering & (incoming == 0) & (current > 0))
-    return Answers(conceding, pressing, cost, counter, wanted[counter], dropped)
+    return Answers(conceding, pressing, ended, cost, counter, wanted[counter], dropped)
 
 
 def carry_out(world: Ensemble, answers: Answers | None) -> None:
@@ -261,6 +312,9 @@ def carry_out(world: Ensemble, answers: Answers | None) -> None:
             cost = answers.cost[run, target]
             world.log(run, "sanction_success", ids[sender], ids[target], cost, "decision")
         lift(world, run, senders, target, "decision")
+    run, sender, target = answers.ended
+    s.sanctions[run, :, sender, target] = 0.0
+    world.log_many("sanction_ended", run, sender, target, 0.0, "decision")
     trade[answers.dropped] = 0.0
     s.countering[answers.dropped] = False
     world.log_many("sanction_lifted", *answers.dropped, 0.0, "decision")

@@ -205,6 +205,30 @@ class Sanctions(Strict):
         description="yearly affinity gain of a target with non-senders per unit intensity "
         "(assumption); at most 1: affinity spans 0 to 1",
     )
+    decide: bool = Field(
+        True,
+        description="states impose sanctions of their own at the estimated yearly chance (TIES "
+        "imposition logit, docs/estimation.md); false: only scripted sanctions are imposed",
+    )
+    imposition_odds: NonNegative = Field(
+        1.0,
+        le=1e6,
+        description="multiplier on the odds of the estimated yearly chance that a state imposes "
+        "a sanction on another (TIES, docs/estimation.md; 1 = as estimated, 0 = never); at most "
+        "10^6: a sanity bound",
+    )
+    decided_intensity: Share = Field(
+        0.1,
+        description="intensity, in each sector it touches, of a sanction a state decides "
+        "(assumption: TIES codes which sectors, not how much of them)",
+    )
+    ending_odds: NonNegative = Field(
+        1.0,
+        le=1e6,
+        description="multiplier on the odds of the estimated yearly chance that a sanction ends "
+        "without the target's concession (sender backs down, stalemate, settlement; TIES, "
+        "docs/estimation.md; 1 = as estimated, 0 = never); at most 10^6: a sanity bound",
+    )
 
 
 class Arms(Strict):

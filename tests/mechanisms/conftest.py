@@ -18,6 +18,8 @@ def make_model():
                 "economy": {"growth_shock_scale": 0.0},
                 "affinity": {"noise": 0.0},
                 "ideal_points": {"shock_scale": 0.0},
+                # only scripted sanctions, ended only by concession or their script
+                "sanctions": {"decide": False, "ending_odds": 0.0},
             }
         for block, values in (parameters or {}).items():
             params.setdefault(block, {}).update(values)

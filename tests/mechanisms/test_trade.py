@@ -11,6 +11,7 @@ NO_DECISIONS = {
     "alliances": {"formation_odds": 0, "termination_odds": 0},
     "exercises": {"rate": 0},
     "ideal_points": {"hold": True},
+    "sanctions": {"decide": False, "ending_odds": 0.0},
 }
 
 
@@ -91,7 +92,7 @@ COMPREHENSIVE = {
     "target": "RUS",
     "sectors": {"trade": 1.0, "finance": 1.0, "technology": 1.0, "energy": 1.0, "arms": 1.0},
 }
-NO_CONCESSION = {**NO_DECISIONS, "sanctions": {"concession_odds": 0.0}}
+NO_CONCESSION = {**NO_DECISIONS, "sanctions": {**NO_DECISIONS["sanctions"], "concession_odds": 0.0}}
 
 
 @pytest.fixture(params=[0, 1, 2])
