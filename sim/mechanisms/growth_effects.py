@@ -126,6 +126,10 @@ def spillover(world: Ensemble, deviation: np.ndarray) -> np.ndarray:
     s = world.state
     gdp = s.gdp[..., :, None]
     exports = np.divide(s.trade / 2.0, gdp, out=np.zeros_like(s.trade), where=gdp > 0)
+    # NOTE: a partner whose numbers have broken (not finite) passes nothing on, so that the
+    # yearly check (sim.finite) names the state that broke, not each of its trading partners
+    exports = np.where(np.isfinite(exports), exports, 0.0)
+    deviation = np.where(np.isfinite(deviation), deviation, 0.0)
     elasticity = world.params.economy.spillover_elasticity[:, None]
     s.spillover = elasticity * np.einsum("rij,rj->ri", exports, deviation)
     return s.spillover
