@@ -178,3 +178,17 @@ def test_sanctions_never_leave_the_target_stronger(index, response):
     base = _backtest(SANCTION_EVENTS, index, response)
     assert (_rus(hit, "power_share") < _rus(base, "power_share")).all()
     assert (_rus(hit, "capability") < _rus(base, "capability")).all()
+
+
+def test_the_packaged_caps_follow_their_rule():
+    """cap = max(own 1990-2014 highest share, the median of every country's highest)."""
+    import pandas as pd
+
+    from sim.world import DATA
+
+    table = pd.read_csv(DATA / "milex_burden.csv")
+    peers = table["milex_share_max_pct"].median()
+    assert 2.0 < peers < 4.0  # WDI: the typical country's peak burden since 1990
+    expected = table["milex_share_max_pct"].fillna(peers).clip(lower=peers)
+    assert table["milex_share_cap_pct"].to_numpy() == pytest.approx(expected, abs=1e-4)
+    assert table["years"].between(0, 25).all()
