@@ -4,7 +4,7 @@ No Mesa, no agents, no events, no logging, no recording: one function per year
 doing the same n×n arithmetic as the model's mechanisms — the estimated hostility,
 threat and shared threat, the estimated alliance hazards, the exercise decisions
 drawn for every pair at once,
-sanctions (intensity, trade cut, level loss), gravity trade with its adjustment,
+sanctions (intensity, trade cut, growth penalty), gravity trade with its adjustment,
 growth with convergence, military spending and the capability stock, affinity
 with its estimated anchor, reversion, dependence and noise, ideal points, and the
 power index. It starts from the
@@ -145,11 +145,11 @@ def step(w: dict[str, np.ndarray], p: Parameters, rng: np.random.Generator) -> N
     w["affinity"] = np.clip(w["affinity"] + p.exercises.affinity_gain * exercise, 0.0, 1.0)
     trained = exercise.any(axis=1)
     w["capability"][trained] *= 1.0 + p.exercises.readiness_gain
-    # sanctions: intensity between pairs, trade cut, level loss
+    # sanctions: intensity between pairs, trade cut, growth penalty
     between = w["sanctions"].max(axis=0)
     between = np.maximum(between, between.T)
     cut = np.clip(w["sanctions"][0] + w["sanctions"][0].T, 0.0, 1.0)
-    loss = p.sanctions.finance_loss * w["sanctions"][1].max(axis=0)
+    loss = p.sanctions.growth_penalty.finance * w["sanctions"][1].max(axis=0)
     # trade: gravity path, policy target, partial adjustment
     ratio = np.divide(w["gdp"], w["gdp0"], out=np.ones(n), where=w["gdp0"] > 0)
     gravity = w["trade0"] * np.sqrt(np.outer(ratio, ratio))

@@ -943,6 +943,13 @@ Three more tables sit beside them: population_wpp.csv (UN WPP 2022, written by
 [projections.md](projections.md); and growth_calibration.csv, the per-state trends and
 speeds of convergence written by `sim calibrate` (docs/calibration.md).
 
+milex_burden.csv, written by `scripts/build_burden.py` from WDI (`wdi.csv`, military
+expenditure % of GDP), holds each country's highest military share of GDP in 1990–2014
+(`milex_share_max_pct`, its year `max_year`, the years WDI has `years`) and the cap the
+model keeps spending under, `milex_share_cap_pct`: that highest share, or the median of
+every country's highest share (2.8882%) where larger or where the country has no record
+(docs/model.md#military).
+
 Two folders hold the behavioural record and what is estimated on it: `behaviour/`, the
 dyad-year and state-year record up to 2014 (COW MID, Thompson–Dreyer rivalries, V-Dem,
 ATOP, NMC, distances, contiguity, UN ideal points and voting agreement, SIPRI arms

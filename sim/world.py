@@ -40,7 +40,7 @@ _SUMMED = [
     "tpop_k",
     "upop_k",
 ]
-_GDP_WEIGHTED = ["growth_trend_pct", "growth_sd_pct"]
+_GDP_WEIGHTED = ["growth_trend_pct", "growth_sd_pct", "milex_share_cap_pct"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,8 @@ def filled_values(states: list[str]) -> dict[str, list[str]]:
 def country_data() -> CountryData:
     """Read the packaged 2014 tables once per process."""
     states = pd.read_csv(DATA / "states_2014.csv", keep_default_na=True)
+    burden = pd.read_csv(DATA / "milex_burden.csv", usecols=["iso3", "milex_share_cap_pct"])
+    states = states.merge(burden, on="iso3", how="left")
     states = fill_energy(states.sort_values("iso3").reset_index(drop=True))
     index = {code: i for i, code in enumerate(states["iso3"])}
     pairs = pd.read_csv(DATA / "dyads_2014.csv")

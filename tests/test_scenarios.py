@@ -55,15 +55,24 @@ def _still_sanctioned(result, year):
     )
 
 
-@pytest.mark.parametrize("year", [2016, 2024])
+# The loss of Russia's GDP to the 2014 sanctions, against the same world without them:
+# IMF (2015, Russian Federation Article IV): 1-1.5% of GDP in the short term (2015);
+# Gurvich & Prilepskiy (2015, Russian Journal of Economics 1(4)): 2.4 pp by 2017;
+# Neuenkirch & Neumeier (2015, European Journal of Political Economy 40): US sanctions lower
+# growth by 0.5-0.9 pp a year for 7 years, 3.5-6.3% in all (2015-2021, seen in 2024).
+# The bands allow a few tenths of a point either side of the published figures for the
+# model's yearly timing.
+LOSS_BANDS = {2015: (0.008, 0.018), 2017: (0.018, 0.030), 2024: (0.035, 0.063)}
+
+
+@pytest.mark.parametrize("year", sorted(LOSS_BANDS))
 def test_sanctions_lower_the_targets_gdp(pair, year):
     base, hit = pair
     ratio = _state(hit, "RUS", "gdp_usd_bn", year) / _state(base, "RUS", "gdp_usd_bn", year)
     in_force = ratio[_still_sanctioned(hit, year)]
     assert len(in_force) >= 2 and (in_force < 1).all()
-    # IMF (2015): 1-1.5% short term; Gurvich & Prilepskiy (2015): -2.4 pp by 2017.
-    # The model adds lost trade and counter-sanctions: it must stay within 1-10%.
-    assert 0.90 < in_force.median() < 0.99
+    low, high = LOSS_BANDS[year]
+    assert low < 1 - in_force.median() < high
     assert ratio.median() < 1
 
 

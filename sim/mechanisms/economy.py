@@ -7,14 +7,16 @@ is set so that trend growth reproduces the state's 2015-24 growth of output per
 worker, and a state poorer than the frontier never has trend growth below
 ``min_trend_growth``. Actual GDP growth is
 
-    g_Y = (1 + g_i)(L_i(t+1)/L_i(t)) - 1 + s σ_i ε + z_i + η Δgap_i
-          + (ΔR_i - ΔC_i + ΔX_i)/Y_i - Δℓ_i,
+    g_Y = (1 + g_i)(L_i(t+1)/L_i(t)) - 1 + d_i + s_i,
+    d_i = s σ_i ε + z_i + η Δgap'_i + (ΔR_i - ΔC_i + ΔX_i)/Y_i - p_i - c Δm_i,
 
-with σ the 1995-2014 s.d. of growth, scaled by ``growth_shock_scale``; gap the
-trade/GDP gap to the gravity path, η = ``trade_gdp_elasticity``; R the net energy
-export revenue at the price index; C the premium paid to replace lost pipeline
-gas; X arms export revenue; z a scenario growth shock; ℓ the sanctions' level
-loss, closing ``loss_adjustment`` of its gap each year. Shocks and policy effects
+with σ the 1995-2014 s.d. of growth, scaled by ``growth_shock_scale``; gap' the
+trade/GDP gap to the gravity path without the trade with the states that have
+sanctioned the state, η = ``trade_gdp_elasticity``; R the net energy export revenue at
+the price index; C the premium paid to replace lost pipeline gas; X arms export
+revenue; z a scenario growth shock; p the growth lost to sanctions that are still new
+and s the partners' spillover (sim/mechanisms/growth_effects.py); c Δm the cost of a
+military burden above 2014's (sim/mechanisms/military.py). Shocks and policy effects
 move the level of GDP for good (Cerra & Saxena 2008): they do not feed back into
 the trend. GDP never falls by more than half in a year (a floor that keeps every
 stock positive under extreme settings).
@@ -22,8 +24,7 @@ stock positive under extreme settings).
 References:
     Barro & Sala-i-Martin (1992); Dellink et al. (2017) (SSP GDP projections);
     Bloom & Williamson (1998) (working-age population and growth); Frankel & Romer
-    (1999) (trade and income); IMF (2015) Russia Article IV and Gurvich & Prilepskiy
-    (2015) (size of sanction losses).
+    (1999) (trade and income); Neuenkirch & Neumeier (2015) (sanctions and growth).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import convergence, trends
-from sim.mechanisms import draws, pipelines, sanctions
+from sim.mechanisms import draws, growth_effects, military, pipelines
 from sim.mechanisms.axes import power
 from sim.world_state import FIXED, SHARED, STATE, STATE_YEAR, Field, stack
 
@@ -58,7 +59,7 @@ STATE = {
     "convergence": Field(STATE, "β, the speed of convergence to the steady state (1/yr)", FIXED),
     "trend_gap": Field(STATE, "log gap of output per worker to the steady state"),
     "log_steady_state": Field(STATE, "ln c_i, the steady state relative to the frontier", FIXED),
-    "level_loss": Field(STATE, "GDP level lost to finance and technology sanctions (share)"),
+    "level_loss": Field(STATE, "GDP level lost to the growth penalty of sanctions (share)"),
     "energy_consumption0": Field(STATE, "energy consumption in the start year, EJ", SHARED),
     "energy_consumption": Field(STATE, "energy consumption, EJ", physical=True),
     "energy_consumption_ratio": Field(STATE, "energy consumption relative to the start year"),
@@ -121,15 +122,27 @@ def update(world: Ensemble) -> None:
     e = p.economy
     shock = draws.normal(world.shock_rngs, (world.n,)) * s.growth_sd
     shock = shock * e.growth_shock_scale[:, None]
-    trade_effect = e.trade_gdp_elasticity[:, None] * (s.trade_gap - s.trade_gap_previous)
+    penalty = growth_effects.sanction_penalty(world)  # first: it marks who has sanctioned whom
+    trade_change = s.trade_gap - s.trade_gap_previous
+    trade_effect = e.trade_gdp_elasticity[:, None] * (
+        trade_change - growth_effects.excluded_trade_change(world)
+    )
     revenue = energy_revenue(world)
     cost = gas_replacement_cost(world)
     energy_effect = world.per_gdp(revenue - s.energy_revenue - (cost - s.gas_import_cost))
     arms_exports = s.arms_flow.sum(axis=-1)
     arms_effect = world.per_gdp(arms_exports - s.arms_exports)
-    target = sanctions.level_loss_target(world)
-    loss = s.level_loss + p.sanctions.loss_adjustment[:, None] * (target - s.level_loss)
-    loss_effect = (loss - s.level_loss) / (1.0 - s.level_loss)
+    loss = 1.0 - (1.0 - s.level_loss) * (1.0 - penalty)
+    deviation = (
+        shock
+        + s.growth_shock
+        + trade_effect
+        + energy_effect
+        + arms_effect
+        - penalty
+        - military.burden_drag(world)
+    )
+    spillover = growth_effects.spillover(world, deviation)
     frontier = e.frontier_growth[:, None]
     below = convergence.below_frontier(s.trend_gap, s.log_steady_state)
     trend = convergence.trend_growth(
@@ -143,17 +156,7 @@ def update(world: Ensemble) -> None:
     )
     s.population[...] = s.population_path[..., t]
     s.working_age[...] = workers
-    s.growth = np.maximum(
-        (1.0 + trend) * workers_growth
-        - 1.0
-        + shock
-        + s.growth_shock
-        + trade_effect
-        + energy_effect
-        + arms_effect
-        - loss_effect,
-        WORST_YEAR,
-    )
+    s.growth = np.maximum((1.0 + trend) * workers_growth - 1.0 + deviation + spillover, WORST_YEAR)
     s.gdp = s.gdp * (1.0 + s.growth)
     s.energy_revenue, s.gas_import_cost, s.level_loss = revenue, cost, loss
     s.arms_exports = arms_exports

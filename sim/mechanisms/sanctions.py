@@ -1,10 +1,10 @@
 """Sanctions: who sanctions whom, in which sectors, and what it costs.
 
 ``sanctions[run, k, i, j]`` is the intensity (0-1) of sector ``k`` sanctions
-that state ``i`` imposes on state ``j``. Costs reach GDP through two channels:
-the trade the sanctions cut (see ``sim.mechanisms.trade``) and a level loss for
-finance and technology sanctions, proportional to the target's exposure to its
-senders (their share of its 2014 trade).
+that state ``i`` imposes on state ``j``. Costs reach the target's GDP through a growth
+penalty proportional to its exposure to its senders (their share of its 2014 trade;
+``sim.mechanisms.growth_effects``), and everyone else's through the trade the sanctions
+cut (see ``sim.mechanisms.trade``).
 
 References:
     Hufbauer, Schott, Elliott & Oegg (2007), *Economic Sanctions Reconsidered*.
@@ -118,14 +118,6 @@ def exposure(world: Ensemble, sector: str) -> np.ndarray:
     s = world.state
     suffered = swap(s.sanctions[:, SECTOR_INDEX[sector]])  # [run, target, sender]
     return (suffered * s.exposure).sum(axis=-1)
-
-
-def level_loss_target(world: Ensemble) -> np.ndarray:
-    """Long-run GDP level loss from finance and technology sanctions (share of GDP)."""
-    p = world.params.sanctions
-    return p.finance_loss[:, None] * exposure(world, "finance") + p.technology_loss[
-        :, None
-    ] * exposure(world, "technology")
 
 
 def impose(

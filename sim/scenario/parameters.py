@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sim.scenario.fields import MAX_GAS_PRICE, Float, Int, NonNegative, Share, Strict, problem
+from sim.scenario.growth_parameters import SanctionGrowth
 
 
 class Economy(Strict):
@@ -67,6 +68,15 @@ class Economy(Strict):
         description="GDP level change per unit change of trade/GDP away from its gravity path "
         "(Frankel & Romer 1999 range 0.5-2); at most 10: a sanity bound, five times the top of "
         "that range",
+    )
+    spillover_elasticity: NonNegative = Field(
+        1.0,
+        le=10,
+        description="pp of a state's growth per pp of a partner's growth away from its trend, "
+        "times the state's exports to the partner as a share of its GDP (assumption: 1, the "
+        "partner's imports move one for one with its output; Arora & Vamvakidis 2005 find "
+        "trading partners' growth raises domestic growth strongly, on a different weighting: "
+        "docs/model.md#economy); at most 10: a sanity bound",
     )
     lng_premium: NonNegative = Field(
         0.3,
@@ -158,25 +168,18 @@ class Sanctions(Strict):
     """Sanctions' effects (docs/model.md#sanctions)."""
 
     trade_cut: SectorWeights = Field(default_factory=SectorWeights)
-    finance_loss: NonNegative = Field(
-        0.15,
-        le=1,
-        description="target GDP level loss at full finance intensity from all its partners "
-        "(anchored to Gurvich & Prilepskiy 2015: -2.4% for Russia by 2017); at most 1: no loss "
-        "exceeds the whole GDP",
-    )
-    technology_loss: NonNegative = Field(
-        0.05,
-        le=1,
-        description="target GDP level loss at full technology intensity from all partners "
-        "(assumption); at most 1: no loss exceeds the whole GDP",
-    )
     technology_energy_loss: Share = Field(
         0.1,
         description="share of energy production lost at full technology intensity (assumption)",
     )
-    loss_adjustment: Share = Field(
-        0.5, description="share of the gap to the sanction level loss closed per year (assumption)"
+    growth_penalty: SanctionGrowth = Field(default_factory=SanctionGrowth)
+    penalty_years: Int = Field(
+        7,
+        ge=1,
+        le=50,
+        description="years each rise in the sanctions a target suffers lowers its growth "
+        "(Neuenkirch & Neumeier 2015: US sanctions lower growth for 7 years, UN sanctions for "
+        "10); at least 1, at most 50: a sanity bound",
     )
     counter_ratio: Share = Field(
         0.3,
@@ -397,6 +400,13 @@ class Military(Strict):
 
     depreciation: Share = Field(
         0.1, description="yearly depreciation of the capability stock (assumption)"
+    )
+    burden_growth_cost: NonNegative = Field(
+        0.1,
+        le=5,
+        description="pp of growth lost a year per pp rise of the military share of GDP above "
+        "its 2014 level (assumption: the literature disagrees on the sign and size, "
+        "docs/model.md#military); at most 5: a sanity bound",
     )
 
 

@@ -50,21 +50,6 @@ def test_stronger_sanctions_cost_more(make_model):
     assert gdp[0] > gdp[1] > gdp[2]
 
 
-def test_finance_level_loss_matches_its_parameter(make_model):
-    # with finance sanctions only from senders holding share w of Russia's trade,
-    # the long-run level loss is finance_loss × intensity × w
-    model = run(
-        make_model(
-            sanction(finance=1.0),
-            {"sanctions": {"counter_probability": 0, "concession_odds": 0}},
-            years=30,
-        )
-    )
-    r, senders = model.index["RUS"], [model.index["USA"], model.index["EUU"]]
-    w = model.exposure[r, senders].sum()
-    assert model.level_loss[r] == pytest.approx(0.15 * w, rel=1e-4)
-
-
 def test_target_answers_with_counter_sanctions(make_model):
     model = run(
         make_model(sanction(finance=0.5), {"sanctions": {"counter_probability": 1.0}}, years=2)
