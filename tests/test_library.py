@@ -90,6 +90,24 @@ def test_silk_road_pulls_central_asia_toward_china_faster_than_russia(results):
     assert (china > 1.1).all() and (china > russia).all()
 
 
+@pytest.mark.parametrize(
+    ("name", "beneficiary", "largest"),
+    [("pipeline", "RUS", 0.05), ("arms_sales", "VNM", 0.01), ("silk_road", "KAZ", 0.01)],
+)
+def test_small_scenarios_move_power_as_their_descriptions_say(results, name, beneficiary, largest):
+    # the descriptions: the pipeline moves power shares by hundredths of a point, the arms
+    # programmes and the Silk Road by thousandths; the state each favours gains, a little
+    base, scenario = results["baseline"], results[name]
+    s, b = scenario.states, base.states
+    final = s["year"] == 2040
+    diff = (
+        s[final].pivot(index="run", columns="state", values="power_share")
+        - b[b["year"] == 2040].pivot(index="run", columns="state", values="power_share")
+    ) * 100  # percentage points
+    assert diff.median().abs().max() < largest
+    assert diff[beneficiary].median() > 0
+
+
 def test_western_cohesion_holds_the_west_together(results):
     # against its own parent, sanctions.yaml: the same sanctions, Western cohesion added
     base, uni = results["sanctions"], results["western_cohesion"]
