@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         diffs = stale(text, samples)
         sys.stdout.writelines(diffs)
+        if not diffs:
+            print(f"{len(samples)} sample(s) in README.md match what their commands print")
         return 1 if diffs else 0
     README.write_text(rewrite(text, samples), encoding="utf-8")
     print(f"rewrote {len(samples)} sample(s) in {README.relative_to(ROOT)}")
