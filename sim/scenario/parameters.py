@@ -448,20 +448,42 @@ class PowerWeights(Strict):
 class Power(Strict):
     """Power index and polarity classification (docs/model.md#power-and-polarity)."""
 
-    index: Literal["composite", "cinc", "gdp", "capability"] = Field(
-        "composite",
-        description="which index gives power_share: composite (weights below), cinc (CINC's "
-        "six components), gdp, or capability (military stock)",
+    index: Literal["capability", "net", "composite", "cinc", "gdp"] = Field(
+        "capability",
+        description="which index gives power_share and the headline polarity: capability "
+        "(accumulated military spending; the measure of Brooks & Wohlforth 2016, International "
+        "Security 40(3), who rest US primacy on military capability built over decades), net "
+        "(GDP × GDP per capita; Beckley 2018, International Security 43(2)), composite "
+        "(weights below), cinc (CINC's six components; Singer, Bremer & Stuckey 1972) or gdp; "
+        "every run records all five (docs/model.md#power-and-polarity)",
     )
     weights: PowerWeights = Field(default_factory=PowerWeights)
-    pole_share: Share = Field(0.1, description="world power share a state needs to count as a pole")
+    pole_share: Share = Field(
+        0.1,
+        description="world power share a state needs to count as a pole (assumption: no "
+        "agreed empirical cut-off exists)",
+    )
+    pole_share_band: Share = Field(
+        0.02,
+        le=0.5,
+        description="half-width of the band of pole thresholds under which the polarity is "
+        "also classed (pole_share ± band); a verdict that changes inside it is flagged "
+        "fragile (assumption)",
+    )
     unipolar_ratio: Float = Field(
         2.0,
         le=100,
         ge=1.0,
         allow_inf_nan=False,
-        description="leader/runner-up share ratio at or above which the system is unipolar; at "
-        "most 100: a sanity bound",
+        description="leader/runner-up share ratio at or above which the system is unipolar "
+        "(assumption); at most 100: a sanity bound",
+    )
+    unipolar_ratio_band: NonNegative = Field(
+        0.2,
+        le=10,
+        description="half-width of the band of unipolar ratios under which the polarity is "
+        "also classed (unipolar_ratio ± band); a verdict that changes inside it is flagged "
+        "fragile (assumption); at most 10: a sanity bound",
     )
     transition_parity: Share = Field(
         0.8,
