@@ -15,6 +15,7 @@ units and kinds from here. To add a system measure: write its function in
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +71,17 @@ class YearView:
         """The runs' positions."""
         return range(len(self.shares))
 
+    @functools.cached_property
+    def band(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The classes at both ends of the pole threshold band, and the fragility flag."""
+        return metrics.polarity_band(
+            self.shares,
+            self.pole_share,
+            self.pole_share_band,
+            self.unipolar_ratio,
+            self.unipolar_ratio_band,
+        )
+
     def top_bloc(self, run: int) -> int:
         """Index (into ``bloc_totals[run]``) of a run's strongest bloc."""
         return int(np.argmax(self.bloc_totals[run]))
@@ -121,10 +133,13 @@ def _per_bloc_system(measure: Callable[[YearView, int], Any]) -> Callable[[YearV
     return lambda v: [measure(v, r) for r in v.runs()]
 
 
-def _band(v: YearView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return metrics.polarity_band(
-        v.shares, v.pole_share, v.pole_share_band, v.unipolar_ratio, v.unipolar_ratio_band
-    )
+INDEX_NAMES = {  # each power index in words
+    "capability": "military capability",
+    "net": "net power",
+    "composite": "composite",
+    "cinc": "CINC",
+    "gdp": "GDP",
+}
 
 
 def _under(index: str) -> tuple[Outcome, ...]:
@@ -160,14 +175,6 @@ def _under(index: str) -> tuple[Outcome, ...]:
         ),
     )
 
-
-INDEX_NAMES = {  # each power index in words
-    "capability": "military capability",
-    "net": "net power",
-    "composite": "composite",
-    "cinc": "CINC",
-    "gdp": "GDP",
-}
 
 # The system table's columns after ``year``, in order.
 SYSTEM_OUTCOMES = (
@@ -264,7 +271,7 @@ SYSTEM_OUTCOMES = (
         "Polarity among states, lower pole threshold",
         "",
         "category",
-        compute=lambda v: _band(v)[0].tolist(),
+        compute=lambda v: v.band[0].tolist(),
         categories=metrics.POLARITIES,
     ),
     Outcome(
@@ -272,7 +279,7 @@ SYSTEM_OUTCOMES = (
         "Polarity among states, higher pole threshold",
         "",
         "category",
-        compute=lambda v: _band(v)[1].tolist(),
+        compute=lambda v: v.band[1].tolist(),
         categories=metrics.POLARITIES,
     ),
     Outcome(
@@ -280,7 +287,7 @@ SYSTEM_OUTCOMES = (
         "Polarity changes within the bands of pole threshold and unipolar ratio",
         "",
         "flag",
-        compute=lambda v: _band(v)[2].tolist(),
+        compute=lambda v: v.band[2].tolist(),
     ),
     *(outcome for index in INDICES for outcome in _under(index)),
 )
