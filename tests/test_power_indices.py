@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim import api, metrics
-from sim.analysis.indices import by_index, fragility
+from sim.analysis.indices import by_index, comparison_lines, fragility
 from sim.analysis.summary import format_table, major_states
 from sim.mechanisms.power import INDICES
 from sim.scenario.power_parameters import Power
@@ -212,3 +212,25 @@ def test_by_index_reads_outcome_tables_without_leader_shares():
     assert table["gdp"]["polarity"] == {"unipolar": 0.0, "bipolar": 1.0, "multipolar": 0.0}
     assert table["gdp"]["leader"] == {"USA": 0.5, "CHN": 0.5}
     assert "leader_share" not in table["gdp"]
+
+
+def test_comparison_shows_each_index_side_by_side():
+    runs = {
+        "a": pd.DataFrame(
+            {
+                **{f"polarity_{i}": ["unipolar", "unipolar"] for i in INDICES},
+                **{f"leader_{i}": ["USA", "USA"] for i in INDICES},
+            }
+        ),
+        "b": pd.DataFrame(
+            {
+                **{f"polarity_{i}": ["bipolar", "unipolar"] for i in INDICES},
+                **{f"leader_{i}": ["CHN", "CHN"] for i in INDICES},
+            }
+        ),
+    }
+    lines = comparison_lines({"year": 2040, "by_index": {k: by_index(v) for k, v in runs.items()}})
+    assert lines[0].startswith("Polarity and leader in 2040 under each power index")
+    net = next(line for line in lines if "net power" in line)
+    assert "unipolar 100%, USA 100%" in net and "CHN 100%" in net
+    assert len(lines) == 2 + len(INDICES)

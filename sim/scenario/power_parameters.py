@@ -68,7 +68,6 @@ class Power(Strict):
     )
     pole_share_band: Share = Field(
         0.02,
-        le=0.5,
         description="half-width of the band of pole thresholds under which the polarity is "
         "also classed (pole_share ± band); a verdict that changes inside it is flagged "
         "fragile (assumption)",
