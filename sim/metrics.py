@@ -82,6 +82,50 @@ def polarity(
     return np.where(unipolar, "unipolar", np.where(poles == 2, "bipolar", "multipolar"))
 
 
+def polarity_band(
+    shares: np.ndarray,
+    pole_share: float | np.ndarray,
+    band: float | np.ndarray,
+    unipolar_ratio: float | np.ndarray,
+    ratio_band: float | np.ndarray = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The polarity at both ends of a band of pole thresholds, and whether it is fragile.
+
+    The verdict is *fragile* when some pole threshold within ``pole_share ± band``, or
+    some unipolar ratio within ``unipolar_ratio ± ratio_band``, classes the system
+    differently from the thresholds themselves. The number of poles falls as the
+    threshold rises and takes every value between its counts at the two ends (the
+    threshold equal to the k-th largest share makes k poles), and the leader is far
+    enough ahead for unipolarity or not, so each class reachable inside the band is
+    that of one of those counts with one of those two answers.
+
+    Returns:
+        The classes at ``pole_share - band`` and at ``pole_share + band`` (at
+        ``unipolar_ratio``), and the flag.
+    """
+    low = np.maximum(np.asarray(pole_share) - band, 0.0)
+    high = np.asarray(pole_share) + band
+    headline = polarity(shares, pole_share, unipolar_ratio)
+    ranked = np.sort(shares, axis=-1)[..., ::-1]
+    most = (ranked >= np.asarray(low)[..., None]).sum(axis=-1)
+    fewest = (ranked >= np.asarray(high)[..., None]).sum(axis=-1)
+    runner_up = ranked[..., 1] if shares.shape[-1] > 1 else np.zeros(shares.shape[:-1])
+    offsets = np.array([-1.0, 1.0]).reshape((2,) + (1,) * headline.ndim)
+    ratios = np.maximum(np.asarray(unipolar_ratio) + offsets * np.asarray(ratio_band), 1.0)
+    fragile = np.zeros(headline.shape, bool)
+    for leads in ranked[..., 0] >= ratios * runner_up:  # at the lowest ratio, then the highest
+        for poles in range(4):  # 3 stands for three or more: all multipolar
+            reached = (fewest <= poles) & (most >= poles) if poles < 3 else most >= poles
+            unipolar = (poles == 1) | ((poles >= 1) & leads)
+            kind = np.where(unipolar, "unipolar", "bipolar" if poles == 2 else "multipolar")
+            fragile |= reached & (kind != headline)
+    return (
+        polarity(shares, low, unipolar_ratio),
+        polarity(shares, high, unipolar_ratio),
+        fragile,
+    )
+
+
 def blocs(
     affinity: np.ndarray, allied: np.ndarray, threshold: float, rivals: np.ndarray | None = None
 ) -> np.ndarray:

@@ -15,6 +15,7 @@ units and kinds from here. To add a system measure: write its function in
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim import metrics
+from sim.mechanisms.power import INDICES
 
 KINDS = ("share", "number", "gdp", "category", "flag")
 
@@ -40,7 +42,11 @@ class YearView:
         bloc_names: Each run's bloc name of each state (its strongest member).
         bloc_totals: Each run's share of world power of each of its blocs.
         blocs_found: Each run's bloc labels, in the order of its ``bloc_totals``.
+        index_shares: The acting states' shares under every power index
+            (``sim.mechanisms.power.INDICES``), each (R, m).
         pole_share: Share of power that makes a state (or bloc) a pole, (R,).
+        pole_share_band: Half-width of the band of pole thresholds classed too, (R,).
+        unipolar_ratio_band: Half-width of the band of unipolar ratios classed too, (R,).
         unipolar_ratio: How far the first pole must lead the second for unipolarity, (R,).
         transition_parity: The challenger's share of the leader's power at parity, (R,).
         dissatisfied_affinity: Affinity below which a challenger is dissatisfied, (R,).
@@ -57,10 +63,24 @@ class YearView:
     unipolar_ratio: np.ndarray
     transition_parity: np.ndarray
     dissatisfied_affinity: np.ndarray
+    index_shares: dict[str, np.ndarray]
+    pole_share_band: np.ndarray
+    unipolar_ratio_band: np.ndarray
 
     def runs(self) -> range:
         """The runs' positions."""
         return range(len(self.shares))
+
+    @functools.cached_property
+    def band(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The classes at both ends of the pole threshold band, and the fragility flag."""
+        return metrics.polarity_band(
+            self.shares,
+            self.pole_share,
+            self.pole_share_band,
+            self.unipolar_ratio,
+            self.unipolar_ratio_band,
+        )
 
     def top_bloc(self, run: int) -> int:
         """Index (into ``bloc_totals[run]``) of a run's strongest bloc."""
@@ -111,6 +131,49 @@ def _bloc_leader(v: YearView) -> list[str]:
 def _per_bloc_system(measure: Callable[[YearView, int], Any]) -> Callable[[YearView], list]:
     """A measure of each run's blocs, computed run by run."""
     return lambda v: [measure(v, r) for r in v.runs()]
+
+
+INDEX_NAMES = {  # each power index in words
+    "capability": "military capability",
+    "net": "net power",
+    "composite": "composite",
+    "cinc": "CINC",
+    "gdp": "GDP",
+}
+
+
+def _under(index: str) -> tuple[Outcome, ...]:
+    """Leader, its share and polarity when power is measured by ``index``."""
+
+    def shares(v: YearView) -> np.ndarray:
+        return v.index_shares[index]
+
+    name = INDEX_NAMES[index]
+    return (
+        Outcome(
+            f"leader_{index}",
+            f"Leading state ({name})",
+            "",
+            "category",
+            compute=lambda v: [v.ids[i] for i in shares(v).argmax(axis=-1).tolist()],
+        ),
+        Outcome(
+            f"leader_share_{index}",
+            f"Power share of the leading state ({name})",
+            "share of world power",
+            "share",
+            over_run=None,
+            compute=lambda v: shares(v).max(axis=-1).tolist(),
+        ),
+        Outcome(
+            f"polarity_{index}",
+            f"Polarity among states ({name})",
+            "",
+            "category",
+            compute=lambda v: metrics.polarity(shares(v), v.pole_share, v.unipolar_ratio).tolist(),
+            categories=metrics.POLARITIES,
+        ),
+    )
 
 
 # The system table's columns after ``year``, in order.
@@ -203,6 +266,30 @@ SYSTEM_OUTCOMES = (
         ),
         categories=metrics.POLARITIES,
     ),
+    Outcome(
+        "polarity_low",
+        "Polarity among states, lower pole threshold",
+        "",
+        "category",
+        compute=lambda v: v.band[0].tolist(),
+        categories=metrics.POLARITIES,
+    ),
+    Outcome(
+        "polarity_high",
+        "Polarity among states, higher pole threshold",
+        "",
+        "category",
+        compute=lambda v: v.band[1].tolist(),
+        categories=metrics.POLARITIES,
+    ),
+    Outcome(
+        "polarity_fragile",
+        "Polarity changes within the bands of pole threshold and unipolar ratio",
+        "",
+        "flag",
+        compute=lambda v: v.band[2].tolist(),
+    ),
+    *(outcome for index in INDICES for outcome in _under(index)),
 )
 
 # Per-state outcomes, by prefix; checked in this order (``bloc_share`` before ``share``).

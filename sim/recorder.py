@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim import metrics, outcomes
+from sim.mechanisms.power import INDICES
 from sim.outcomes import STATE_ORDER, YearView
 
 if TYPE_CHECKING:
@@ -63,9 +64,7 @@ class Recorder:
                     "arms_imports_usd_bn",
                     "gas_exports_bcm",
                     "power_index",
-                    "cinc_share",
-                    "gdp_share",
-                    "capability_share",
+                    *(f"{name}_share" for name in INDICES),
                 )
             }
         )
@@ -88,8 +87,8 @@ class Recorder:
         self._record_systems(self.record_arrays())
         self.row += 1
 
-    def record_arrays(self) -> np.ndarray:
-        """Store this year's arrays of every run; return the power index, (R, n)."""
+    def record_arrays(self) -> dict[str, np.ndarray]:
+        """Store this year's arrays of every run; return every power index, each (R, n)."""
         w, s, t = self.world, self.world.state, self.row
         for col, attr in STATE_COLUMNS.items():
             self.states[col][:, t, :] = getattr(s, attr)
@@ -97,18 +96,17 @@ class Recorder:
         self.states["arms_imports_usd_bn"][:, t, :] = s.arms_flow.sum(axis=-2)
         self.states["gas_exports_bcm"][:, t, :] = s.gas_flow.sum(axis=-1)
         indices = w.power_indices()
-        power = indices[w.params.power.index]
-        self.states["power_index"][:, t, :] = power
-        for name in ("cinc", "gdp", "capability"):
+        self.states["power_index"][:, t, :] = indices[w.params.power.index]
+        for name in INDICES:
             self.states[f"{name}_share"][:, t, :] = indices[name]
         for col, values in self.dyads.items():
             pairs = getattr(s, DYAD_SOURCES[col])
             if pairs.ndim == 4:  # the sanctions, by sector: the strongest
                 pairs = pairs.max(axis=-3)
             _set_off_diagonal(values[:, t, :], pairs)
-        return power
+        return indices
 
-    def _record_systems(self, power: np.ndarray) -> None:
+    def _record_systems(self, indices: dict[str, np.ndarray]) -> None:
         """Store this year's system measures and blocs of every run.
 
         The blocs are found run by run (a clustering each); the measures of the
@@ -118,8 +116,13 @@ class Recorder:
         p = w.params.power
         ids, acting = self.actors, self.acting
         # np.take keeps the rows contiguous (power[:, acting] would not): a run's sums
-        # then add in the order they do alone
-        shares = np.take(power, acting, axis=-1) / power.sum(axis=-1, keepdims=True)
+        # then add in the order they do alone. ROW counts in the world's total, but it
+        # is not a state: only acting states are ranked, poles and leaders.
+        every = {
+            name: np.take(power, acting, axis=-1) / power.sum(axis=-1, keepdims=True)
+            for name, power in indices.items()
+        }
+        shares = every[p.index]
         affinity = s.affinity[:, acting[:, None], acting]
         allied = s.allied[:, acting[:, None], acting]
         rivals = s.rival[acting[:, None], acting] >= 0.5
@@ -143,6 +146,9 @@ class Recorder:
             unipolar_ratio=p.unipolar_ratio,
             transition_parity=p.transition_parity,
             dissatisfied_affinity=p.dissatisfied_affinity,
+            index_shares=every,
+            pole_share_band=p.pole_share_band,
+            unipolar_ratio_band=p.unipolar_ratio_band,
         )
         measures = [o.compute(view) for o in self.measures]
         for r, system in enumerate(self.system):

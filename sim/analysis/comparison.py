@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import statistics
+from sim.analysis.indices import by_index
 from sim.analysis.outcomes import outcome_names
 from sim.analysis.summary import major_states, quantiles
 from sim.errors import ScenarioError, option_problem
@@ -206,6 +207,7 @@ def compare_outcomes(
         "differences": rows,
         "polarity": polarity,
         "leaders": leaders,
+        "by_index": {name: by_index(frame) for name, frame in outcomes.items()},
     }
 
 

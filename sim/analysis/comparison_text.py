@@ -12,6 +12,7 @@ import textwrap
 from typing import Any
 
 from sim.analysis.comparison import PHRASE_UNITS, UNITS
+from sim.analysis.indices import comparison_lines
 from sim.metrics import POLARITIES
 
 WIDTH = 96  # terminal text is wrapped to this many characters
@@ -342,6 +343,8 @@ def format_table(result: dict[str, Any]) -> str:
         lines += ["", *_polarity_lines(result)]
     if result.get("leaders"):
         lines += ["", *_leader_lines(result)]
+    if result.get("by_index"):
+        lines += ["", *comparison_lines(result)]
     lines += ["", "How to read this", *_legend_lines(result)]
     return "\n".join(line.rstrip() for line in lines)
 
@@ -390,6 +393,8 @@ def to_markdown(result: dict[str, Any]) -> str:
         lines += _markdown_table(["", *_polarity_headings(result)], rows)
     if result.get("leaders"):
         lines += ["", *(f"- {line}" for line in _leader_lines(result))]
+    if result.get("by_index"):
+        lines += ["", "```", *comparison_lines(result), "```"]
     lines += ["", "## How to read this", ""]
     lines += [f"- **{term}**: {text}" for term, text in _legend(result)]
     return "\n".join(lines) + "\n"

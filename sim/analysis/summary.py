@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.indices import by_index, fragility, fragility_lines, index_lines
 from sim.outcomes import run_outcomes
 from sim.scenario.schema import ScenarioConfig
 from sim.uncertainty import METHOD
@@ -133,12 +134,15 @@ def declared_outcomes(system: pd.DataFrame) -> dict[str, Any]:
 
     Numbers and shares give quantiles (``<name>_final``), categories the share of
     runs ending in each (``<name>_final``), flags the share of runs where it held
-    in any year (``<name>_runs``).
+    in any year (``<name>_runs``) or, for those taken in the final year, there
+    (``<name>_final``).
     """
     final = system[system["year"] == system["year"].max()]
     out: dict[str, Any] = {}
     for outcome in run_outcomes():
-        if outcome.kind == "flag":
+        if outcome.kind == "flag" and outcome.over_run == "last":
+            out[f"{outcome.name}_final"] = float(final[outcome.name].astype(bool).mean())
+        elif outcome.kind == "flag":
             out[f"{outcome.name}_runs"] = float(system.groupby("run")[outcome.name].any().mean())
         elif outcome.kind == "category":
             counts = final[outcome.name].value_counts(normalize=True)
@@ -162,6 +166,7 @@ def summarize(
     final_states = states[states["year"] == last]
     final_system = system[system["year"] == last]
     runs = int(system["run"].nunique())
+    power = config.parameters.power
     shares = {
         state: quantiles(group["power_share"])
         for state, group in final_states.groupby("state", sort=False)
@@ -177,6 +182,15 @@ def summarize(
         "seed": config.seed,
         "years": [config.start_year, last],
         **declared_outcomes(system),
+        "power_index": power.index,
+        "polarity_fragility": fragility(
+            final_system,
+            power.pole_share,
+            power.pole_share_band,
+            power.unipolar_ratio,
+            power.unipolar_ratio_band,
+        ),
+        "polarity_by_index": by_index(final_system),
         "polarity_note": polarity_reason(final_states, final_system["polarity"], config),
         "bloc_polarity_note": polarity_reason(
             bloc_table(final_states), final_system["bloc_polarity"], config, "bloc"
@@ -208,13 +222,20 @@ def format_table(summary: dict[str, Any], states: list[str]) -> str:
         q = shares[state]
         lines.append(f"  {state:<18} {q['p50']:6.1%}   {q['p05']:6.1%} - {q['p95']:6.1%}")
     polarity = summary["polarity_final"]
-    lines += [
-        "",
+    classes = [
         f"Polarity in {last}: "
-        + ", ".join(f"{kind} {share:.0%}" for kind, share in polarity.items()),
+        + ", ".join(f"{kind} {share:.0%}" for kind, share in polarity.items())
     ]
     if summary.get("polarity_note"):
-        lines.append(f"  ({summary['polarity_note']})")
+        classes.append(f"  ({summary['polarity_note']})")
+    fragile = summary.get("polarity_fragility")
+    if fragile:
+        classes += fragility_lines(fragile, last)
+    continuous = _continuous_lines(summary, last)
+    if fragile and fragile["fragile"]:  # the classes hang on the threshold: measures first
+        lines += ["", *continuous, *classes]
+    else:
+        lines += ["", *classes, *continuous]
     bloc_polarity = summary["bloc_polarity_final"]
     lines.append(
         f"Bloc polarity in {last}: "
@@ -232,4 +253,15 @@ def format_table(summary: dict[str, Any], states: list[str]) -> str:
     if blocs["most_common"]:
         text = "; ".join("+".join(group) for group in blocs["most_common"])
         lines.append(f"Most common blocs ({blocs['share_of_runs']:.0%} of runs): {text}")
+    if summary.get("polarity_by_index"):
+        lines += ["", *index_lines(summary["polarity_by_index"], summary["power_index"], last)]
     return "\n".join(lines)
+
+
+def _continuous_lines(summary: dict[str, Any], last: int) -> list[str]:
+    """Concentration and effective poles: the measures no threshold moves."""
+    con, poles = summary["con_final"], summary["effective_poles_final"]
+    return [
+        f"Concentration (CON) in {last}: {con['p50']:.3f} ({con['p05']:.3f}-{con['p95']:.3f}); "
+        f"effective poles {poles['p50']:.2f} ({poles['p05']:.2f}-{poles['p95']:.2f})"
+    ]

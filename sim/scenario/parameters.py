@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from sim.scenario.fields import MAX_GAS_PRICE, Float, Int, NonNegative, Share, Strict, problem
+from sim.scenario.fields import MAX_GAS_PRICE, Float, Int, NonNegative, Share, Strict
 from sim.scenario.growth_parameters import SanctionGrowth
+from sim.scenario.power_parameters import Power
+from sim.scenario.power_parameters import PowerWeights as PowerWeights
 
 
 class Economy(Strict):
@@ -407,74 +409,6 @@ class Military(Strict):
         description="pp of growth lost a year per pp rise of the military share of GDP above "
         "its 2014 level (assumption: the literature disagrees on the sign and size, "
         "docs/model.md#military); at most 5: a sanity bound",
-    )
-
-
-class PowerWeights(Strict):
-    """Weights of the power index components; normalised to sum 1."""
-
-    military: NonNegative = Field(
-        1 / 3,
-        le=1000,
-        description="capability stock (CINC: military third); at most 1,000: a sanity bound, the "
-        "weights are normalised",
-    )
-    economy: NonNegative = Field(
-        1 / 6,
-        le=1000,
-        description="GDP (industrial proxy, CINC: industry); at most 1,000: a sanity bound, the "
-        "weights are normalised",
-    )
-    energy: NonNegative = Field(
-        1 / 6,
-        le=1000,
-        description="primary energy consumption (CINC: pec); at most 1,000: a sanity bound, the "
-        "weights are normalised",
-    )
-    population: NonNegative = Field(
-        1 / 3,
-        le=1000,
-        description="population (CINC: demographic third); at most 1,000: a sanity bound, the "
-        "weights are normalised",
-    )
-
-    @model_validator(mode="after")
-    def _positive_total(self) -> PowerWeights:
-        if self.military + self.economy + self.energy + self.population <= 0:
-            raise problem("at least one weight must be positive, got all zero")
-        return self
-
-
-class Power(Strict):
-    """Power index and polarity classification (docs/model.md#power-and-polarity)."""
-
-    index: Literal["composite", "cinc", "gdp", "capability"] = Field(
-        "composite",
-        description="which index gives power_share: composite (weights below), cinc (CINC's "
-        "six components), gdp, or capability (military stock)",
-    )
-    weights: PowerWeights = Field(default_factory=PowerWeights)
-    pole_share: Share = Field(0.1, description="world power share a state needs to count as a pole")
-    unipolar_ratio: Float = Field(
-        2.0,
-        le=100,
-        ge=1.0,
-        allow_inf_nan=False,
-        description="leader/runner-up share ratio at or above which the system is unipolar; at "
-        "most 100: a sanity bound",
-    )
-    transition_parity: Share = Field(
-        0.8,
-        description="runner-up/leader share ratio at which a power transition is possible "
-        "(Organski & Kugler 1980: 80%)",
-    )
-    dissatisfied_affinity: Share = Field(
-        0.5, description="runner-up's affinity with the leader below which it is dissatisfied"
-    )
-    bloc_affinity: Share = Field(
-        0.8,
-        description="average affinity that holds a bloc together (allied pairs count as 1; "
-        "strategic rivals never share a bloc)",
     )
 
 
