@@ -48,9 +48,7 @@ def synthetic():
         "unipolar": _frame(base, con, 6),
         "multipolar": _frame(base - 0.05 + rng.normal(0, 0.002, RUNS), con.copy(), 51),
     }
-    result = comparison.compare_outcomes(
-        outcomes, ["leader_share", "con"], paired=True, year=2040
-    )
+    result = comparison.compare_outcomes(outcomes, ["leader_share", "con"], paired=True, year=2040)
     return outcomes, result
 
 
