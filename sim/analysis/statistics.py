@@ -15,7 +15,7 @@ References:
     Mann & Whitney (1947); Wilcoxon (1945) (rank tests).
     Hodges & Lehmann (1963), "Estimates of location based on rank tests", Annals of
     Mathematical Statistics 34(2) (the estimate); Hollander, Wolfe & Chicken (2014),
-    *Nonparametric Statistical Methods*, 3rd ed., sections 3.2-3.3 and 4.2-4.3 (the
+    *Nonparametric Statistical Methods*, 3rd ed., chapters 3 and 4 (the
     intervals that invert the signed-rank and rank-sum tests).
     Benjamini & Yekutieli (2005), "False discovery rate-adjusted multiple confidence
     intervals for selected parameters", JASA 100(469) (intervals at level 1 - R alpha / m).

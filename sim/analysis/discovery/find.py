@@ -328,13 +328,14 @@ def discover(
         folder: A sweep folder, or a run folder with ``parameters.parquet``.
         outcome: ``polarity=multipolar``, ``leader=CHN``, ``share_CHN>0.2``, ...
         threshold: The least density of the chosen PRIM box: of the boxes on the
-            peeling trajectory that reach it once their chance limits are dropped,
-            the one with the highest coverage.
+            peeling trajectory that reach it (as the trajectory shows them), the one with
+            the highest coverage; without one, the densest.
         box: Choose this box of the trajectory instead (-1: the last, densest one,
             which EMA selects by default), exactly as it is.
-        significance: A limit whose quasi-p values all exceed it is chance and is
-            dropped (EMA's ``drop_restriction``, which appends the box without it
-            to the trajectory), unless every limit would go; 1 keeps them all.
+        significance: A limit whose quasi-p values all exceed it may be chance: it is
+            never said to be needed, and it is dropped (EMA's ``drop_restriction``,
+            which appends the box without it to the trajectory) when the box keeps the
+            threshold density without it; 1 keeps every limit.
         mass_min: The least share of the runs in a PRIM box or a CART leaf.
         peel_alpha: The share of the runs PRIM peels off at each step.
         paste_alpha: The share of the runs PRIM pastes back at each step.
@@ -342,7 +343,8 @@ def discover(
 
     Raises:
         ScenarioError: For a folder without runs and inputs, an unknown outcome, an
-            outcome that never or always happens, a box off the trajectory, or a
+            outcome that never or always happens, fewer than ``MIN_CASES`` distinct
+            draws with or without the outcome, a box off the trajectory, or a
             threshold, significance or seed out of range.
     """
     if not 0 < threshold <= 1:
