@@ -48,9 +48,7 @@ def synthetic():
         "unipolar": _frame(base, con, 6),
         "multipolar": _frame(base - 0.05 + rng.normal(0, 0.002, RUNS), con.copy(), 51),
     }
-    result = comparison.compare_outcomes(
-        outcomes, ["leader_share", "con"], paired=True, seed=1, year=2040
-    )
+    result = comparison.compare_outcomes(outcomes, ["leader_share", "con"], paired=True, year=2040)
     return outcomes, result
 
 
@@ -63,7 +61,7 @@ def test_known_shift_is_found(synthetic):
     row = _row(result, "leader_share")
     assert row["ci_low"] < -0.05 < row["ci_high"] < 0
     assert row["difference"] == pytest.approx(-0.05, abs=0.003)
-    assert row["significant"] and row["p_signed_rank_adjusted"] < 1e-6
+    assert row["significant"] and row["p_adjusted"] < 1e-6 and row["constant"] is None
     assert row["a12"] < 0.05 and row["cliffs_delta"] == pytest.approx(2 * row["a12"] - 1)
 
 
@@ -71,8 +69,9 @@ def test_identical_outcome_shows_no_difference(synthetic):
     _, result = synthetic
     row = _row(result, "con")
     assert row["difference"] == 0 and row["ci_low"] == 0 == row["ci_high"]
-    assert row["p_value"] == pytest.approx(1.0) and row["p_signed_rank"] == 1.0
+    assert row["p_value"] == 1.0 and row["constant"] == "identical"
     assert not row["significant"] and row["a12"] == 0.5
+    assert "no difference: equal in every run" in comparison_text.format_table(result)
 
 
 def test_polarity_shares_and_intervals(synthetic):
@@ -98,7 +97,7 @@ def test_result_is_json_and_reads_in_plain_words(synthetic):
     headline = " ".join(comparison_text.headlines(result))
     found = re.search(
         r"^multipolar vs unipolar: the power share of the leading state in 2040 is "
-        r"(\d\.\d+) percentage points lower \(95% CI (\d\.\d+) to (\d\.\d+)\)",
+        r"(\d\.\d+) percentage points lower \(97.5% CI (\d\.\d+) to (\d\.\d+)\)",
         headline,
     )
     assert found, headline
@@ -106,7 +105,7 @@ def test_result_is_json_and_reads_in_plain_words(synthetic):
     assert low < 5.0 < high and estimate == pytest.approx(5.0, abs=0.3)
     assert "the world ends multipolar in 85% of runs vs 10%" in headline
     assert "1 of 2 outcomes differ significantly" in headline
-    assert "minus median of unipolar" in text
+    assert "other scenario minus unipolar (Hodges" in " ".join(text.split())
     markdown = comparison_text.to_markdown(result)
     assert "| Outcome | unipolar | multipolar |" in markdown
     assert "## multipolar minus unipolar" in markdown
@@ -114,9 +113,9 @@ def test_result_is_json_and_reads_in_plain_words(synthetic):
 
 def test_unpaired_comparison_uses_mann_whitney(synthetic):
     outcomes, _ = synthetic
-    result = comparison.compare_outcomes(outcomes, ["leader_share"], paired=False, seed=1)
+    result = comparison.compare_outcomes(outcomes, ["leader_share"], paired=False)
     row = result["differences"][0]
-    assert "p_signed_rank" not in row and row["significant"] and row["p_adjusted"] < 1e-6
+    assert result["test"] == "mann-whitney u" and row["significant"] and row["p_adjusted"] < 1e-6
     assert "not paired" in comparison_text.format_table(result)
 
 
@@ -217,11 +216,12 @@ def test_command_result_and_manifest(compared):
         "p05",
         "p50",
     }
-    # every outcome's paired difference lies in its interval
+    # 6 paired runs cannot reach p <= 2/64 < 0.05 / m: no interval, nothing starred
     change = {r["outcome"]: r for r in result["differences"]}
     assert change["bloc_share_USA"]["other"] == "sino_russian_consolidation"
+    assert result["interval_confidence"] == pytest.approx(1 - 0.05 / len(change))
     for row in change.values():
-        assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+        assert row["ci_low"] is None and row["ci_high"] is None and not row["significant"]
     manifest = json.loads((compared / "manifest.json").read_text())
     assert manifest["kind"] == "comparison" and manifest["paired"] is True
     assert manifest["seed"] == 3 and manifest["runs"] == 6
@@ -264,7 +264,7 @@ def test_run_folders_with_other_seeds_are_unpaired(compared, tmp_path):
         == 0
     )
     result = json.loads((out / "comparison.json").read_text())
-    assert result["paired"] is False and "p_signed_rank" not in result["differences"][0]
+    assert result["paired"] is False and result["test"] == "mann-whitney u"
 
 
 def test_same_scenario_twice_gets_unique_names(compared, tmp_path):
@@ -400,7 +400,8 @@ def test_result_prints_what_the_command_line_prints(compared, tmp_path, monkeypa
     )
     assert list(found.differences["outcome"]) == ["share_CHN", "gdp_RUS"]
     first = found.differences.loc[0]
-    assert first["ci_low"] <= first["difference"] <= first["ci_high"]
+    assert found.result["interval_confidence"] == pytest.approx(1 - 0.05 / 2)
+    assert first["ci_low"] is None and "too few runs for an interval" in found.table()
 
 
 @pytest.mark.parametrize(

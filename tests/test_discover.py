@@ -112,20 +112,66 @@ def test_the_default_box_is_the_widest_reaching_the_threshold(box_folder):
     assert last.box.index == len(trajectory) - 1 and last.chosen_by == "--box"
 
 
-def test_limits_that_could_be_chance_are_dropped(tmp_path):
+def test_limits_that_could_be_chance_are_not_called_needed(tmp_path):
     """With 10% of outcomes flipped, PRIM also trims x2 and noise a little: chance."""
     design = lhs(N, seed=0)
     flipped = np.random.default_rng(0).random(N) < 0.1
     rule = (design[X1] > 0.5) ^ flipped
     folder = write_folder(tmp_path / "sweep", design, _outcomes(design["point"], rule))
-    kept = discover(folder, "polarity=multipolar", threshold=0.9, significance=1)
-    assert {lim.input for lim in kept.box.limits} == {X1, X2, NOISE}
     result = discover(folder, "polarity=multipolar", threshold=0.9)
-    assert sorted(result.dropped) == [NOISE, X2]
-    assert [lim.input for lim in result.box.limits] == [X1]
+    # the box is the trajectory's widest at density 90%, as the trajectory shows it
+    trajectory = result.trajectory.set_index("id")
+    assert result.box.density == trajectory.loc[result.box.index, "density"] >= 0.9
+    assert result.box.coverage == trajectory[trajectory.density >= 0.9].coverage.max()
+    assert {lim.input for lim in result.box.limits} == {X1, X2, NOISE}
+    # it needs x1 above about 0.5 only: the other limits, and x1's upper end, are chance
+    assert [lim.input for lim in result.needed] == [X1]
     assert limit(result.box, X1).low == pytest.approx(0.5, abs=TOLERANCE)
-    assert result.box.index == len(result.trajectory) - 1 == result.peeled + 2
-    assert result.box.coverage > kept.box.coverage
+    assert result.needed[0].high is None
+    assert result.sentence.startswith(f"multipolar in 2040 needs {X1} ≥ 0.5")
+    assert X2 in result.note and NOISE in result.note and "not significantly" in result.note
+    # at 85% the widest box restricts x1 alone
+    loose = discover(folder, "polarity=multipolar", threshold=0.85)
+    assert [lim.input for lim in loose.box.limits] == [X1] and loose.note is None
+
+
+def test_a_box_with_no_significant_limit_is_not_called_needed(tmp_path):
+    design = lhs(N, seed=5)
+    rule = np.random.default_rng(5).random(N) < 0.4  # nothing to find
+    folder = write_folder(tmp_path / "sweep", design, _outcomes(design["point"], rule))
+    result = discover(folder, "polarity=multipolar", threshold=0.6)
+    assert " needs " not in result.sentence
+    assert not result.needed
+    if result.box.limits:
+        assert "no input is shown to matter" in result.sentence
+
+
+def test_too_few_cases_or_draws_are_refused(tmp_path):
+    design = lhs(N, seed=6)
+    rule = design[X1] > 0.975  # about 8 runs of 300
+    folder = write_folder(tmp_path / "few", design, _outcomes(design["point"], rule))
+    with pytest.raises(ScenarioError, match="at least 10 of each"):
+        discover(folder, "polarity=multipolar")
+    # 300 runs that repeat 6 draws 50 times: 6 distinct draws with the outcome
+    repeated = lhs(6, seed=7).sample(N, replace=True, random_state=7)
+    repeated["point"] = np.arange(N, dtype=np.int32)
+    rule = repeated[X1] > repeated[X1].median()
+    folder = write_folder(tmp_path / "repeated", repeated, _outcomes(repeated["point"], rule))
+    with pytest.raises(ScenarioError, match="300 runs hold 6 distinct input draws"):
+        discover(folder, "polarity=multipolar")
+
+
+def test_inputs_drawn_once_for_many_runs_are_flagged(tmp_path):
+    """Runs that share a draw of an uncertain input (the old sweep design) are not independent."""
+    design = lhs(30, seed=8)
+    outcomes = pd.concat([_outcomes(design["point"], design[X1] > 0.5)] * 10, ignore_index=True)
+    outcomes["run"] = np.repeat(np.arange(10, dtype=np.int32), 30)
+    shared = np.random.default_rng(8).random(10)  # run r of every point drew the same value
+    outcomes["parameters.u.draw"] = shared[outcomes["run"]]
+    folder = write_folder(tmp_path / "sweep", design, outcomes)
+    result = discover(folder, "polarity=multipolar")
+    assert result.repeated == {"parameters.u.draw": 10}
+    assert "few distinct values of parameters.u.draw (10)" in result.note
 
 
 def test_cart_finds_the_same_box(found):
@@ -374,7 +420,7 @@ def test_end_to_end_on_a_real_sweep(tmp_path, capsys):
                 "--sample",
                 "lhs",
                 "--n",
-                "8",
+                "12",
                 "--runs",
                 "2",
                 "--years",
@@ -395,7 +441,11 @@ def test_end_to_end_on_a_real_sweep(tmp_path, capsys):
         )
         == 0
     )
-    share = pd.read_parquet(sweep / "outcomes.parquet")["share_CHN"]
+    outcomes = pd.read_parquet(sweep / "outcomes.parquet")
+    # every run draws its own uncertainties: 24 runs, 24 distinct draws of each
+    drawn = [c for c in outcomes.columns if c.startswith("parameters.economy.")]
+    assert drawn and all(outcomes[c].nunique() == 24 for c in drawn)
+    share = outcomes["share_CHN"]
     spec = f"share_CHN>{share.median():.9f}"
     assert main(["discover", str(sweep), "--outcome", spec]) == 0
     assert "share_CHN > " in capsys.readouterr().out

@@ -90,11 +90,29 @@ def test_morris_ranks_linear_effects_with_no_spread(linear):
     np.testing.assert_allclose(result["sigma"], 0.0, atol=1e-9)
 
 
-def test_constant_outcome_has_zero_indices(linear):
+def test_constant_outcome_has_zero_indices_and_says_so(linear):
     meta, design, outcomes = linear
     outcomes = outcomes.assign(poles=3.0)
     result = analyse(meta, design, outcomes, ["poles"])
     assert (result[["mu", "mu_star", "mu_star_conf", "sigma"]] == 0.0).all().all()
+    assert result.attrs["scope"]["poles"] == {"between": None, "constant": 3.0}
+    block = format_table(result, "morris").split("\n\n")[1]
+    assert block == "poles: the same in every run (3): nothing to apportion"  # no table of 0s
+
+
+def test_the_share_between_points_bounds_what_the_parameters_explain(linear):
+    """Point means 0 or 1, replicates 1 above and below: a fifth of the variance is between."""
+    meta, design, outcomes = linear
+    point, run = outcomes["point"].to_numpy(), outcomes["run"].to_numpy()
+    outcomes = outcomes.assign(con=(point % 2) + np.where(run == 0, 1.0, -1.0))
+    uncertain = {"parameters.u": {"uniform": [0, 1]}}
+    meta = {**meta, "uncertainties": {"parameters": uncertain}}
+    result = analyse(meta, design, outcomes, ["con"])
+    assert result.attrs["scope"]["con"]["between"] == pytest.approx(0.2)
+    assert result.attrs["uncertain"] == ["parameters.u"]
+    text = " ".join(format_table(result, "morris").split())
+    assert "not the 1 declared uncertainty (parameters.u)" in text
+    assert "con: 20% of the runs' variance lies between design points" in text
 
 
 def test_polarity_share_per_point():
@@ -162,7 +180,7 @@ def test_format_table_ranks_parameters(linear):
     assert text.startswith("mu*: mean absolute elementary effect")
     assert "95% bootstrap confidence" in " ".join(text.split())
     blocks = text.split("\n\n")
-    assert [b.splitlines()[0] for b in blocks[1:]] == ["leader_share", "con"]
+    assert [b.splitlines()[0].split(":")[0] for b in blocks[1:]] == ["leader_share", "con"]
     rows = blocks[1].splitlines()[2:]
     assert [r.split()[0] for r in rows] == ["parameters.a", "parameters.b", "parameters.c"]
 

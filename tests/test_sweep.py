@@ -70,11 +70,50 @@ def test_a_sweep_folder_holds_the_run_tables_with_a_point_column(serial):
 
 
 def test_each_point_equals_a_plain_run_with_the_same_values(serial):
-    system = read(serial, "system")
+    """Without uncertainties, point p is the plain run of its values, replicate by replicate."""
+    plan = small_plan(runs=3, years=4)
+    config = plan.config.model_copy(update={"uncertainties": {}})
+    out = serial.parent / "certain"
+    execute(build_plan_for(config, plan), Execution(jobs=1), Output(out))
+    system = read(out, "system")
     for point, value in enumerate((0.1, 0.5)):
-        res = sim.run(SANCTIONS, runs=3, years=4, overrides=[f"{SHARE}={value}"])
+        res = sim.run(
+            SANCTIONS, runs=3, years=4, overrides=[f"{SHARE}={value}", "uncertainties=null"]
+        )
         one = system[system["point"] == point].drop(columns="point")
         pd.testing.assert_frame_equal(one.reset_index(drop=True), res.system)
+
+
+def build_plan_for(config, plan):
+    from sim.experiments.sweep.plan import Plan
+
+    return Plan(config, plan.sweep, plan.design, plan.runs, plan.seed, located=plan.located)
+
+
+def test_every_run_of_a_sweep_draws_its_own_uncertainties(serial):
+    """A sweep of P points x R runs holds P x R distinct draws of each uncertain field;
+    run r of point p is the scenario with the point's values and its own draws, on the
+    replicate seed r (common to the points)."""
+    from sim.design import point_config
+
+    outcomes = read(serial, "outcomes").sort_values(["point", "run"], ignore_index=True)
+    plan = small_plan()
+    drawn = list(plan.config.active_uncertainties())
+    assert drawn and len(outcomes) == plan.tasks == 6
+    for path in drawn:
+        assert outcomes[path].nunique() == plan.tasks
+    manifest = json.loads((serial / "manifest.json").read_text())
+    assert manifest["design"]["uncertainties"]["distinct_draws"] == 6
+    seeds = np.random.SeedSequence(plan.seed).spawn(plan.runs)
+    system = read(serial, "system")
+    base = plan.config.model_dump(mode="json")
+    for row in outcomes.to_dict("records"):
+        point, run = int(row["point"]), int(row["run"])
+        values = {SHARE: (0.1, 0.5)[point]} | {path: row[path] for path in drawn}
+        alone = run_one(point_config(base, values), seeds[run], run, ("system",))
+        expected = pd.DataFrame(alone["system"])
+        got = system.query("point == @point and run == @run").drop(columns="point")
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
 
 
 def test_the_parameter_moves_the_outcome(serial):

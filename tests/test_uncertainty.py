@@ -234,9 +234,12 @@ def test_a_sweep_draws_per_run_on_top_of_each_point_and_records_the_draws(tmp_pa
     first, second = (pd.read_parquet(o / "outcomes.parquet") for o in (out_1, out_2))
     pd.testing.assert_frame_equal(first, second)
     assert {SHOCK, THREAT, "parameters.power.index"} <= set(first.columns)
-    expected = sim.run(SCENARIO, runs=3).parameters
-    for _, point in first.groupby("point"):  # run r draws the same at every point
-        assert point[SHOCK].tolist() == expected[SHOCK].tolist()
+    # every run of the sweep draws its own: run r of point p takes row p x 3 + r of the
+    # hypercube over all 6 runs, the draws a plain run of 6 makes
+    expected = sim.run(SCENARIO, runs=6).parameters
+    ordered = first.sort_values(["point", "run"])
+    assert ordered[SHOCK].tolist() == expected[SHOCK].tolist()
+    assert ordered[SHOCK].nunique() == 6
     manifest = json.loads((out_1 / "manifest.json").read_text())
     assert set(manifest["design"]["uncertainties"]["parameters"]) == {
         SHOCK,

@@ -12,7 +12,6 @@ the comparison folder.
 from __future__ import annotations
 
 import difflib
-import zlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,11 +40,6 @@ PHRASE_UNITS = {"share": " percentage points", "gdp": " US$ bn", "number": ""}
 # ------------------------------------------------------------------ statistics
 
 
-def _row_seed(seed: int, other: str, column: str) -> list[int]:
-    # One stream per row, so a row's interval does not depend on which other rows exist.
-    return [seed, zlib.crc32(f"{other}/{column}".encode())]
-
-
 def _samples(
     reference: pd.DataFrame, other: pd.DataFrame, column: str, paired: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -57,36 +51,37 @@ def _samples(
     return a[np.isfinite(a)], b[np.isfinite(b)]
 
 
-def _difference_row(
-    a: np.ndarray, b: np.ndarray, paired: bool, confidence: float, n_resamples: int, seed: list
-) -> dict[str, Any]:
-    interval = statistics.difference_ci(a, b, paired, confidence, n_resamples, seed)
-    test = statistics.rank_test(a, b)
-    row = {
+def _difference_row(a: np.ndarray, b: np.ndarray, paired: bool) -> dict[str, Any]:
+    shift = statistics.shift_test(a, b, paired)
+    effect = statistics.rank_test(a, b)
+    return {
         "n_reference": len(a),
         "n_other": len(b),
-        "difference": interval.estimate,
-        "ci_low": interval.low,
-        "ci_high": interval.high,
-        "u": test.u,
-        "p_value": test.p_value,
-        "a12": test.a12,
-        "cliffs_delta": test.cliffs_delta,
+        "difference": shift.estimate,
+        "p_value": shift.p_value,
+        "constant": shift.constant,
+        "u": effect.u,
+        "a12": effect.a12,
+        "cliffs_delta": effect.cliffs_delta,
     }
-    if paired:
-        row["p_signed_rank"] = statistics.signed_rank_p(a, b)
-    return row
 
 
-def _adjust(rows: list[dict[str, Any]], paired: bool, alpha: float) -> None:
-    for key in ("p_value", "p_signed_rank") if paired else ("p_value",):
-        adjusted = statistics.adjust_p([row[key] for row in rows])
-        name = "p_adjusted" if key == "p_value" else "p_signed_rank_adjusted"
-        for row, value in zip(rows, adjusted, strict=True):
-            row[name] = float(value)
-    test = "p_signed_rank_adjusted" if paired else "p_adjusted"
-    for row in rows:
-        row["significant"] = bool(row[test] < alpha)
+def _adjust(rows: list[dict[str, Any]], samples: list, paired: bool, alpha: float) -> float:
+    """Star the rows Benjamini-Hochberg selects; give every interval the level that agrees.
+
+    Returns the intervals' confidence level, 1 - max(R, 1) alpha / m (``statistics.select``).
+    """
+    p = [row["p_value"] for row in rows]
+    for row, value in zip(rows, statistics.adjust_p(p), strict=True):
+        row["p_adjusted"] = float(value)
+    selected, q = statistics.select(p, alpha)
+    for row, chosen, (a, b) in zip(rows, selected, samples, strict=True):
+        low, high = statistics.shift_interval(a, b, paired, 1.0 - q)
+        # too few runs to reach the level: no interval (null in JSON), and never starred
+        bounded = np.isfinite(low) and np.isfinite(high)
+        row["ci_low"], row["ci_high"] = (low, high) if bounded else (None, None)
+        row["significant"] = bool(chosen)
+    return 1.0 - q
 
 
 def _share(k: int, n: int, confidence: float) -> dict[str, Any]:
@@ -128,9 +123,7 @@ def compare_outcomes(
     outcomes: dict[str, pd.DataFrame],
     columns: list[str],
     paired: bool,
-    seed: int = 0,
     confidence: float = CONFIDENCE,
-    n_resamples: int = statistics.RESAMPLES,
     year: int | None = None,
 ) -> dict[str, Any]:
     """Compare every scenario's outcomes with the first scenario's.
@@ -141,18 +134,19 @@ def compare_outcomes(
         columns: The numeric outcome columns to compare.
         paired: Whether run r of every scenario used the same random numbers; the frames
             must then hold the same runs in the same order.
-        seed: Seed of the bootstrap resampling.
-        confidence: Confidence level of every interval.
-        n_resamples: Bootstrap resamples per interval.
+        confidence: Confidence level of the polarity shares' intervals (the differences'
+            intervals take the level that agrees with the adjusted test, ``_adjust``).
         year: The year the outcomes describe (shown in headings).
 
     Returns:
         A JSON-serialisable dict: per outcome the median and 5-95% range of each
-        scenario; per (other scenario, outcome) the difference of medians with its
-        bootstrap interval, the Mann-Whitney U test (and the signed-rank test when
-        paired) with Benjamini-Hochberg adjusted p-values, A12 and Cliff's delta; and
-        the share of runs ending unipolar, bipolar or multipolar with Wilson intervals
-        and Newcombe intervals for their differences.
+        scenario; per (other scenario, outcome) the Hodges-Lehmann difference, one
+        rank test (Wilcoxon signed-rank when paired, Mann-Whitney otherwise) with its
+        p-value and Benjamini-Hochberg adjusted p-value, the interval that inverts the
+        test at the level ``statistics.select`` gives (so an outcome is starred exactly
+        when its interval excludes 0), ``constant`` for outcomes that do not vary, A12
+        and Cliff's delta; and the share of runs ending unipolar, bipolar or multipolar
+        with Wilson intervals and Newcombe intervals for their differences.
     """
     names = list(outcomes)
     if len(names) < 2:
@@ -174,14 +168,14 @@ def compare_outcomes(
                 for name, frame in outcomes.items()
             },
         }
-    rows = []
+    rows, samples = [], []
     for other in names[1:]:
         for column in columns:
             a, b = _samples(outcomes[reference], outcomes[other], column, paired)
-            seed_of_row = _row_seed(seed, other, column)
-            row = _difference_row(a, b, paired, confidence, n_resamples, seed_of_row)
+            samples.append((a, b))
+            row = _difference_row(a, b, paired)
             rows.append({"outcome": column, "reference": reference, "other": other, **row})
-    _adjust(rows, paired, ALPHA)
+    interval_level = _adjust(rows, samples, paired, ALPHA)
     leaders = {
         name: {k: float(v) for k, v in frame["leader"].value_counts(normalize=True).items()}
         for name, frame in outcomes.items()
@@ -200,8 +194,10 @@ def compare_outcomes(
         "year": year,
         "confidence": confidence,
         "alpha": ALPHA,
-        "bootstrap": {"method": "BCa", "resamples": n_resamples, "seed": seed},
+        "interval_confidence": interval_level,
+        "estimate": "hodges-lehmann",
         "test": "wilcoxon signed-rank" if paired else "mann-whitney u",
+        "adjustment": "benjamini-hochberg; intervals benjamini-yekutieli",
         "columns": list(columns),
         "outcomes": summary,
         "differences": rows,

@@ -51,7 +51,8 @@ def _range_decimals(entry: dict[str, Any]) -> int:
 
 
 def _difference_decimals(row: dict[str, Any], kind: str) -> int:
-    return _decimals(_display(row["ci_high"] - row["ci_low"], kind), kind)
+    width = 0.0 if row["ci_low"] is None else row["ci_high"] - row["ci_low"]
+    return _decimals(_display(width, kind), kind)
 
 
 def _distribution(q: dict[str, float], kind: str, decimals: int) -> str:
@@ -61,8 +62,23 @@ def _distribution(q: dict[str, float], kind: str, decimals: int) -> str:
 
 
 def _difference(row: dict[str, Any], kind: str, decimals: int) -> str:
+    if row.get("constant") == "identical":
+        return "no difference: equal in every run"
+    if row.get("constant") == "constant":
+        shown = _signed(row["difference"], kind, decimals)
+        return f"{shown}{UNITS[kind]} in every run (constant)"
+    shown = f"{_signed(row['difference'], kind, decimals)}{UNITS[kind]}"
+    if row["ci_low"] is None:
+        return f"{shown} [too few runs for an interval]"
     low, high = _signed(row["ci_low"], kind, decimals), _signed(row["ci_high"], kind, decimals)
-    return f"{_signed(row['difference'], kind, decimals)}{UNITS[kind]} [{low}, {high}]"
+    return f"{shown} [{low}, {high}]"
+
+
+def _level(result: dict[str, Any]) -> str:
+    """The differences' interval level, e.g. ``99.6%`` (adjusted for the comparisons)."""
+    level = 100.0 * result.get("interval_confidence", result["confidence"])
+    text = f"{level:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
 
 
 def _phrase(label: str) -> str:
@@ -82,7 +98,15 @@ def _change_sentence(result: dict[str, Any], row: dict[str, Any]) -> str:
     decimals = _difference_decimals(row, kind)
     unit = PHRASE_UNITS[kind]
     low, high = row["ci_low"], row["ci_high"]
-    level = f"{result['confidence']:.0%}"
+    level = _level(result)
+    if row.get("constant") == "identical":
+        return f"{what} is the same in every run"
+    if row.get("constant") == "constant":
+        shown = _signed(row["difference"], kind, decimals)
+        return f"{what} differs by {shown}{unit} in every run"
+    if low is None:
+        shown = _signed(row["difference"], kind, decimals)
+        return f"{what} differs by {shown}{unit}, too few runs for a {level} CI"
     if low > 0 or high < 0:
         size = sorted(abs(_display(v, kind)) for v in (low, high))
         direction = "higher" if low > 0 else "lower"
@@ -133,7 +157,7 @@ def headlines(result: dict[str, Any]) -> list[str]:
         if rows:
             text += (
                 f" {significant} of {len(rows)} outcomes differ significantly "
-                f"(adjusted p < {result['alpha']:g})."
+                f"(false discovery rate {result['alpha']:g})."
             )
         lines.append(text)
     return lines
@@ -167,16 +191,27 @@ def _intro(result: dict[str, Any]) -> list[str]:
 
 def _legend(result: dict[str, Any]) -> list[tuple[str, str]]:
     reference, level = result["reference"], f"{result['confidence']:.0%}"
-    resampled = "in pairs" if result["paired"] else "within each scenario"
-    test = "Mann-Whitney U test"
+    m, alpha = len(result["differences"]), result["alpha"]
     if result["paired"]:
+        what = (
+            f"typical run-by-run difference, other scenario minus {reference} (Hodges-"
+            "Lehmann: the median of the averages of every two paired differences)"
+        )
         test = "Wilcoxon signed-rank test on the paired runs"
+    else:
+        what = (
+            f"typical difference, other scenario minus {reference} (Hodges-Lehmann: the "
+            "median of the differences between every run of one and every run of the other)"
+        )
+        test = "Mann-Whitney U test"
     terms = [
         (
             "difference",
-            f"median of the other scenario minus median of {reference} (pp = percentage "
-            f"points); [low, high] is a {level} bootstrap confidence interval (BCa, runs "
-            f"resampled {resampled}).",
+            f"{what}; pp = percentage points. [low, high] is the interval that inverts the "
+            f"{test}, at level {_level(result)}: 1 - R x {alpha:g} / {m}, with R the outcomes "
+            f"starred (at least 1), which keeps the false coverage rate at {alpha:g} over the "
+            f"{m} comparisons (Benjamini-Yekutieli). An outcome is starred exactly when its "
+            "interval excludes 0.",
         ),
         (
             "P(higher)",
@@ -186,9 +221,9 @@ def _legend(result: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         (
             "p adj.",
-            f"p-value of the {test}, adjusted for the {len(result['differences'])} comparisons "
-            f"(Benjamini-Hochberg); * = below {result['alpha']:g}. The Mann-Whitney U test "
-            "(which ignores any pairing) is in comparison.json and comparison.md too.",
+            f"p-value of the {test} (exact; the one test of each outcome), adjusted for the "
+            f"{m} comparisons (Benjamini-Hochberg); * = selected at false discovery rate "
+            f"{alpha:g}.",
         ),
         (
             "polarity",
@@ -228,8 +263,8 @@ def _legend_lines(result: dict[str, Any], indent: str = "  ") -> list[str]:
     return lines
 
 
-def _test_p(result: dict[str, Any], row: dict[str, Any]) -> float:
-    return row["p_signed_rank_adjusted"] if result["paired"] else row["p_adjusted"]
+def _test_p(row: dict[str, Any]) -> float:
+    return row["p_adjusted"]
 
 
 def _p(value: float) -> str:
@@ -295,7 +330,7 @@ def _difference_lines(result: dict[str, Any], other: str, width: int) -> list[st
     lines = [f"  {'':<{width}}{heading:<{cell}}P(higher)  p adj."]
     for row, text in zip(rows, cells, strict=True):
         label = result["outcomes"][row["outcome"]]["label"]
-        p = _p(_test_p(result, row))
+        p = _p(_test_p(row))
         lines.append(f"  {label:<{width}}{text:<{cell}}{row['a12']:>9.2f}  {p:>6}")
     return lines
 
@@ -335,7 +370,8 @@ def format_table(result: dict[str, Any]) -> str:
         lines += ["", *_outcome_lines(result, width), ""]
         lines.append(
             f"Differences from {result['reference']}: other minus reference "
-            f"[{result['confidence']:.0%} confidence interval]"
+            f"[{_level(result)} confidence interval, adjusted for {len(result['differences'])} "
+            "comparisons]"
         )
         for other in result["scenarios"][1:]:
             lines += _difference_lines(result, other, width)
@@ -355,19 +391,21 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _markdown_differences(result: dict[str, Any], other: str) -> list[str]:
-    header = ["Outcome", "Difference [CI]", "P(higher) (A12)", "Cliff's delta"]
-    header += ["p (Mann-Whitney)", "p adj. (Mann-Whitney)"]
-    if result["paired"]:
-        header += ["p (signed-rank)", "p adj. (signed-rank)"]
-    header.append("Significant")
+    test = "signed-rank" if result["paired"] else "Mann-Whitney"
+    header = [
+        "Outcome",
+        f"Difference [{_level(result)} CI]",
+        "P(higher) (A12)",
+        "Cliff's delta",
+        f"p ({test})",
+        f"p adj. ({test})",
+        "Significant",
+    ]
     rows = []
     for row in _rows_of(result, other):
         cells = [result["outcomes"][row["outcome"]]["label"], _difference_cell(result, row)]
         cells += [f"{row['a12']:.2f}", f"{row['cliffs_delta']:+.2f}".replace("-", "−")]
-        keys = ["p_value", "p_adjusted"]
-        if result["paired"]:
-            keys += ["p_signed_rank", "p_signed_rank_adjusted"]
-        cells += [_p(row[key]) for key in keys]
+        cells += [_p(row["p_value"]), _p(row["p_adjusted"])]
         cells.append("yes" if row["significant"] else "no")
         rows.append(cells)
     return ["", f"## {other} minus {result['reference']}", "", *_markdown_table(header, rows)]

@@ -262,7 +262,13 @@ def analyse(
     """Sobol' or Morris indices of each outcome with respect to each parameter.
 
     An outcome that is constant over the design gets zero indices: there is no
-    variance to apportion and no effect to measure.
+    variance to apportion and no effect to measure; ``attrs["scope"]`` says so.
+
+    The indices cover the sampled parameters only. Declared uncertainties are drawn
+    afresh in every run (``sim.experiments.sweep.runner``) and averaged over within a
+    point, so they, with the model's noise, make up the variance within points, which
+    the indices leave out; ``attrs["scope"][outcome]["between"]`` is the share of the
+    runs' variance that lies between points, the most the parameters can explain.
 
     Args:
         design_meta: The manifest's ``design`` (method, SALib problem, Morris levels).
@@ -277,7 +283,8 @@ def analyse(
         Tidy rows: ``outcome``, ``parameter`` and ``S1``, ``S1_conf``, ``ST``,
         ``ST_conf`` (Sobol') or ``mu``, ``mu_star``, ``mu_star_conf``, ``sigma``
         (Morris), in the order of ``columns`` then of the parameters. The confidence
-        level is kept in ``attrs["conf_level"]``.
+        level is kept in ``attrs["conf_level"]``, each outcome's ``_scope`` in
+        ``attrs["scope"]`` and the uncertain paths in ``attrs["uncertain"]``.
 
     Raises:
         ScenarioError: For a design that is not Sobol' or Morris, a point without
@@ -287,6 +294,7 @@ def analyse(
     method, problem = _check_design(design_meta, design, file)
     design = design.sort_values("point", ignore_index=True)
     means = point_means(outcomes, columns, len(design), file)
+    scope = {name: _scope(outcomes, name, file) for name in columns}
     x = design[problem["names"]].to_numpy(dtype=float)
     rows = []
     for name in columns:
@@ -315,7 +323,25 @@ def analyse(
             rows.append({"outcome": name, "parameter": parameter, **row})
     result = pd.DataFrame(rows, columns=["outcome", "parameter", *INDICES[method]])
     result.attrs["conf_level"] = conf_level
+    result.attrs["scope"] = scope
+    result.attrs["uncertain"] = list(design_meta.get("uncertainties", {}).get("parameters", {}))
     return result
+
+
+def _scope(outcomes: pd.DataFrame, name: str, file: str) -> dict[str, float | None]:
+    """How much of the runs' variance of an outcome lies between design points.
+
+    ``between`` is the between-points sum of squares over the total (eta squared): the
+    share the swept parameters can explain at all. The rest is within points: the
+    declared uncertainties, drawn afresh in every run, and the model's own noise.
+    ``constant`` is the outcome's value when every run gives the same (else None).
+    """
+    values = run_values(outcomes, name, file)
+    if np.ptp(values.to_numpy()) == 0.0:
+        return {"between": None, "constant": float(values.iloc[0])}
+    means = values.groupby(outcomes["point"]).transform("mean")
+    total = float(((values - values.mean()) ** 2).sum())
+    return {"between": float(((means - values.mean()) ** 2).sum()) / total, "constant": None}
 
 
 def analyse_sweep(
@@ -344,6 +370,29 @@ def _confidence_note(result: pd.DataFrame) -> str:
     return f"± is the {level:.0%} bootstrap confidence half-width." if level else ""
 
 
+def scope_note(result: pd.DataFrame) -> str:
+    """What the indices cover: the sampled parameters, not the declared uncertainties."""
+    uncertain = result.attrs.get("uncertain") or []
+    if not uncertain:
+        return ""
+    return (
+        f"The indices cover the sampled parameters only, not the {len(uncertain)} declared "
+        f"uncertaint{'y' if len(uncertain) == 1 else 'ies'} ({', '.join(uncertain)}): those are "
+        "drawn afresh in every run and, with the model's noise, make up the variance within "
+        "design points, which the indices leave out."
+    )
+
+
+def outcome_scope(result: pd.DataFrame, name: str) -> tuple[str, bool]:
+    """How much of an outcome's variance the parameters can explain; whether it is constant."""
+    scope = (result.attrs.get("scope") or {}).get(name)
+    if scope is None:
+        return "", False
+    if scope["constant"] is not None:
+        return f"the same in every run ({scope['constant']:.4g}): nothing to apportion", True
+    return f"{scope['between']:.0%} of the runs' variance lies between design points", False
+
+
 def format_table(result: pd.DataFrame, method: str) -> str:
     """The indices as terminal text: one block per outcome, most influential first."""
     width = max([len("parameter"), *result["parameter"].str.len()])
@@ -364,10 +413,12 @@ def format_table(result: pd.DataFrame, method: str) -> str:
                 f"{r['mu']:9.3g}  {r['sigma']:9.3g}"
             )
 
-    explain = " ".join(filter(None, [EXPLAIN[method], _confidence_note(result)]))
-    blocks = [textwrap.fill(explain, width=88)]
+    notes = [EXPLAIN[method], _confidence_note(result), scope_note(result)]
+    blocks = [textwrap.fill(" ".join(filter(None, notes)), width=88)]
     for name, rows in ranked(result, method):
-        blocks.append("\n".join([name, head, *(line(r) for _, r in rows.iterrows())]))
+        scope, constant = outcome_scope(result, name)
+        body = [] if constant else [head, *(line(r) for _, r in rows.iterrows())]
+        blocks.append("\n".join([f"{name}: {scope}" if scope else name, *body]))
     return "\n\n".join(blocks)
 
 
@@ -375,9 +426,9 @@ def _markdown(result: pd.DataFrame, method: str) -> str:
     """sensitivity.md: the explanation and one table per outcome."""
     title = {"sobol": "Sobol' indices", "morris": "Morris elementary effects"}[method]
     lines = [f"# Sensitivity: {title}", "", EXPLAIN[method], ""]
-    note = _confidence_note(result)
-    if note:
-        lines += [note, ""]
+    for note in (_confidence_note(result), scope_note(result)):
+        if note:
+            lines += [note, ""]
     labels = {
         "sobol": ["S1", "± S1", "ST", "± ST"],
         "morris": ["mu*", "± mu*", "mu", "sigma"],
@@ -387,7 +438,11 @@ def _markdown(result: pd.DataFrame, method: str) -> str:
         "morris": ["mu_star", "mu_star_conf", "mu", "sigma"],
     }[method]
     for name, rows in ranked(result, method):
-        lines += [f"## {name}", "", "| parameter | " + " | ".join(labels) + " |"]
+        scope, constant = outcome_scope(result, name)
+        lines += [f"## {name}", "", *([f"{scope[0].upper()}{scope[1:]}.", ""] if scope else [])]
+        if constant:
+            continue
+        lines += ["| parameter | " + " | ".join(labels) + " |"]
         lines.append("|---|" + "---:|" * len(labels))
         for _, r in rows.iterrows():
             cells = " | ".join(f"{r[k]:.3g}" for k in keys)
@@ -407,6 +462,8 @@ def write_report(folder: Path, result: pd.DataFrame, method: str) -> list[Path]:
     data = {
         "method": method,
         "conf_level": result.attrs.get("conf_level"),
+        "scope": result.attrs.get("scope"),
+        "uncertain": result.attrs.get("uncertain"),
         "indices": result.to_dict(orient="records"),
     }
     paths = [folder / "sensitivity.json", folder / "sensitivity.md"]
@@ -421,5 +478,6 @@ def read_report(folder: Path) -> tuple[pd.DataFrame, str]:
     result = pd.DataFrame(
         data["indices"], columns=["outcome", "parameter", *INDICES[data["method"]]]
     )
-    result.attrs["conf_level"] = data.get("conf_level")
+    for key in ("conf_level", "scope", "uncertain"):
+        result.attrs[key] = data.get(key)
     return result, data["method"]

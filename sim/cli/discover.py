@@ -37,8 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--significance",
         type=float,
         metavar="ALPHA",
-        help="drop the chosen box's limits whose quasi-p values exceed ALPHA, as chance "
-        "(default 0.05; 1 keeps them all)",
+        help="a limit whose quasi-p values all exceed ALPHA is not said to be needed (and is "
+        "dropped if the box keeps its density without it) (default 0.05; 1 keeps them all)",
     )
     p.add_argument("--seed", type=int, metavar="S", help="seed of CART and the extra trees (0)")
     helps = {"out": "report folder (default FOLDER/discover/OUTCOME)"}

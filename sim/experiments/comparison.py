@@ -367,7 +367,7 @@ def _comparison(
     found = outcome_columns(next(iter(outcomes.values())))
     check_columns(columns, [c for c in found if all(c in f for f in outcomes.values())])
     paired = len({(s.seed, s.runs) for s in sources}) == 1
-    result = compare_outcomes(outcomes, columns, paired, seed=sources[0].seed, year=sources[0].year)
+    result = compare_outcomes(outcomes, columns, paired, year=sources[0].year)
     result["major_states"] = major_states(sources[0].config)
     return Comparison(result, _stack(outcomes), shares, sources)
 

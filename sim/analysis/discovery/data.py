@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +155,7 @@ class Runs:
     outcomes: pd.DataFrame
     constant: list[str]
     year: int | None
+    drawn: list[str] = field(default_factory=list)  # inputs each run draws (a sweep's per-run)
 
 
 def is_input(name: str) -> bool:
@@ -179,8 +180,8 @@ def _run_outcomes(folder: Path) -> pd.DataFrame:
     raise _at(folder, "a run folder without outcomes.parquet (or states and system tables)")
 
 
-def _table(folder: Path) -> tuple[str, pd.DataFrame, list[str]]:
-    """The folder's kind, its runs with inputs joined, and the input columns."""
+def _table(folder: Path) -> tuple[str, pd.DataFrame, list[str], list[str]]:
+    """The folder's kind, its runs with inputs joined, the input columns and the drawn ones."""
     if not folder.exists():
         raise _at(folder, "no such folder")
     if not folder.is_dir():
@@ -207,7 +208,9 @@ def _table(folder: Path) -> tuple[str, pd.DataFrame, list[str]]:
         raise _at(folder / given, f"has no {' or '.join(KEYS)} column to join the outcomes on")
     joined = outcomes.merge(table, on=keys, how="inner")
     given_inputs = [c for c in table.columns if c not in (*KEYS, "scenario")]
-    return kind, joined, list(dict.fromkeys([*given_inputs, *drawn]))
+    if kind == "run":
+        drawn = given_inputs
+    return kind, joined, list(dict.fromkeys([*given_inputs, *drawn])), drawn
 
 
 def _final_year(folder: Path, inputs: list[str]) -> int | None:
@@ -238,7 +241,7 @@ def read_runs(folder: str | Path) -> Runs:
         ScenarioError: If the folder is not a sweep or run folder, or nothing varies.
     """
     folder = Path(folder)
-    kind, table, candidates = _table(folder)
+    kind, table, candidates, drawn = _table(folder)
     table = table.dropna(subset=candidates).reset_index(drop=True)
     varying = [c for c in candidates if table[c].nunique() > 1]
     constant = [c for c in candidates if c not in varying]
@@ -247,4 +250,5 @@ def read_runs(folder: str | Path) -> Runs:
         raise _at(folder, f"no input varies across its {len(table)} runs{shown}: nothing to learn")
     inputs = pd.DataFrame({c: _as_input(table[c]) for c in varying})
     outcomes = table.drop(columns=candidates)
-    return Runs(folder, kind, inputs, outcomes, constant, _final_year(folder, candidates))
+    year = _final_year(folder, candidates)
+    return Runs(folder, kind, inputs, outcomes, constant, year, [c for c in drawn if c in varying])

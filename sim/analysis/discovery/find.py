@@ -23,6 +23,9 @@ References:
     Social Change 77(1):34-49.
     Kwakkel, J. H. (2017). The Exploratory Modeling Workbench. Environmental Modelling
     & Software 96:239-250.
+    Peduzzi, P., Concato, J., Kemper, E., Holford, T. R. and Feinstein, A. R. (1996). A
+    simulation study of the number of events per variable in logistic regression
+    analysis. Journal of Clinical Epidemiology 49(12):1373-1379 (ten events per variable).
     Jaxa-Rozen, M. and Kwakkel, J. H. (2018). Tree-based ensemble methods for
     sensitivity analysis of environmental models. Environmental Modelling & Software
     107:245-266.
@@ -30,7 +33,7 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,10 @@ __all__ = ["Box", "Discovery", "Limit", "Question", "discover", "parse_question"
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_SIGNIFICANCE = 0.05
+# Fewest distinct input draws with the outcome, and without it, that discovery accepts; a
+# box should also rest on this many per restricted input. The "ten events per variable"
+# rule of thumb of Peduzzi et al. (1996), for the one input a box restricts at least.
+MIN_CASES = 10
 TRAJECTORY = {"id": int, "coverage": float, "density": float, "mass": float, "res_dim": int}
 TRAJECTORY.update(n=int, k=int)
 
@@ -72,6 +79,9 @@ class Discovery:
     peeled: int
     dropped: list[str]
     significance: float
+    draws: int
+    case_draws: int
+    repeated: dict[str, int]
     trajectory: pd.DataFrame
     boxes: list[pd.DataFrame]
     cart: list[Box]
@@ -89,13 +99,42 @@ class Discovery:
         """The outcome with its year: ``multipolar in 2040``."""
         return self.question.label + (f" in {self.year}" if self.year else "")
 
+    def established(self, limit: Limit) -> bool:
+        """Whether a limit passes the significance test (some quasi-p <= significance)."""
+        known = [q for q in limit.qp if q is not None]
+        return bool(known) and min(known) <= self.significance
+
+    @property
+    def needed(self) -> list[Limit]:
+        """The chosen box's limits that pass the significance test: what the outcome needs.
+
+        Of a numeric limit with two ends, only the ends whose own quasi-p passes are kept.
+        """
+        needed = []
+        for limit in self.box.limits:
+            if not self.established(limit):
+                continue
+            if limit.values is None and len(limit.qp) == 2:
+                low, high = (
+                    end if q is not None and q <= self.significance else None
+                    for end, q in zip((limit.low, limit.high), limit.qp, strict=True)
+                )
+                limit = replace(limit, low=low, high=high)
+            needed.append(limit)
+        return needed
+
     @property
     def sentence(self) -> str:
-        """The chosen box in words."""
+        """The chosen box in words; "needs" only for the limits that pass the test."""
+        stats = f"coverage {self.box.coverage:.0%}, density {self.box.density:.0%}"
+        if self.needed:
+            conditions = Box(0, 0, 0, self.needed).conditions()
+            return f"{self.label} needs {conditions} ({stats})"
         if self.box.limits:
             return (
-                f"{self.label} needs {self.box.conditions()} "
-                f"(coverage {self.box.coverage:.0%}, density {self.box.density:.0%})"
+                f"{self.label}: no input is shown to matter; PRIM's box ({stats}) restricts "
+                f"{self.box.conditions()}, but no limit passes the significance test "
+                f"(quasi-p <= {self.significance:g})"
             )
         if self.base_rate >= self.threshold:
             return (
@@ -112,14 +151,27 @@ class Discovery:
         """Caveats on the chosen box, if any."""
         notes = []
         if self.chosen_by == "densest" and self.box.limits:
-            notes.append(f"no box reaches density {self.threshold:.0%}: this is the densest")
-        elif self.dropped and self.box.density < self.threshold:
-            notes.append(f"without the chance limits its density is below {self.threshold:.0%}")
-        weak = [lim.input for lim in self.box.limits if weak_limit(lim, self.significance)]
-        if weak and len(weak) == self.box.res_dim:
+            densest = float(self.trajectory["density"].max())
             notes.append(
-                f"no limit of this box is significant (quasi-p > {self.significance:g}): "
-                "it may be chance"
+                f"no box on the peeling trajectory reaches density {self.threshold:.0%} "
+                f"(the densest reaches {densest:.0%}): this is the densest"
+            )
+        weak = [lim.input for lim in self.box.limits if not self.established(lim)]
+        if weak and self.needed:
+            notes.append(
+                f"the box also restricts {', '.join(weak)}, but not significantly "
+                f"(quasi-p > {self.significance:g}): it may be chance"
+            )
+        if self.needed and self.case_draws < MIN_CASES * len(self.needed):
+            notes.append(
+                f"{self.case_draws} distinct draws with the outcome for {len(self.needed)} "
+                f"limits, fewer than {MIN_CASES} per limit (Peduzzi et al. 1996): exploratory"
+            )
+        if self.repeated:
+            listed = ", ".join(f"{name} ({n})" for name, n in self.repeated.items())
+            notes.append(
+                f"{self.runs} runs but few distinct values of {listed}: runs that share a "
+                "draw are not independent, so quasi-p values on these inputs are too small"
             )
         return "; ".join(notes) or None
 
@@ -152,28 +204,34 @@ def _without(algorithm, found, index: int, weak: list[str]) -> tuple[float, floa
 
 
 def _choose(algorithm, found, threshold: float, significance: float) -> tuple[int, str, list]:
-    """The highest-coverage box whose density, without its chance limits, reaches threshold.
+    """The highest-coverage box of the peeling trajectory whose density reaches threshold.
+
+    Boxes are judged by the coverage and density the trajectory shows, so the box
+    chosen is the one a reader would pick from it. Its chance limits (every quasi-p
+    above ``significance``) are dropped when the box keeps the threshold density
+    without them (Bryant & Lempert 2010); otherwise they stay, and are not called
+    needed. When no box reaches the threshold, the densest box is chosen, as it is.
 
     Returns:
         The box on the peeling trajectory, why it was chosen and the limits to drop.
     """
     trajectory = _trajectory(found)
-    rows = []
-    with quiet_ema():
-        for i in trajectory.index[trajectory["res_dim"] > 0]:
-            weak = _chance_limits(algorithm, found, i, significance)
-            coverage, density = trajectory.loc[i, ["coverage", "density"]]
-            if weak:
-                coverage, density = _without(algorithm, found, i, weak)
-            rows.append((i, coverage, density, weak))
-    if not rows:
+    restricted = trajectory[trajectory["res_dim"] > 0]
+    if restricted.empty:
         return 0, "densest", []
-    dense = [r for r in rows if r[2] >= threshold]
-    if dense:
-        best = max(dense, key=lambda r: (r[1], -len(r[3]), -r[0]))
-        return best[0], "threshold", best[3]
-    best = max(rows, key=lambda r: (r[2], r[1]))
-    return best[0], "densest", best[3]
+    dense = restricted[restricted["density"] >= threshold]
+    if dense.empty:
+        best = restricted.sort_values(["density", "coverage"], ascending=False, kind="stable")
+        return int(best.index[0]), "densest", []
+    ranked = dense.assign(order=-dense.index).sort_values(
+        ["coverage", "res_dim", "order"], ascending=[False, True, False], kind="stable"
+    )
+    index = int(ranked.index[0])
+    with quiet_ema():
+        weak = _chance_limits(algorithm, found, index, significance)
+        if weak and _without(algorithm, found, index, weak)[1] >= threshold:
+            return index, "threshold", weak
+    return index, "threshold", []
 
 
 def _box_index(trajectory: pd.DataFrame, box: int) -> int:
@@ -217,6 +275,41 @@ def _scores(x: pd.DataFrame, y: np.ndarray, seed: int) -> pd.Series:
     return found.iloc[:, 0].rename("score").rename_axis("input").astype(float)
 
 
+def _count_draws(
+    x: pd.DataFrame, y: np.ndarray, drawn: list[str]
+) -> tuple[int, int, dict[str, int]]:
+    """Distinct input rows, distinct rows with the outcome, and inputs drawn too few times.
+
+    A run counts once per distinct combination of inputs: replicates of a design point
+    that draw nothing of their own are one draw. A numeric input with fewer distinct
+    values than half the runs among those each run draws (``drawn``) was drawn once for
+    many runs, as in sweeps that reused one set of draws at every design point; an
+    input with fewer than ``MIN_CASES`` values is taken for a choice among a few.
+    """
+    draws = len(x.drop_duplicates())
+    case_draws = len(x[y.astype(bool)].drop_duplicates())
+    repeated = {}
+    for name in (c for c in drawn if c in x.columns):
+        if pd.api.types.is_numeric_dtype(x[name]):
+            distinct = int(x[name].nunique())
+            if distinct < min(len(x) / 2, draws) and distinct >= MIN_CASES:
+                repeated[name] = distinct
+    return draws, case_draws, repeated
+
+
+def _enough(label: str, runs: int, draws: int, cases: int, others: int) -> None:
+    """Refuse a question the runs cannot answer: too few distinct draws with or without it."""
+    if min(cases, others) >= MIN_CASES:
+        return
+    counted = f"{runs} runs hold {draws} distinct input draws" if draws < runs else f"{runs} runs"
+    raise cli_problem(
+        "--outcome",
+        f"{label}: {counted}, {cases} with the outcome and {others} without; discovery "
+        f"needs at least {MIN_CASES} of each (ten events per variable, Peduzzi et al. "
+        "1996); make more runs, or ask about a more common outcome",
+    )
+
+
 def discover(
     folder: str | Path,
     outcome: str,
@@ -235,13 +328,14 @@ def discover(
         folder: A sweep folder, or a run folder with ``parameters.parquet``.
         outcome: ``polarity=multipolar``, ``leader=CHN``, ``share_CHN>0.2``, ...
         threshold: The least density of the chosen PRIM box: of the boxes on the
-            peeling trajectory that reach it once their chance limits are dropped,
-            the one with the highest coverage.
+            peeling trajectory that reach it (as the trajectory shows them), the one with
+            the highest coverage; without one, the densest.
         box: Choose this box of the trajectory instead (-1: the last, densest one,
             which EMA selects by default), exactly as it is.
-        significance: A limit whose quasi-p values all exceed it is chance and is
-            dropped (EMA's ``drop_restriction``, which appends the box without it
-            to the trajectory), unless every limit would go; 1 keeps them all.
+        significance: A limit whose quasi-p values all exceed it may be chance: it is
+            never said to be needed, and it is dropped (EMA's ``drop_restriction``,
+            which appends the box without it to the trajectory) when the box keeps the
+            threshold density without it; 1 keeps every limit.
         mass_min: The least share of the runs in a PRIM box or a CART leaf.
         peel_alpha: The share of the runs PRIM peels off at each step.
         paste_alpha: The share of the runs PRIM pastes back at each step.
@@ -249,7 +343,8 @@ def discover(
 
     Raises:
         ScenarioError: For a folder without runs and inputs, an unknown outcome, an
-            outcome that never or always happens, a box off the trajectory, or a
+            outcome that never or always happens, fewer than ``MIN_CASES`` distinct
+            draws with or without the outcome, a box off the trajectory, or a
             threshold, significance or seed out of range.
     """
     if not 0 < threshold <= 1:
@@ -267,6 +362,8 @@ def discover(
         raise cli_problem(
             "--outcome", f"{question.label} in {int(y.sum())} of {len(y)} runs: nothing to discover"
         )
+    draws, case_draws, repeated = _count_draws(x, y, runs.drawn)
+    _enough(question.label, len(y), draws, case_draws, len(x[~y.astype(bool)].drop_duplicates()))
     algorithm, found = _prim(x, y, mass_min, peel_alpha, paste_alpha)
     if box is None:
         peeled, chosen_by, dropped = _choose(algorithm, found, threshold, significance)
@@ -290,6 +387,9 @@ def discover(
         peeled=peeled,
         dropped=dropped,
         significance=significance,
+        draws=draws,
+        case_draws=case_draws,
+        repeated=repeated,
         trajectory=_trajectory(found),
         boxes=list(found.box_lims),
         cart=cart_leaves(x, y, mass_min, seed),

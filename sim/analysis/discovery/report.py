@@ -57,6 +57,13 @@ def _why(result: Discovery) -> str:
     )
 
 
+def _counted(result: Discovery) -> str:
+    """``300 runs``, or ``300 runs (60 distinct input draws)`` when runs share draws."""
+    if result.draws == result.runs:
+        return f"{result.runs} runs"
+    return f"{result.runs} runs ({result.draws} distinct input draws)"
+
+
 def box_stats(box: Box) -> str:
     """``coverage 93%, density 97%, mass 20%``."""
     return f"coverage {box.coverage:.0%}, density {box.density:.0%}, mass {box.mass:.0%}"
@@ -86,6 +93,9 @@ def to_json(result: Discovery) -> dict[str, Any]:
         "year": result.year,
         "runs": result.runs,
         "cases": result.cases,
+        "distinct_draws": result.draws,
+        "distinct_case_draws": result.case_draws,
+        "repeated_inputs": result.repeated,
         "base_rate": result.base_rate,
         "inputs": result.inputs,
         "constant_inputs": result.constant,
@@ -98,6 +108,7 @@ def to_json(result: Discovery) -> dict[str, Any]:
             "peeled_box": result.peeled,
             "dropped": result.dropped,
             "significance": result.significance,
+            "needs": [asdict(limit) for limit in result.needed],
             **_box_json(result.box),
         },
         "peeling_trajectory": result.trajectory.to_dict(orient="records"),
@@ -125,7 +136,7 @@ def markdown(result: Discovery, plots: bool = True) -> str:
     lines = [
         f"# Scenario discovery: {result.label}",
         "",
-        f"Which inputs lead to {result.label}? `{result.source}`: {result.runs} runs, "
+        f"Which inputs lead to {result.label}? `{result.source}`: {_counted(result)}, "
         f"{result.question.label} in {result.cases} (base rate {result.base_rate:.0%}).",
         "",
         f"Inputs: {inputs}." + (f" Constant, left out: {constant}." if constant else ""),
@@ -203,7 +214,7 @@ def format_summary(result: Discovery) -> str:
     box = result.box
     lines = [result.sentence, *([f"note: {result.note}"] if result.note else []), ""]
     lines.append(
-        f"{result.runs} runs, {result.question.label} in {result.cases} ({result.base_rate:.0%})"
+        f"{_counted(result)}, {result.question.label} in {result.cases} ({result.base_rate:.0%})"
     )
     lines.append(f"PRIM box {box.index}: {_why(result)}")
     lines.append(f"  {box_stats(box)}")

@@ -36,7 +36,7 @@ from sim.scenario.loader import Located, load_located, validate, with_values
 from sim.scenario.schema import ScenarioConfig, Sweep
 from sim.uncertainty import METHOD, fix_swept
 
-FORMAT = 1
+FORMAT = 2  # 2: every run of a sweep draws its own uncertainties
 RESUME_HINT = " (add --resume to finish it)"
 
 
@@ -86,7 +86,8 @@ class Plan:
         uncertain = self.config.active_uncertainties()
         if uncertain:
             meta["uncertainties"] = {
-                "method": f"{METHOD} over the runs, the same draws at every point",
+                "method": f"{METHOD} over all {self.tasks} runs, each run its own draw",
+                "distinct_draws": self.tasks,
                 "parameters": {p: u.model_dump(exclude_none=True) for p, u in uncertain.items()},
             }
         return meta
@@ -114,7 +115,7 @@ class Plan:
         if uncertain:
             text += (
                 f"\n{uncertain} uncertain parameter{'s' if uncertain != 1 else ''}, Latin "
-                f"hypercube over the {self.runs} runs of each point (same draws at every point)"
+                f"hypercube over all {self.tasks} runs (each run its own draw)"
             )
         return text
 

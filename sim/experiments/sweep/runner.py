@@ -219,24 +219,29 @@ def _run(
 
 
 def _point_configs(plan: Plan) -> Callable[[int, int], ScenarioConfig]:
-    """The scenario of (point, run): the point's values and, if any, the run's draws.
+    """The scenario of (point, run): the point's values and, if any, the run's own draws.
 
-    Run r of every point draws the same values (common random numbers, like its
-    seed). Recently built scenarios are kept, since runs come in point order.
+    Every run of the sweep draws its own uncertainties: run ``r`` of point ``p`` takes
+    row ``p * runs + r`` of one Latin hypercube over all the sweep's runs
+    (``sim.uncertainty.draw`` over ``plan.tasks``), so a sweep of N runs holds N
+    distinct draws of each uncertain field and no draw is counted twice. The replicate
+    seeds stay common to the points (common random numbers). Without uncertainties,
+    recently built scenarios are kept, since runs come in point order.
     """
     base = plan.config.model_dump(mode="json")
     columns = [c for c in plan.design.columns if c != "point"]
-    drawn = draw_uncertainties(plan.config.active_uncertainties(), plan.runs, plan.seed)
+    drawn = draw_uncertainties(plan.config.active_uncertainties(), plan.tasks, plan.seed)
     uncertain = [c for c in drawn.columns if c != "run"]
     configs: dict[tuple[int, int], ScenarioConfig] = {}
 
     def config_of(point: int, run: int) -> ScenarioConfig:
-        key = (point, run if uncertain else 0)
+        task = point * plan.runs + run
+        key = (point, task if uncertain else 0)
         if key not in configs:
             if len(configs) > 64:
                 configs.clear()
             row = plan.design.iloc[point]
-            values = {c: row[c] for c in columns} | {c: drawn.at[run, c] for c in uncertain}
+            values = {c: row[c] for c in columns} | {c: drawn.at[task, c] for c in uncertain}
             configs[key] = point_config(base, values)
         return configs[key]
 
