@@ -52,11 +52,11 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "landscape": ("landscape scenarios/landscapes/example.yaml",),
     "discover-sweep": (
         _DISCOVER_SWEEP,
-        "discover results/lhs --outcome polarity=multipolar",
+        "discover results/lhs --outcome polarity_net=multipolar",
     ),
     "discover-uncertain": (
         "scenarios/sanctions.yaml --runs 200 --out results/uncertain --quiet",
-        "discover results/uncertain --outcome leader=CHN",
+        "discover results/uncertain --outcome leader_gdp=CHN",
     ),
 }
 

@@ -325,8 +325,8 @@ def _outcome_lines(result: dict[str, Any], width: int) -> list[str]:
 def _difference_lines(result: dict[str, Any], other: str, width: int) -> list[str]:
     rows = _rows_of(result, other)
     cells = [_difference_cell(result, row) + (" *" if row["significant"] else "") for row in rows]
-    cell = max([len(c) for c in cells] + [30]) + 2
     heading = f"{other} − {result['reference']}"
+    cell = max([len(c) for c in cells] + [30, len(heading)]) + 2
     lines = [f"  {'':<{width}}{heading:<{cell}}P(higher)  p adj."]
     for row, text in zip(rows, cells, strict=True):
         label = result["outcomes"][row["outcome"]]["label"]
