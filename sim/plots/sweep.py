@@ -34,6 +34,7 @@ from sim.plots.sensitivity import sensitivity_chart
 from sim.plots.style import POLARITY_COLORS
 
 BINS = 10
+BINS_2D = 8
 BAND = (0.05, 0.5, 0.95)
 Z90 = 1.6448536269514722  # normal quantile of 0.95: a two-sided 90% (5-95%) interval
 MAX_PAIRS_ALL = 3  # up to this many parameters, every pair gets a heatmap
@@ -153,12 +154,14 @@ class Surface:
         y: The same along the second.
         z: The summary per cell, shape (len(y cells), len(x cells)); NaN where empty.
         binned: Whether ``x`` and ``y`` (in that order) are bin edges.
+        n: The runs in each cell, shape of ``z``; 0 where empty.
     """
 
     x: np.ndarray
     y: np.ndarray
     z: np.ndarray
     binned: tuple[bool, bool]
+    n: np.ndarray | None = None
 
 
 def _axis(values: pd.Series, grid: bool, bins: int) -> tuple[pd.Series, np.ndarray, list]:
@@ -189,12 +192,22 @@ def surface(
     by = value.groupby([gx.rename("gx"), gy.rename("gy")], observed=True)
     cells = (by.mean() if probability else by.median()).unstack("gx")
     cells = cells.reindex(index=y_keys, columns=x_keys)
-    return Surface(xs, ys, cells.to_numpy(dtype=float), binned=(not grid[0], not grid[1]))
+    counts = by.size().unstack("gx").reindex(index=y_keys, columns=x_keys).fillna(0)
+    return Surface(
+        xs,
+        ys,
+        cells.to_numpy(dtype=float),
+        binned=(not grid[0], not grid[1]),
+        n=counts.to_numpy(dtype=int),
+    )
 
 
 def _bins_2d(points: int) -> int:
-    """Bins per axis of a sampled heatmap: about three design points per cell, 3 to 10."""
-    return int(np.clip(round(np.sqrt(points / 3)), 3, BINS))
+    """Bins per axis of a sampled heatmap: about three design points per cell, 3 to 8.
+
+    At most 8, so that each of the 64 cells can carry its value and run count legibly.
+    """
+    return int(np.clip(round(np.sqrt(points / 3)), 3, BINS_2D))
 
 
 def _format_axis(axis, name: str) -> None:
@@ -251,83 +264,6 @@ def outcomes_figure(
         _format_axis(ax.yaxis, name)
         if probability:
             ax.set_ylim(-0.02, 1.02)
-    return _save(fig, path, title)
-
-
-def _mesh_axis(ticks: np.ndarray, binned: bool, set_ticks) -> np.ndarray:
-    """Cell edges along one axis; grid values become labelled unit cells."""
-    if binned:
-        return np.asarray(ticks, dtype=float)
-    set_ticks(range(len(ticks)), [f"{v:g}" if _is_number(v) else str(v) for v in ticks])
-    return np.arange(len(ticks) + 1) - 0.5
-
-
-def _draw_surface(ax, fig, cells: Surface, name: str, xlabel: str, ylabel: str, **style) -> None:
-    """One heatmap panel with its colour bar; all-grid cells carry their values when few."""
-    xe = _mesh_axis(cells.x, cells.binned[0], ax.set_xticks)
-    ye = _mesh_axis(cells.y, cells.binned[1], ax.set_yticks)
-    mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(cells.z), **style)
-    if not any(cells.binned) and cells.z.size <= ANNOTATE_CELLS:
-        text = "{:.0%}" if is_share(name) else "{:.3g}"
-        for (i, j), v in np.ndenumerate(cells.z):
-            if np.isfinite(v):
-                ink = _ink(mesh.cmap(mesh.norm(v)))
-                ax.text(j, i, text.format(v), ha="center", va="center", fontsize=7, color=ink)
-    bar = fig.colorbar(mesh, ax=ax, format=PercentFormatter(1.0) if is_share(name) else None)
-    bar.set_label(label(name), fontsize=8)
-    ax.set_xlabel(xlabel, fontsize=9)
-    ax.set_ylabel(ylabel, fontsize=9)
-
-
-def _ink(background: tuple[float, ...]) -> str:
-    """Black or white, whichever reads better on a cell of colour ``background``."""
-    r, g, b = background[:3]
-    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
-
-
-def _is_number(value) -> bool:
-    """Whether a grid value is a number (formatted compactly) rather than a label."""
-    return isinstance(value, int | float | np.number)
-
-
-def heatmap_figure(
-    runs: pd.DataFrame,
-    pair: tuple[str, str],
-    names: list[str],
-    grid: tuple[bool, bool],
-    bins: int,
-    title: str,
-    path: Path,
-) -> Path:
-    """Median of each outcome (share of runs for probabilities) over two parameters."""
-    fig, axes = _panels(len(names), width=6.4, height=4.8)
-    p, q = pair
-    for ax, name in zip(axes, names, strict=True):
-        probability = is_probability(name)
-        cells = surface(runs[p], runs[q], runs[name], grid=grid, probability=probability, bins=bins)
-        style = {"cmap": "viridis"}
-        if probability:
-            style.update(vmin=0.0, vmax=1.0)
-        _draw_surface(ax, fig, cells, name, p, q, **style)
-        ax.set_title(("" if probability else "median ") + label(name), fontsize=10)
-    return _save(fig, path, title)
-
-
-def polarity_surface_figure(
-    runs: pd.DataFrame,
-    pair: tuple[str, str],
-    grid: tuple[bool, bool],
-    bins: int,
-    title: str,
-    path: Path,
-) -> Path:
-    """P(multipolar) and P(unipolar) over two parameters."""
-    fig, axes = _panels(2, width=6.4, height=4.8)
-    p, q = pair
-    for ax, name, cmap in zip(axes, ("p_multipolar", "p_unipolar"), ("Blues", "Reds"), strict=True):
-        cells = surface(runs[p], runs[q], runs[name], grid=grid, probability=True, bins=bins)
-        _draw_surface(ax, fig, cells, name, p, q, cmap=cmap, vmin=0.0, vmax=1.0)
-        ax.set_title(f"{label(name)}: share of runs", fontsize=10)
     return _save(fig, path, title)
 
 
@@ -440,6 +376,8 @@ def plot_sweep(folder: Path, outcomes: list[str] | None = None) -> list[Path]:
                     runs, p, p in on_grid, title + pooled, out / f"polarity_{slug(p)}.png"
                 )
             )
+    from sim.plots.heatmaps import heatmap_figure, polarity_surface_figure
+
     pairs = list(combinations(parameters, 2))
     if len(parameters) > MAX_PAIRS_ALL:
         pairs = pairs[:1]
