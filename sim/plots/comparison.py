@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from sim.metrics import POLARITIES
-from sim.plots.style import end_labels, state_color
+from sim.plots.style import end_labels, scenario_index, state_color
 
 if TYPE_CHECKING:
     from sim.experiments.comparison import Comparison
@@ -161,12 +161,12 @@ def fan_charts(shares: pd.DataFrame, result: dict[str, Any], path: Path) -> None
             bottom.fill_between(d.index, d[0.05], d[0.95], color=color, alpha=0.12, lw=0)
             bottom.plot(d.index, d[0.5], color=color, ls=ls)
     bottom.axhline(0, color="grey", lw=0.8)
-    for ax in (top, bottom):
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    top.yaxis.set_major_formatter(PercentFormatter(1.0))
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.2f}"))
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_ylabel("share of world power")
     what = "paired runs: median and 5-95% range" if paired else "difference of medians"
-    bottom.set_ylabel(f"difference from {reference}\n(points; {what})", fontsize=9)
+    bottom.set_ylabel(f"difference from {reference}\n(percentage points; {what})", fontsize=9)
     bottom.set_xlabel("year")
     styles = [
         Line2D([], [], color="black", ls=LINE_STYLES[k % len(LINE_STYLES)], label=name)
@@ -244,24 +244,14 @@ def _runs_text(result: dict[str, Any]) -> str:
     return ", ".join(f"{name} {n} runs" for name, n in runs.items())
 
 
-def _index(folder: Path, reference: str) -> str | None:
-    """The power index of the reference scenario, from its copy in the comparison folder."""
-    import yaml
-
-    from sim.scenario.parameters import Power
-
-    source = folder / "scenarios" / reference / "scenario.yaml"
-    if not source.is_file():
-        return None
-    scenario = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    power = (scenario.get("parameters") or {}).get("power") or {}
-    return str(power.get("index", Power.model_fields["index"].default))
-
-
 def _draw(
     result: dict[str, Any], outcomes: pd.DataFrame, shares: pd.DataFrame | None, folder: Path
 ) -> list[Path]:
-    result = {**result, "index": result.get("index") or _index(folder, result["scenarios"][0])}
+    result = {
+        **result,
+        "index": result.get("index")
+        or scenario_index(folder / "scenarios" / result["scenarios"][0] / "scenario.yaml"),
+    }
     plots = folder / "plots"
     plots.mkdir(exist_ok=True)
     colors = scenario_colors(result["scenarios"])

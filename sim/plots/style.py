@@ -14,6 +14,7 @@ is grey.
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,19 @@ def index_name(config: Any) -> str | None:
     power = getattr(getattr(config, "parameters", None), "power", None)
     index = getattr(power, "index", None)
     return None if index is None else str(index)
+
+
+def scenario_index(source: Path) -> str | None:
+    """The power index of the scenario file a results folder keeps; None without the file."""
+    import yaml
+
+    from sim.scenario.parameters import Power
+
+    if not source.is_file():
+        return None
+    scenario = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    power = (scenario.get("parameters") or {}).get("power") or {}
+    return str(power.get("index", Power.model_fields["index"].default))
 
 
 def run_title(what: str, name: str | None, runs: int, index: str | None) -> str:

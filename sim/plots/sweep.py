@@ -31,9 +31,10 @@ from sim.errors import Problem, ScenarioError
 from sim.metrics import POLARITIES
 from sim.outcomes import describe, find
 from sim.plots.sensitivity import sensitivity_chart
-from sim.plots.style import POLARITY_COLORS
+from sim.plots.style import POLARITY_COLORS, scenario_index
 
 BINS = 10
+INDEX = "parameters.power.index"
 BINS_2D = 8
 BAND = (0.05, 0.5, 0.95)
 Z90 = 1.6448536269514722  # normal quantile of 0.95: a two-sided 90% (5-95%) interval
@@ -302,12 +303,14 @@ def polarity_area_figure(
     return _save(fig, path, title)
 
 
-def _title(manifest: dict, finished: int, points: int) -> str:
-    """The line over every sweep plot: scenario, design, and progress when unfinished."""
+def _title(manifest: dict, finished: int, points: int, index: str | None = None) -> str:
+    """The line over every sweep plot: scenario, design, index, and progress when unfinished."""
     design = manifest.get("design", {})
     runs = int(manifest.get("runs", 0))
     text = f"{manifest.get('scenario', 'sweep')}: {design.get('method', '?')} design, "
     text += f"{points} points × {runs} runs"
+    if index:
+        text += f", power index: {index}"
     status = manifest.get("status", "complete")
     if status != "complete":
         text += f" ({status}: {finished} of {points * runs} runs finished)"
@@ -359,7 +362,8 @@ def plot_sweep(folder: Path, outcomes: list[str] | None = None) -> list[Path]:
     runs = _runs(table, design, names, str(folder))
     parameters = [c for c in design.columns if c != "point"]
     on_grid = grid_parameters(manifest["design"], parameters)
-    title = _title(manifest, len(table), len(design))
+    index = "swept" if INDEX in parameters else scenario_index(folder / "scenario.yaml")
+    title = _title(manifest, len(table), len(design), index)
     out = folder / "plots"
     out.mkdir(parents=True, exist_ok=True)
     pooled = "; other parameters pooled" if len(parameters) > 1 else ""
