@@ -340,3 +340,13 @@ def test_lines_are_not_drawn_in_an_unknown_colour(results):
         to_hex(line.get_color()) for line in fig.axes[0].get_lines() if isinstance(line, Line2D)
     }
     assert colours == {state_color("KAZ").lower(), state_color("USA").lower()}
+
+
+def test_an_empty_cell_is_hatched_and_explained(tmp_path, drawn):
+    runs = pd.DataFrame({"p": [0, 0, 1, 0, 0, 1], "q": [0, 1, 0, 0, 1, 0]})
+    runs["leader_share"] = [0.2, 0.21, 0.22, 0.2, 0.21, 0.22]
+    heatmap_figure(runs, ("p", "q"), ["leader_share"], (True, True), 4, "t", tmp_path / "h")
+    fig = drawn.figures[-1][1]
+    assert "hatched cells: no run" in fig._suptitle.get_text()
+    assert fig.axes[0].patch.get_hatch()
+    assert sorted(t.get_text().split("\n")[1] for t in fig.axes[0].texts) == ["n=2"] * 3
