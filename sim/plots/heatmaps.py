@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from sim.plots.sweep import (
+from sim.plots.binning import (
     ANNOTATE_CELLS,
     Surface,
     _panels,

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.summary import major_states
 from sim.metrics import POLARITIES
+from sim.plots.binning import wilson
 from sim.plots.network import network_figure
 from sim.plots.style import (
     PALE,
@@ -91,11 +92,9 @@ def polarity_figure(
 ) -> Figure:
     """Share of runs ending unipolar, bipolar, multipolar (``bloc_polarity``: among blocs).
 
-    Each bar has its 90% Wilson interval (``sim.plots.sweep.wilson``): with few runs a
+    Each bar has its 90% Wilson interval (``sim.plots.binning.wilson``): with few runs a
     share of runs is itself uncertain.
     """
-    from sim.plots.sweep import wilson
-
     last = system["year"].max()
     final = system[system["year"] == last][column]
     runs = len(final)
