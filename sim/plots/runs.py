@@ -146,14 +146,15 @@ def leader_figure(
     ax = fig.subplots()
     low, high = final["leader_share"].min(), final["leader_share"].max()
     bins = np.linspace(low * 0.95, high * 1.05, 25) if high > low else 10
-    for leader, group in final.groupby("leader"):
-        ax.hist(
-            group["leader_share"],
-            bins=bins,
-            alpha=0.7,
-            color=state_color(leader),
-            label=f"leader {leader} ({len(group)} runs)",
-        )
+    leaders = [(str(k), g["leader_share"]) for k, g in final.groupby("leader", observed=True)]
+    ax.hist(
+        [values for _, values in leaders],
+        bins=bins,
+        stacked=True,  # one leader's runs on another's, none hidden behind
+        color=[state_color(k) for k, _ in leaders],
+        label=[f"leader {k} ({len(v)} run{'s' if len(v) != 1 else ''})" for k, v in leaders],
+    )
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(f"leader's share of world power in {last}")
     ax.set_ylabel("runs")
