@@ -11,15 +11,13 @@ from SALib.sample import latin
 
 from sim.analysis.sensitivity import write_report
 from sim.errors import ScenarioError
+from sim.plots.binning import is_share, surface, wilson
 from sim.plots.sweep import (
     grid_parameters,
-    is_share,
     plot_sweep,
     polarity_profile,
     profile,
     slug,
-    surface,
-    wilson,
 )
 from tests.conftest import ROOT
 

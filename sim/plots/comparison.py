@@ -18,15 +18,18 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from sim.metrics import POLARITIES
+from sim.plots.style import end_labels, scenario_index, state_color
 
 if TYPE_CHECKING:
     from sim.experiments.comparison import Comparison
 
 DPI = 120
 COLUMNS = 3
+LINE_STYLES = ("-", "--", ":", "-.")
 
 
 def scenario_colors(names: list[str]) -> dict[str, Any]:
@@ -85,7 +88,7 @@ def distributions(
         ax.set_ylabel(_unit(entry["kind"]), fontsize=8)
         ax.set_title(_title(entry["label"]), fontsize=9)
     year = f" in {result['year']}" if result.get("year") else ""
-    fig.suptitle(f"Outcomes{year}: one dot per run, black line = median")
+    fig.suptitle(f"Outcomes{year}: one dot per run, black line = median; {_about(result)}")
     fig.savefig(path, dpi=DPI)
 
 
@@ -100,38 +103,89 @@ def ecdfs(
             values = outcomes.loc[outcomes["scenario"] == name, column].dropna()
             ax.ecdf(values, color=colors[name], label=name)
         ax.xaxis.set_major_formatter(_axis_format(entry["kind"]))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # wide numbers: few ticks
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel(_unit(entry["kind"]), fontsize=8)
         ax.set_ylabel("share of runs at or below", fontsize=8)
         ax.set_title(_title(entry["label"]), fontsize=9)
     axes[0].legend(fontsize=8, frameon=False)
     year = f" in {result['year']}" if result.get("year") else ""
-    fig.suptitle(f"Outcomes{year}: cumulative distribution over runs")
+    fig.suptitle(f"Outcomes{year}: cumulative distribution over runs; {_about(result)}")
     fig.savefig(path, dpi=DPI)
 
 
+def _quantiles(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The 5th, 50th and 95th percentiles of ``column`` over runs, one row per year."""
+    return table.groupby("year")[column].quantile([0.05, 0.5, 0.95]).unstack()
+
+
 def fan_charts(shares: pd.DataFrame, result: dict[str, Any], path: Path) -> None:
-    """Power shares over time, one panel per scenario on a shared axis: median and 5-95%."""
+    """Power shares in every scenario overlaid, and each scenario's difference from the reference.
+
+    The top panel draws each state's median share, one line style per scenario, the
+    reference's 5-95% band behind; the bottom one each other scenario's difference from
+    the reference, state by state: the median and 5-95% range over pairs of runs with a
+    common seed when the runs are paired, else the difference of the medians. Two
+    near-identical fans side by side hide what differs; a difference shows it.
+    """
     names = result["scenarios"]
+    reference = names[0]
     shown = [s for s in result.get("major_states", []) if s in set(shares["state"])]
     shown = shown or sorted(set(shares["state"]) - {"ROW"})
-    palette = matplotlib.colormaps["tab20" if len(shown) > 10 else "tab10"]
-    fig = Figure(figsize=(5.2 * len(names), 4.6), layout="constrained")
-    axes = fig.subplots(1, len(names), sharey=True, squeeze=False)
-    for ax, name in zip(axes[0], names, strict=True):
-        ours = shares[shares["scenario"] == name]
-        for k, state in enumerate(shown):
-            by_year = ours[ours["state"] == state].groupby("year")["power_share"]
-            q = by_year.quantile([0.05, 0.5, 0.95]).unstack()
-            color = palette(k % palette.N)
-            ax.fill_between(q.index, q[0.05], q[0.95], color=color, alpha=0.2, linewidth=0)
-            ax.plot(q.index, q[0.5], color=color, label=state)
-        ax.set_title(name)
-        ax.set_xlabel("year")
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    axes[0][0].set_ylabel("share of world power")
-    axes[0][-1].legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.suptitle("Power shares: median of runs (line) and 5-95% range (band)")
+    paired = bool(result.get("paired")) and "run" in shares.columns
+    fig = Figure(figsize=(9, 8.5), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    wide = shares.pivot_table(
+        index=["run", "year"], columns=["scenario", "state"], values="power_share", observed=True
+    )
+    ends = {}
+    for state in shown:
+        color = state_color(state)
+        for k, name in enumerate(names):
+            if (name, state) not in wide.columns:
+                continue
+            q = _quantiles(wide[(name, state)].rename("v").reset_index(), "v")
+            if k == 0:
+                top.fill_between(q.index, q[0.05], q[0.95], color=color, alpha=0.15, lw=0)
+                ends[state] = (q.index[-1], q[0.5].iloc[-1])
+            top.plot(q.index, q[0.5], color=color, ls=LINE_STYLES[k % len(LINE_STYLES)])
+            if k == 0 or (reference, state) not in wide.columns:
+                continue
+            if paired:
+                gap = (wide[(name, state)] - wide[(reference, state)]).rename("v").reset_index()
+                d = _quantiles(gap, "v")
+            else:
+                ref = _quantiles(wide[(reference, state)].rename("v").reset_index(), "v")
+                d = (q - ref)[[0.5]].assign(**{0.05: np.nan, 0.95: np.nan})
+            ls = LINE_STYLES[k % len(LINE_STYLES)]
+            bottom.fill_between(d.index, d[0.05], d[0.95], color=color, alpha=0.12, lw=0)
+            bottom.plot(d.index, d[0.5], color=color, ls=ls)
+    bottom.axhline(0, color="grey", lw=0.8)
+    top.yaxis.set_major_formatter(PercentFormatter(1.0))
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.2f}"))
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    top.set_ylabel("share of world power")
+    what = "paired runs: median and 5-95% range" if paired else "difference of medians"
+    bottom.set_ylabel(f"difference from {reference}\n(percentage points; {what})", fontsize=9)
+    bottom.set_xlabel("year")
+    styles = [
+        Line2D([], [], color="black", ls=LINE_STYLES[k % len(LINE_STYLES)], label=name)
+        for k, name in enumerate(names)
+    ]
+    top.legend(handles=styles, fontsize=8, frameon=False, loc="upper left", ncol=len(names))
+    first, last = shares["year"].min(), shares["year"].max()
+    top.set_xlim(first, last + max(1.0, 0.08 * (last - first)))
+    index = result.get("index")
+    fig.suptitle(
+        f"Power shares: {' vs '.join(names)}, {_runs_text(result)}"
+        + (f", power index: {index}" if index else "")
+        + f"\ncolour = state (median line, {reference}'s 5-95% band); style = scenario; "
+        "rest of the world not drawn",
+        fontsize=10,
+    )
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")  # the end labels are placed on the laid-out page
+    end_labels(top, ends)
     fig.savefig(path, dpi=DPI)
 
 
@@ -167,13 +221,37 @@ def polarity_bars(result: dict[str, Any], colors: dict[str, Any], path: Path) ->
     axes[0][0].legend(fontsize=8, frameon=False)
     year = f" in {result['year']}" if result.get("year") else ""
     level = f"{result['confidence']:.0%}"
-    fig.suptitle(f"How the world ends{year} (error bars: {level} Wilson intervals)")
+    fig.suptitle(
+        f"How the world ends{year} (error bars: {level} Wilson intervals)\n{_about(result)}"
+    )
     fig.savefig(path, dpi=DPI)
+
+
+def _about(result: dict[str, Any]) -> str:
+    """Runs and power index, for a title."""
+    index = result.get("index")
+    return _runs_text(result) + (f", power index: {index}" if index else "")
+
+
+def _runs_text(result: dict[str, Any]) -> str:
+    """How many runs each scenario has: ``40 runs each``, or each scenario's count."""
+    runs = result.get("runs") or {}
+    if not isinstance(runs, dict):
+        return f"{runs} runs each"
+    counts = set(runs.values())
+    if len(counts) == 1:
+        return f"{counts.pop()} runs each"
+    return ", ".join(f"{name} {n} runs" for name, n in runs.items())
 
 
 def _draw(
     result: dict[str, Any], outcomes: pd.DataFrame, shares: pd.DataFrame | None, folder: Path
 ) -> list[Path]:
+    result = {
+        **result,
+        "index": result.get("index")
+        or scenario_index(folder / "scenarios" / result["scenarios"][0] / "scenario.yaml"),
+    }
     plots = folder / "plots"
     plots.mkdir(exist_ok=True)
     colors = scenario_colors(result["scenarios"])

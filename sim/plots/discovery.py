@@ -53,12 +53,21 @@ def plot_trajectory(result: Discovery, path: Path) -> Path:
         linewidths=1.5,
         label=f"box {result.box.index} (chosen)",
     )
+    close = abs(result.threshold - result.base_rate) < 0.08  # labels would collide
+    lower = "base rate" if result.base_rate <= result.threshold else "threshold"
     for level, name, style in [
         (result.threshold, "threshold", "--"),
         (result.base_rate, "base rate", ":"),
     ]:
+        below = close and name == lower  # the lower label goes under its line
         ax.axhline(level, color="grey", linestyle=style, linewidth=0.8)
-        ax.text(0.02, level + 0.02, f"{name} {level:.0%}", fontsize=8)
+        ax.text(
+            0.02,
+            level - 0.02 if below else level + 0.02,
+            f"{name} {level:.0%}",
+            fontsize=8,
+            va="top" if below else "baseline",
+        )
     ax.set_xlim(0, 1.05)
     ax.set_ylim(0, 1.05)
     ax.set_aspect("equal")

@@ -6,10 +6,15 @@ explorer (one model, year by year).
 
 from __future__ import annotations
 
-import matplotlib
+from collections import Counter
+from itertools import combinations
+
 import networkx as nx
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.plots.style import NO_BLOC_COLOR, renderer, state_color
 
 
 def layout(names: list[str], affinity: np.ndarray, allied: np.ndarray) -> dict[str, np.ndarray]:
@@ -59,9 +64,7 @@ def network_figure(
     for i, j in zip(*np.triu_indices(len(names), 1), strict=True):
         if allied[i, j] >= 0.5 or affinity[i, j] >= threshold:
             graph.add_edge(names[i], names[j], allied=bool(allied[i, j] >= 0.5))
-    blocs = sorted(set(bloc))
-    palette = matplotlib.colormaps["tab10"]
-    colors = [palette(blocs.index(b) % 10) for b in bloc]
+    colors = [bloc_color(b) for b in bloc]
     fig = Figure(figsize=size)
     ax = fig.subplots()
     allied_edges = [e for e in graph.edges if graph.edges[e]["allied"]]
@@ -78,8 +81,67 @@ def network_figure(
         ax=ax,
         node_size=[200 + 6000 * s for s in share],
     )
-    nx.draw_networkx_labels(graph, positions, font_size=8, ax=ax)
+    ax.margins(0.08)
     ax.set_title(title, fontsize=9)
     ax.axis("off")
+    ax.legend(
+        handles=bloc_legend(bloc),
+        title="bloc (named after its strongest member)",
+        title_fontsize=8,
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+    )
     fig.tight_layout()
+    _labels(ax, names, positions)
     return fig
+
+
+def bloc_color(bloc: str) -> str:
+    """A bloc's colour: its namesake's (``sim.plots.style.state_color``); pale when none."""
+    return state_color(bloc) if bloc else NO_BLOC_COLOR
+
+
+def bloc_legend(bloc: list[str]) -> list:
+    """One legend entry per bloc present, largest first, and one for states in no bloc."""
+    count = Counter(bloc)
+    return [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            markersize=8,
+            markerfacecolor=bloc_color(b),
+            markeredgecolor="grey",
+            label=f"{b} bloc ({n})" if b else f"no bloc ({n})",
+        )
+        for b, n in sorted(count.items(), key=lambda item: (item[0] == "", -item[1], item[0]))
+    ]
+
+
+def _labels(ax, names: list[str], positions: dict[str, np.ndarray], steps: int = 60) -> None:
+    """The states' names at their nodes, nudged apart where two would overlap."""
+    texts = [
+        ax.text(*positions[name], name, fontsize=8, ha="center", va="center", zorder=5)
+        for name in names
+    ]
+    drawer = renderer(ax.figure)
+    for _ in range(steps):
+        boxes = [t.get_window_extent(drawer).expanded(1.1, 1.2) for t in texts]
+        moved = False
+        for i, j in combinations(range(len(texts)), 2):
+            if not boxes[i].overlaps(boxes[j]):
+                continue
+            moved = True
+            dx = boxes[j].x0 + boxes[j].x1 - boxes[i].x0 - boxes[i].x1
+            dy = boxes[j].y0 + boxes[j].y1 - boxes[i].y0 - boxes[i].y1
+            step = np.array([dx, dy]) / (np.hypot(dx, dy) or 1.0)
+            if not np.any(step):
+                step = np.array([0.0, 1.0])
+            for text, sign in ((texts[i], -1), (texts[j], 1)):
+                x, y = ax.transData.transform(text.get_position())
+                text.set_position(ax.transData.inverted().transform((x, y) + sign * 2 * step))
+        if not moved:
+            return

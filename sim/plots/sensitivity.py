@@ -20,6 +20,16 @@ BARS = {
 }
 
 
+def _bounded(value: pd.Series, conf: pd.Series, method: str) -> np.ndarray:
+    """Error bars, cut at the bounds of a Sobol' index (0 and 1): a share of variance."""
+    value, conf = value.to_numpy(dtype=float), conf.to_numpy(dtype=float)
+    if method != "sobol":
+        return conf
+    low = np.clip(conf, 0.0, np.maximum(value, 0.0))
+    high = np.clip(conf, 0.0, np.maximum(1.0 - value, 0.0))
+    return np.vstack([low, high])
+
+
 def sensitivity_chart(result: pd.DataFrame, method: str, path: Path) -> Path:
     """Bars of S1 and ST (or mu* and sigma) per parameter, one panel per outcome.
 
@@ -47,7 +57,7 @@ def sensitivity_chart(result: pd.DataFrame, method: str, path: Path) -> Path:
                 y + offset,
                 rows[key],
                 height,
-                xerr=rows[conf] if conf else None,
+                xerr=_bounded(rows[key], rows[conf], method) if conf else None,
                 color=color,
                 label=label,
                 error_kw={"elinewidth": 1, "capsize": 2},
@@ -61,6 +71,8 @@ def sensitivity_chart(result: pd.DataFrame, method: str, path: Path) -> Path:
         ax.axis("off")
     level = result.attrs.get("conf_level")
     bars_note = f"; error bars: {level:.0%} confidence" if level else "; error bars: confidence"
+    if method == "sobol":
+        bars_note += ", cut at 0 and 1"
     fig.suptitle(
         ("Sobol' sensitivity indices" if method == "sobol" else "Morris screening") + bars_note,
         fontsize=10,

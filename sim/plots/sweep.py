@@ -11,7 +11,6 @@ crosses a grid with a sample is drawn with each parameter treated as its kind.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -22,79 +21,35 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.analysis.sensitivity import (
     DEFAULT_OUTCOMES,
-    POLARITY_OUTCOMES,
     read_report,
     read_sweep,
     run_values,
 )
 from sim.errors import Problem, ScenarioError
 from sim.metrics import POLARITIES
-from sim.outcomes import describe, find
+from sim.plots.binning import (
+    BINS,
+    _panels,
+    _save,
+    groups,
+    is_probability,
+    is_share,
+    label,
+    wilson,
+)
+from sim.plots.heatmaps import heatmap_figure, polarity_surface_figure
 from sim.plots.sensitivity import sensitivity_chart
-from sim.plots.style import POLARITY_COLORS
+from sim.plots.style import POLARITY_COLORS, scenario_index
 
-BINS = 10
+INDEX = "parameters.power.index"
+BINS_2D = 8
 BAND = (0.05, 0.5, 0.95)
-Z90 = 1.6448536269514722  # normal quantile of 0.95: a two-sided 90% (5-95%) interval
 MAX_PAIRS_ALL = 3  # up to this many parameters, every pair gets a heatmap
-ANNOTATE_CELLS = 64
-
-
-def is_probability(name: str) -> bool:
-    """Whether the outcome is a 0/1 per run, summarised as a share of runs."""
-    found = find(name)
-    return name in POLARITY_OUTCOMES or (found is not None and found[0].kind == "flag")
-
-
-def is_share(name: str) -> bool:
-    """Whether the outcome is a fraction, shown in percent."""
-    return is_probability(name) or describe(name)[1] == "share"
-
-
-def label(name: str) -> str:
-    """A readable axis label for an outcome (as declared in ``sim.outcomes``)."""
-    if name in POLARITY_OUTCOMES:
-        return f"P({POLARITY_OUTCOMES[name]})"
-    text = describe(name)[0]
-    return f"P({text.lower()})" if is_probability(name) else text
 
 
 def slug(path: str) -> str:
     """A file-name part for a parameter path (``parameters.`` dropped: every path has it)."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", path.removeprefix("parameters."))
-
-
-def ordered_values(values: pd.Series) -> list:
-    """A grid parameter's distinct values: numbers ascending, labels in design order."""
-    unique = list(dict.fromkeys(values))
-    return sorted(unique) if pd.api.types.is_numeric_dtype(values) else unique
-
-
-def groups(x: pd.Series, grid: bool, bins: int = BINS) -> tuple[pd.Series, np.ndarray | None]:
-    """The group of each run, and the bin edges when binned.
-
-    On a grid a run's group is its parameter value (a categorical in grid order);
-    otherwise it is the number of its quantile bin, ``bins`` of them or fewer when
-    values repeat (as on a Morris design's levels).
-    """
-    if grid:
-        return pd.Series(pd.Categorical(x, categories=ordered_values(x)), index=x.index), None
-    codes, edges = pd.qcut(x, bins, labels=False, retbins=True, duplicates="drop")
-    return codes.astype(int), edges
-
-
-def wilson(hits: np.ndarray, n: np.ndarray, z: float = Z90) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a share ``hits / n``; sane at 0 and 1, unlike the normal one.
-
-    References:
-        Wilson, E. B. (1927). Probable inference, the law of succession, and
-        statistical inference. JASA 22(158):209-212.
-    """
-    hits, n = np.asarray(hits, dtype=float), np.asarray(n, dtype=float)
-    p = hits / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
 
 
 def profile(
@@ -144,57 +99,12 @@ def polarity_profile(
     return share.reset_index(drop=True).assign(x=at.to_numpy())[["x", *POLARITIES]]
 
 
-@dataclass(frozen=True)
-class Surface:
-    """An outcome over two parameters.
-
-    Attributes:
-        x: Along the first parameter, bin edges when binned, else its grid values.
-        y: The same along the second.
-        z: The summary per cell, shape (len(y cells), len(x cells)); NaN where empty.
-        binned: Whether ``x`` and ``y`` (in that order) are bin edges.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
-    binned: tuple[bool, bool]
-
-
-def _axis(values: pd.Series, grid: bool, bins: int) -> tuple[pd.Series, np.ndarray, list]:
-    """A surface axis: each run's group, the axis ticks (values or edges), the cell keys."""
-    group, edges = groups(values, grid, bins)
-    if grid:
-        ticks = np.array(ordered_values(values), dtype=object)
-        return group, ticks, list(ticks)
-    return group, edges, list(range(len(edges) - 1))
-
-
-def surface(
-    x: pd.Series,
-    y: pd.Series,
-    value: pd.Series,
-    *,
-    grid: tuple[bool, bool],
-    probability: bool,
-    bins: int = BINS,
-) -> Surface:
-    """Median ``value`` (share of runs when ``probability``) per cell of two parameters.
-
-    ``grid`` says, for ``x`` then ``y``, whether the parameter is on a grid (one
-    cell per value) or sampled (quantile bins), so mixed designs are handled.
-    """
-    gx, xs, x_keys = _axis(x, grid[0], bins)
-    gy, ys, y_keys = _axis(y, grid[1], bins)
-    by = value.groupby([gx.rename("gx"), gy.rename("gy")], observed=True)
-    cells = (by.mean() if probability else by.median()).unstack("gx")
-    cells = cells.reindex(index=y_keys, columns=x_keys)
-    return Surface(xs, ys, cells.to_numpy(dtype=float), binned=(not grid[0], not grid[1]))
-
-
 def _bins_2d(points: int) -> int:
-    """Bins per axis of a sampled heatmap: about three design points per cell, 3 to 10."""
-    return int(np.clip(round(np.sqrt(points / 3)), 3, BINS))
+    """Bins per axis of a sampled heatmap: about three design points per cell, 3 to 8.
+
+    At most 8, so that each of the 64 cells can carry its value and run count legibly.
+    """
+    return int(np.clip(round(np.sqrt(points / 3)), 3, BINS_2D))
 
 
 def _format_axis(axis, name: str) -> None:
@@ -208,25 +118,6 @@ def _x_positions(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
     if pd.api.types.is_numeric_dtype(values):
         return values.to_numpy(dtype=float), None
     return np.arange(len(values)), [str(v) for v in values]
-
-
-def _panels(count: int, width: float = 6.0, height: float = 4.2):
-    """A figure with ``count`` panels, two per row; unused panels hidden."""
-    ncols = min(2, count)
-    nrows = -(-count // ncols)
-    fig = Figure(figsize=(width * ncols, height * nrows))
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    for ax in axes.flat[count:]:
-        ax.axis("off")
-    return fig, list(axes.flat[:count])
-
-
-def _save(fig, path: Path, title: str) -> Path:
-    """Title, lay out and write a figure."""
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    return path
 
 
 def outcomes_figure(
@@ -251,83 +142,6 @@ def outcomes_figure(
         _format_axis(ax.yaxis, name)
         if probability:
             ax.set_ylim(-0.02, 1.02)
-    return _save(fig, path, title)
-
-
-def _mesh_axis(ticks: np.ndarray, binned: bool, set_ticks) -> np.ndarray:
-    """Cell edges along one axis; grid values become labelled unit cells."""
-    if binned:
-        return np.asarray(ticks, dtype=float)
-    set_ticks(range(len(ticks)), [f"{v:g}" if _is_number(v) else str(v) for v in ticks])
-    return np.arange(len(ticks) + 1) - 0.5
-
-
-def _draw_surface(ax, fig, cells: Surface, name: str, xlabel: str, ylabel: str, **style) -> None:
-    """One heatmap panel with its colour bar; all-grid cells carry their values when few."""
-    xe = _mesh_axis(cells.x, cells.binned[0], ax.set_xticks)
-    ye = _mesh_axis(cells.y, cells.binned[1], ax.set_yticks)
-    mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(cells.z), **style)
-    if not any(cells.binned) and cells.z.size <= ANNOTATE_CELLS:
-        text = "{:.0%}" if is_share(name) else "{:.3g}"
-        for (i, j), v in np.ndenumerate(cells.z):
-            if np.isfinite(v):
-                ink = _ink(mesh.cmap(mesh.norm(v)))
-                ax.text(j, i, text.format(v), ha="center", va="center", fontsize=7, color=ink)
-    bar = fig.colorbar(mesh, ax=ax, format=PercentFormatter(1.0) if is_share(name) else None)
-    bar.set_label(label(name), fontsize=8)
-    ax.set_xlabel(xlabel, fontsize=9)
-    ax.set_ylabel(ylabel, fontsize=9)
-
-
-def _ink(background: tuple[float, ...]) -> str:
-    """Black or white, whichever reads better on a cell of colour ``background``."""
-    r, g, b = background[:3]
-    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
-
-
-def _is_number(value) -> bool:
-    """Whether a grid value is a number (formatted compactly) rather than a label."""
-    return isinstance(value, int | float | np.number)
-
-
-def heatmap_figure(
-    runs: pd.DataFrame,
-    pair: tuple[str, str],
-    names: list[str],
-    grid: tuple[bool, bool],
-    bins: int,
-    title: str,
-    path: Path,
-) -> Path:
-    """Median of each outcome (share of runs for probabilities) over two parameters."""
-    fig, axes = _panels(len(names), width=6.4, height=4.8)
-    p, q = pair
-    for ax, name in zip(axes, names, strict=True):
-        probability = is_probability(name)
-        cells = surface(runs[p], runs[q], runs[name], grid=grid, probability=probability, bins=bins)
-        style = {"cmap": "viridis"}
-        if probability:
-            style.update(vmin=0.0, vmax=1.0)
-        _draw_surface(ax, fig, cells, name, p, q, **style)
-        ax.set_title(("" if probability else "median ") + label(name), fontsize=10)
-    return _save(fig, path, title)
-
-
-def polarity_surface_figure(
-    runs: pd.DataFrame,
-    pair: tuple[str, str],
-    grid: tuple[bool, bool],
-    bins: int,
-    title: str,
-    path: Path,
-) -> Path:
-    """P(multipolar) and P(unipolar) over two parameters."""
-    fig, axes = _panels(2, width=6.4, height=4.8)
-    p, q = pair
-    for ax, name, cmap in zip(axes, ("p_multipolar", "p_unipolar"), ("Blues", "Reds"), strict=True):
-        cells = surface(runs[p], runs[q], runs[name], grid=grid, probability=True, bins=bins)
-        _draw_surface(ax, fig, cells, name, p, q, cmap=cmap, vmin=0.0, vmax=1.0)
-        ax.set_title(f"{label(name)}: share of runs", fontsize=10)
     return _save(fig, path, title)
 
 
@@ -366,12 +180,14 @@ def polarity_area_figure(
     return _save(fig, path, title)
 
 
-def _title(manifest: dict, finished: int, points: int) -> str:
-    """The line over every sweep plot: scenario, design, and progress when unfinished."""
+def _title(manifest: dict, finished: int, points: int, index: str | None = None) -> str:
+    """The line over every sweep plot: scenario, design, index, and progress when unfinished."""
     design = manifest.get("design", {})
     runs = int(manifest.get("runs", 0))
     text = f"{manifest.get('scenario', 'sweep')}: {design.get('method', '?')} design, "
     text += f"{points} points × {runs} runs"
+    if index:
+        text += f", power index: {index}"
     status = manifest.get("status", "complete")
     if status != "complete":
         text += f" ({status}: {finished} of {points * runs} runs finished)"
@@ -423,7 +239,8 @@ def plot_sweep(folder: Path, outcomes: list[str] | None = None) -> list[Path]:
     runs = _runs(table, design, names, str(folder))
     parameters = [c for c in design.columns if c != "point"]
     on_grid = grid_parameters(manifest["design"], parameters)
-    title = _title(manifest, len(table), len(design))
+    index = "swept" if INDEX in parameters else scenario_index(folder / "scenario.yaml")
+    title = _title(manifest, len(table), len(design), index)
     out = folder / "plots"
     out.mkdir(parents=True, exist_ok=True)
     pooled = "; other parameters pooled" if len(parameters) > 1 else ""

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.metrics import POLARITIES
-from sim.plots.style import POLARITY_COLORS, POLARITY_TITLES
+from sim.plots.style import POLARITY_COLORS, POLARITY_TITLES, end_labels, state_color
 
 
 def _years_axis(ax, span: tuple[int, int] | None) -> None:
@@ -31,24 +31,17 @@ def power_lines_figure(
     """
     fig = Figure(figsize=(7.5, 4.5))
     ax = fig.subplots()
-    colors = matplotlib.colormaps["tab20"]
-    for k, (state, share) in enumerate(shares.items()):
-        color = colors(k % 20)
+    for state, share in shares.items():
+        color = state_color(state)
         ax.plot(years, share, color=color, marker="o" if len(years) == 1 else None)
-        ax.annotate(
-            state,
-            (years[-1], share[-1]),
-            xytext=(3, 0),
-            textcoords="offset points",
-            fontsize=8,
-            color=color,
-            va="center",
-        )
     _years_axis(ax, span)
+    right = ax.get_xlim()[1]
+    ax.set_xlim(right=right + max(1.0, 0.08 * (right - ax.get_xlim()[0])))  # end labels
     ax.set_ylabel("share of world power")
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_title("Power shares")
     fig.tight_layout()
+    end_labels(ax, {state: (years[-1], share[-1]) for state, share in shares.items()})
     return fig
 
 
