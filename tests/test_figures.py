@@ -25,6 +25,7 @@ from sim.plots.runs import fan_figure, plot_run
 from sim.plots.style import STATE_COLORS, spread, state_color
 from sim.plots.sweep import plot_sweep
 from sim.plots.timelines import polarity_shares_figure, poles_figure, power_lines_figure
+from sim.scenario.power_parameters import Power
 from tests.conftest import SCENARIOS
 from tests.test_discover import X1, X2, _outcomes, lhs, write_folder
 from tests.test_sweep_plots import grid_sweep, lhs_sweep
@@ -117,7 +118,8 @@ def test_a_run_folder_s_figures(results, drawn, tmp_path):
     assert_no_overlap(drawn.figures)
     fan = drawn.figures[0][1]
     title = fan.axes[0].get_title()
-    assert "baseline" in title and "3 runs" in title and "power index: composite" in title
+    index = Power.model_fields["index"].default  # the run's index: the default one
+    assert "baseline" in title and "3 runs" in title and f"power index: {index}" in title
     assert "rest of the world" in title  # ROW's omission is said
     network = drawn.figures[3][1]
     legend = network.axes[0].get_legend()
