@@ -153,3 +153,19 @@ def test_the_readme_sample_is_what_the_command_prints_now(rerun, name):
         "`uv run python scripts/readme_samples.py` and reread the prose around it:\n"
         + "".join(diff)
     )
+
+
+def test_the_experiments_guide_quotes_the_readme_s_discovery_sample():
+    # docs/experiments.md shows the discover output of the README's checked sample; it
+    # must stay that output, not a copy that goes stale
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"<!-- sample: discover-uncertain -->\n```\n(.*?)```", readme, re.S)
+    quoted = [
+        line
+        for line in sample.group(1).splitlines()
+        if line and not line.startswith(("$ uv run python -m sim scenarios/", "report written"))
+    ]
+    guide = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
+    start = guide.index("$ uv run python -m sim discover results/uncertain")
+    shown = [line for line in guide[start : guide.index("```", start)].splitlines() if line]
+    assert shown == quoted
