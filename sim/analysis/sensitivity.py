@@ -34,6 +34,7 @@ from SALib.analyze import morris, sobol
 
 from sim.analysis.outcomes import outcome_columns, outcome_names
 from sim.errors import Problem, ScenarioError, option_problem
+from sim.folder_checks import need_fields, read_json, read_table
 from sim.metrics import POLARITIES
 
 METHODS = ("sobol", "morris")
@@ -84,7 +85,7 @@ def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
                 f"not a sweep folder: {', '.join(missing)} missing (`sim sweep` writes them)",
             )
         )
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_json(folder / "manifest.json")
     if manifest.get("kind") != "sweep":
         raise ScenarioError(
             Problem(
@@ -95,8 +96,11 @@ def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
                 f"expected a sweep folder, got kind {manifest.get('kind')!r}",
             )
         )
-    design = pd.read_parquet(folder / "design.parquet").sort_values("point", ignore_index=True)
-    return manifest, design, pd.read_parquet(folder / "outcomes.parquet")
+    need_fields(manifest, folder / "manifest.json", {"design": dict})
+    need_fields(manifest["design"], folder / "manifest.json", {"method": str}, "design.")
+    design = read_table(folder / "design.parquet", required=("point",))
+    outcomes = read_table(folder / "outcomes.parquet", required=("point", "run"))
+    return manifest, design.sort_values("point", ignore_index=True), outcomes
 
 
 def available_outcomes(outcomes: pd.DataFrame) -> list[str]:

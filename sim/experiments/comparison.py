@@ -87,7 +87,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     missing = [
         name
         for name in [*(f"{t}.parquet" for t in TABLES), "scenario.yaml"]
-        if not (folder / name).is_file()
+        if not (folder / name).exists()  # a table may be a folder of parts
     ]
     if missing:
         raise _refuse(folder, f"not a complete run folder: missing {', '.join(missing)}")

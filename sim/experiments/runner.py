@@ -289,10 +289,15 @@ def run_placed(
 
 
 def load_folder(folder: str | Path) -> Results:
-    """Read a run folder written by ``sim run`` back into Results."""
-    import json
+    """Read a run folder written by ``sim run`` back into Results.
 
+    Raises:
+        ScenarioError: If the folder is not a finished run folder, or a file in it is
+            damaged (a manifest field missing, a table unreadable or lacking columns);
+            the message names the file and the field.
+    """
     from sim.errors import Problem, ScenarioError
+    from sim.folder_checks import need_fields, read_json, read_table
 
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
@@ -300,10 +305,11 @@ def load_folder(folder: str | Path) -> Results:
         raise ScenarioError(
             Problem(str(folder), 0, 0, "", "not a finished run folder (no manifest.json)")
         )
-    manifest = json.loads(manifest_path.read_text())
+    manifest = read_json(manifest_path)
+    need_fields(manifest, manifest_path, {"seed": int, "runs": int})
     config = load(folder / "scenario.yaml")
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
-    summary = json.loads((folder / "summary.json").read_text())
+    tables = {name: read_table(folder / f"{name}.parquet", required=("run",)) for name in TABLES}
+    summary = read_json(folder / "summary.json")
     checked = folder / "backtest.json"
     drawn = folder / "parameters.parquet"
     return Results(
@@ -313,8 +319,8 @@ def load_folder(folder: str | Path) -> Results:
         **tables,
         summary=summary,
         timings=manifest.get("timings", {}),
-        backtest=json.loads(checked.read_text()) if checked.is_file() else None,
-        parameters=pd.read_parquet(drawn) if drawn.is_file() else None,
+        backtest=read_json(checked) if checked.is_file() else None,
+        parameters=read_table(drawn) if drawn.is_file() else None,
         folder=folder,
         failed={f["run"]: RunFailed(f["error"]) for f in manifest.get("failed_runs", [])},
     )

@@ -14,6 +14,7 @@ import solara
 
 from sim.errors import Problem, ScenarioError
 from sim.experiments.folders import finished_manifest
+from sim.folder_checks import read_table
 from sim.plots.runs import fan_figure, leader_figure, polarity_figure
 from sim.plots.timelines import polarity_shares_figure
 
@@ -102,11 +103,9 @@ def read_folder(path: Path) -> Folder:
     """Read the columns the explorer shows from a finished run or sweep folder."""
     kind = check_folder(path)
     keys = ["point", "run"] if kind == "sweep" else ["run"]
-    states = pd.read_parquet(
-        path / "states.parquet", columns=[*keys, "year", "state", "power_share"]
-    )
-    system = pd.read_parquet(path / "system.parquet")
-    design = pd.read_parquet(path / "design.parquet") if kind == "sweep" else None
+    states = read_table(path / "states.parquet", columns=[*keys, "year", "state", "power_share"])
+    system = read_table(path / "system.parquet", required=[*keys, "year"])
+    design = read_table(path / "design.parquet", required=["point"]) if kind == "sweep" else None
     return Folder(path, kind, states, system, design)
 
 

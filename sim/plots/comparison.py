@@ -8,7 +8,6 @@ rerunning a scenario. Both draw the same figures from the same numbers.
 
 from __future__ import annotations
 
-import json
 import math
 import textwrap
 from pathlib import Path
@@ -21,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from sim.folder_checks import read_json, read_table
 from sim.metrics import POLARITIES
 from sim.plots.style import end_labels, scenario_index, state_color
 
@@ -281,7 +281,7 @@ def draw_comparison(comparison: Comparison, folder: Path) -> list[Path]:
 def plot_comparison(folder: Path) -> list[Path]:
     """Redraw every plot of a comparison folder into ``folder/plots`` and return the files."""
     folder = Path(folder)
-    result = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
-    outcomes = pd.read_parquet(folder / "outcomes.parquet")
+    result = read_json(folder / "comparison.json")
+    outcomes = read_table(folder / "outcomes.parquet")
     shares = folder / "power_share.parquet"
-    return _draw(result, outcomes, pd.read_parquet(shares) if shares.is_file() else None, folder)
+    return _draw(result, outcomes, read_table(shares) if shares.is_file() else None, folder)

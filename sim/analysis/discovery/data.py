@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import Problem, ScenarioError, option_problem
+from sim.folder_checks import read_table
 from sim.metrics import POLARITIES
 
 INPUT_ROOTS = ("parameters", "events", "world")
@@ -164,10 +165,7 @@ def is_input(name: str) -> bool:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(path)
-    except (OSError, ValueError) as err:
-        raise _at(path, f"cannot be read: {err}") from None
+    return read_table(path)
 
 
 def _run_outcomes(folder: Path) -> pd.DataFrame:

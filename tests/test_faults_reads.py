@@ -1,0 +1,128 @@
+"""Damaged results folders and command-line holes end in one located line, exit 2.
+
+Each test damages a copy of a finished folder the way a full disk, a killed copy
+or a hand edit would (a manifest field removed, a Parquet table truncated or
+overwritten) and checks that every command reading it names the folder, file and
+field, and prints no traceback.
+"""
+
+import json
+import shutil
+
+import pytest
+
+from sim.analysis.sensitivity import analyse_sweep
+from sim.cli.main import main
+from sim.errors import ScenarioError
+from tests.conftest import SCENARIOS
+
+SANCTIONS = str(SCENARIOS / "sanctions.yaml")
+GRID = "events.western_sanctions_2014.sectors.finance"
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A finished run folder and a finished sweep folder (2 runs, 2 years)."""
+    root = tmp_path_factory.mktemp("faults")
+    run, sweep = root / "run", root / "sweep"
+    small = ["--runs", "2", "--years", "2", "--no-plots", "--quiet"]
+    assert main([SANCTIONS, *small, "--out", str(run)]) == 0
+    assert main(["sweep", SANCTIONS, *small, "--grid", f"{GRID}=0.1,0.6", "--out", str(sweep)]) == 0
+    return run, sweep
+
+
+def copy(folder, tmp_path, name="copy"):
+    return shutil.copytree(folder, tmp_path / name)
+
+
+def drop_field(folder, *path):
+    manifest = json.loads((folder / "manifest.json").read_text())
+    inner = manifest
+    for key in path[:-1]:
+        inner = inner[key]
+    del inner[path[-1]]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def truncate(path, keep=300):
+    path.write_bytes(path.read_bytes()[:keep])
+
+
+def one_line(capsys, argv, *expected):
+    """Run ``sim argv``; it must exit 2 with one stderr line holding every ``expected``."""
+    capsys.readouterr()
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    for text in expected:
+        assert str(text) in err, (text, err)
+    return err
+
+
+@pytest.mark.parametrize("field", ["seed", "runs"])
+def test_run_manifest_missing_a_field_is_named(finished, tmp_path, capsys, field):
+    folder = copy(finished[0], tmp_path)
+    drop_field(folder, field)
+    one_line(capsys, ["plot", folder], folder / "manifest.json", field)
+    one_line(capsys, ["compare", finished[0], folder, "--out", tmp_path / "c"], field)
+    assert not (tmp_path / "c").exists()
+
+
+def test_run_manifest_not_json_is_named(finished, tmp_path, capsys):
+    folder = copy(finished[0], tmp_path)
+    truncate(folder / "manifest.json", 40)
+    one_line(capsys, ["plot", folder], folder, "manifest.json")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "overwritten"])
+@pytest.mark.parametrize("table", ["states", "system", "events"])
+def test_damaged_run_table_is_named(finished, tmp_path, capsys, damage, table):
+    folder = copy(finished[0], tmp_path)
+    path = folder / f"{table}.parquet"
+    if damage == "truncated":
+        truncate(path)
+    else:
+        path.write_bytes(b"not parquet at all\n" * 10)
+    one_line(capsys, ["plot", folder], path, "not a readable Parquet table")
+    one_line(capsys, ["compare", finished[0], folder, "--out", tmp_path / "c"], path)
+    assert not (tmp_path / "c").exists()
+
+
+def test_run_table_without_its_run_column_is_named(finished, tmp_path, capsys):
+    import pandas as pd
+
+    folder = copy(finished[0], tmp_path)
+    path = folder / "system.parquet"
+    pd.read_parquet(path).drop(columns="run").to_parquet(path)
+    one_line(capsys, ["plot", folder], path, "lacks the column(s) run")
+
+
+def test_sweep_manifest_without_design_is_named(finished, tmp_path, capsys):
+    folder = copy(finished[1], tmp_path)
+    drop_field(folder, "design")
+    one_line(capsys, ["plot", folder], folder / "manifest.json", "design")
+    other = copy(finished[1], tmp_path, "other")
+    drop_field(other, "design", "method")
+    with pytest.raises(ScenarioError, match="design.method: missing from the manifest"):
+        analyse_sweep(other)
+
+
+def test_damaged_sweep_part_is_named(finished, tmp_path, capsys):
+    folder = copy(finished[1], tmp_path)
+    parts = sorted((folder / "outcomes.parquet").iterdir())
+    truncate(parts[-1], 200)
+    one_line(capsys, ["plot", folder], folder / "outcomes.parquet", "not a readable Parquet")
+    one_line(
+        capsys,
+        ["discover", folder, "--outcome", "leader=USA", "--out", tmp_path / "d"],
+        folder / "outcomes.parquet",
+    )
+    assert not (tmp_path / "d").exists()
+
+
+def test_undamaged_folders_still_read(finished, tmp_path):
+    assert main(["plot", str(finished[0])]) == 0
+    out = tmp_path / "c"
+    assert main(["compare", str(finished[0]), str(finished[0]), "--out", str(out)]) == 0
+    assert (out / "manifest.json").is_file()
