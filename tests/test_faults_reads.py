@@ -126,3 +126,28 @@ def test_undamaged_folders_still_read(finished, tmp_path):
     out = tmp_path / "c"
     assert main(["compare", str(finished[0]), str(finished[0]), "--out", str(out)]) == 0
     assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("command", [[SANCTIONS], ["sweep", SANCTIONS, "--grid", f"{GRID}=0.1"]])
+@pytest.mark.parametrize("jobs", ["-1", "-8"])
+def test_negative_jobs_are_refused(tmp_path, capsys, command, jobs):
+    out = tmp_path / "out"
+    one_line(capsys, [*command, "--jobs", jobs, "--out", out], "--jobs", "at least 0", jobs)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "repeated, flags",
+    [
+        (["--grid", f"{GRID}=0.1,0.2", "--grid", f"{GRID}=0.3"], "(--grid and --grid)"),
+        (["--grid", f"{GRID}=0.1,0.2", "--range", f"{GRID}=0:1:3"], "(--grid and --range)"),
+        (
+            ["--sample", "lhs", "--n", "4", "--vary", f"{GRID}=0:1", "--vary", f"{GRID}=0:0.5"],
+            "(--vary and --vary)",
+        ),
+    ],
+)
+def test_a_path_given_twice_is_refused(tmp_path, capsys, repeated, flags):
+    out = tmp_path / "out"
+    one_line(capsys, ["sweep", SANCTIONS, *repeated, "--out", out], GRID, "given twice", flags)
+    assert not out.exists()

@@ -85,6 +85,14 @@ class Execution:
     )
     resume: bool = option(False, "finish the interrupted sweep in --out")
 
+    def __post_init__(self) -> None:
+        if self.jobs is not None and self.jobs < 0:  # -1 is not "every core": 0 is
+            from sim.errors import ScenarioError, option_problem
+
+            raise ScenarioError(
+                option_problem("--jobs", f"must be at least 0 (0 = every core), got {self.jobs}")
+            )
+
     @property
     def workers(self) -> int:
         """Worker processes: ``jobs``, where ``None`` or 0 means every core."""

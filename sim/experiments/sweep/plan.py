@@ -158,11 +158,13 @@ def _merge(located: Located, options: Design) -> None:
     if not isinstance(block, dict):
         block = located.data["sweep"] = {}
         located.origins[("sweep",)] = cli
-    for text, parse in [
-        *((t, parse_grid) for t in options.grid),
-        *((t, parse_range) for t in options.ranges),
+    given: dict[str, str] = {}  # path → the option that gave it
+    for text, parse, flag in [
+        *((t, parse_grid, "--grid") for t in options.grid),
+        *((t, parse_range, "--range") for t in options.ranges),
     ]:
         path, value = parse(text)
+        _once(given, path, flag)
         grid = block.setdefault("grid", {})
         if not isinstance(grid, dict):
             grid = block["grid"] = {}
@@ -179,10 +181,23 @@ def _merge(located: Located, options: Design) -> None:
                 located.origins[("sweep", "sample", key)] = cli
         if options.levels is not None:
             sample["levels"] = options.levels
+        varied: dict[str, str] = {}
         for text in options.vary:
             path, bounds = parse_bounds(text)
+            _once(varied, path, "--vary")
             sample.setdefault("vary", {})[path] = bounds
             located.origins[("sweep", "sample", "vary", path)] = cli
+
+
+def _once(given: dict[str, str], path: str, flag: str) -> None:
+    """Refuse a path given twice on the command line (else the last would silently win)."""
+    if path in given:
+        raise option_error(
+            flag,
+            f"{path} is given twice ({given[path]} and {flag}); give each path once, "
+            "with all its values",
+        )
+    given[path] = flag
 
 
 def option_error(option: str, message: str) -> ScenarioError:
