@@ -151,3 +151,22 @@ def test_a_path_given_twice_is_refused(tmp_path, capsys, repeated, flags):
     out = tmp_path / "out"
     one_line(capsys, ["sweep", SANCTIONS, *repeated, "--out", out], GRID, "given twice", flags)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("block", ["events", "uncertainties"])
+def test_null_for_a_name_the_base_lacks_is_refused(write, capsys, block):
+    name = "western_sanction_2014" if block == "events" else "parameters.trade.diversion_shares"
+    text = f"extends: {SCENARIOS / 'sanctions.yaml'}\n{block}:\n  {name}: null\n"
+    path = write("typo.yaml", text)
+    err = one_line(capsys, ["validate", path], f"{path}:3:", f"{block}.{name}", "did you mean")
+    if block == "events":
+        assert "western_sanctions_2014" in err and "joint_sea_2014" in err
+
+
+def test_null_for_an_inherited_event_still_removes_it(write):
+    from sim.scenario.loader import load_scenario
+
+    text = f"extends: {SCENARIOS / 'sanctions.yaml'}\nevents:\n  western_sanctions_2014: null\n"
+    config = load_scenario(write("ok.yaml", text))
+    assert "western_sanctions_2014" not in config.active_events()
+    assert "joint_sea_2014" in config.active_events()

@@ -11,6 +11,7 @@ by ``sim.scenario.yaml_reader`` and overrides applied by
 from __future__ import annotations
 
 import copy
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,25 @@ __all__ = [
 MAX_EXTENDS_DEPTH = 16
 
 
+# Blocks whose entries a file removes from the file it extends by setting them to null.
+REMOVABLE = {("events",), ("pipelines",), ("uncertainties",)}
+
+
+def _nothing_to_remove(top: Located, sub: Path_, inherited: dict[str, Any]) -> None:
+    """Refuse ``NAME: null`` for a name the extended file does not have (a typo removes nothing)."""
+    names = sorted(k for k, v in inherited.items() if v is not None)
+    close = difflib.get_close_matches(str(sub[-1]), names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(names) if names else "none"
+    raise ScenarioError(
+        top.problem(
+            sub,
+            f"null removes an inherited entry, but the extended file has no {sub[0]} entry "
+            f"{sub[-1]!r}; {hint}({sub[0]} it has: {shown})",
+        )
+    )
+
+
 def _merge(base: Located, top: Located) -> Located:
     """Deep-merge ``top`` over ``base``: mappings merge, anything else replaces."""
     origins = dict(base.origins)
@@ -58,6 +78,8 @@ def _merge(base: Located, top: Located) -> Located:
         out = dict(into)
         for key, value in over.items():
             sub = (*path, key)
+            if value is None and path in REMOVABLE and key not in out:
+                _nothing_to_remove(top, sub, out)
             if isinstance(value, dict) and isinstance(out.get(key), dict):
                 out[key] = merge(out[key], value, sub)
                 origins[sub] = top.origins.get(sub, origins.get(sub))
