@@ -379,6 +379,7 @@ def discover(
     significance: float = 0.05,
     seed: int = 0,
     *,
+    partial: bool = False,
     output: Output | None = None,
     **options: Any,
 ) -> Discovery:
@@ -391,6 +392,7 @@ def discover(
         box: Choose this box of the peeling trajectory instead (-1: the last).
         significance: Drop the chosen box's limits whose quasi-p values exceed it.
         seed: Seed of CART and the extra trees.
+        partial: Analyse an unfinished sweep's finished runs instead of refusing it.
         output: ``out`` (the report folder, ``DEFAULT_OUT`` for
             ``FOLDER/discover/OUTCOME``, where a rerun replaces the earlier report;
             ``None`` writes nothing), ``plots`` and ``argv`` (the command line
@@ -415,9 +417,8 @@ def discover(
     if target is not None:
         check_target(target)  # a bad folder costs nothing
     try:
-        result = find(
-            folder, outcome, threshold=threshold, box=box, significance=significance, seed=seed
-        )
+        chosen = dict(threshold=threshold, box=box, significance=significance, seed=seed)
+        result = find(folder, outcome, partial=partial, **chosen)
         if out is not None:
             target = target or default_folder(result)
             draw = None

@@ -170,3 +170,20 @@ def test_null_for_an_inherited_event_still_removes_it(write):
     config = load_scenario(write("ok.yaml", text))
     assert "western_sanctions_2014" not in config.active_events()
     assert "joint_sea_2014" in config.active_events()
+
+
+def test_discover_refuses_an_unfinished_sweep_unless_partial(tmp_path, capsys):
+    from tests.test_discover import X1, X2, N, _outcomes, lhs, write_folder
+
+    design = lhs(N)
+    rule = (design[X1] > 0.6) & (design[X2] < 0.3)
+    folder = write_folder(tmp_path / "sweep", design, _outcomes(design["point"], rule))
+    manifest = {"kind": "sweep", "status": "interrupted", "runs_done": N, "tasks": 2 * N}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    asked = ["discover", folder, "--outcome", "polarity=multipolar", "--no-plots"]
+    one_line(capsys, [*asked, "--out", tmp_path / "a"], folder, f"unfinished ({N} of {2 * N}")
+    assert not (tmp_path / "a").exists()
+    assert main([str(a) for a in [*asked, "--partial", "--out", tmp_path / "b"]]) == 0
+    said = capsys.readouterr().out
+    assert f"--partial: read {N} runs of an unfinished sweep ({N} of {2 * N} planned" in said
+    assert (tmp_path / "b" / "report.json").is_file()

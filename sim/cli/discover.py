@@ -41,6 +41,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "dropped if the box keeps its density without it) (default 0.05; 1 keeps them all)",
     )
     p.add_argument("--seed", type=int, metavar="S", help="seed of CART and the extra trees (0)")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="analyse the finished runs of an unfinished (interrupted) sweep",
+    )
     helps = {"out": "report folder (default FOLDER/discover/OUTCOME)"}
     add_options(p, Output, ("out", "plots"), helps=helps)
 
@@ -56,11 +61,18 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
             args.folder,
             args.outcome,
             box=args.box,
+            partial=args.partial,
             output=from_args(Output, args, out=args.out or DEFAULT_OUT, argv=["sim", *argv]),
             **given,
         )
     except api.Interrupted as stop:
         return interrupted(stop.out)
+    if result.unfinished:
+        done, planned = result.unfinished
+        print(
+            f"--partial: read {result.runs} runs of an unfinished sweep "
+            f"({done} of {planned} planned runs finished)\n"
+        )
     print(format_summary(result))
     print(f"\nreport written to {result.folder}")
     return 0

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import Problem, ScenarioError, option_problem
-from sim.folder_checks import read_table
+from sim.folder_checks import read_json, read_table
 from sim.metrics import POLARITIES
 
 INPUT_ROOTS = ("parameters", "events", "world")
@@ -157,6 +157,7 @@ class Runs:
     constant: list[str]
     year: int | None
     drawn: list[str] = field(default_factory=list)  # inputs each run draws (a sweep's per-run)
+    unfinished: tuple[int, int] | None = None  # an unfinished sweep's runs done and planned
 
 
 def is_input(name: str) -> bool:
@@ -232,14 +233,36 @@ def _as_input(values: pd.Series) -> pd.Series:
     return values.astype(float)
 
 
-def read_runs(folder: str | Path) -> Runs:
+def _unfinished(folder: Path, partial: bool) -> tuple[int, int] | None:
+    """An unfinished sweep's (runs done, runs planned); refused unless ``partial``."""
+    path = folder / "manifest.json"
+    manifest = read_json(path) if path.exists() else {}
+    if manifest.get("status", "complete") == "complete":
+        return None
+    done, tasks = manifest.get("runs_done", 0), manifest.get("tasks", 0)
+    if not partial:
+        raise _at(
+            folder,
+            f"this sweep is unfinished ({done} of {tasks} runs); finish it with "
+            f"`sim sweep --resume --out {folder}`, or give --partial to analyse the runs it has",
+        )
+    return int(done), int(tasks)
+
+
+def read_runs(folder: str | Path, partial: bool = False) -> Runs:
     """One row per finished run of a sweep or uncertain run folder: inputs and outcomes.
 
+    Args:
+        folder: A sweep folder, or a run folder with uncertain parameters.
+        partial: Read an unfinished (interrupted) sweep's finished runs, rather than refuse it.
+
     Raises:
-        ScenarioError: If the folder is not a sweep or run folder, or nothing varies.
+        ScenarioError: If the folder is not a sweep or run folder, a sweep is unfinished
+            (unless ``partial``), or nothing varies.
     """
     folder = Path(folder)
     kind, table, candidates, drawn = _table(folder)
+    unfinished = _unfinished(folder, partial) if kind == "sweep" else None
     table = table.dropna(subset=candidates).reset_index(drop=True)
     varying = [c for c in candidates if table[c].nunique() > 1]
     constant = [c for c in candidates if c not in varying]
@@ -249,4 +272,5 @@ def read_runs(folder: str | Path) -> Runs:
     inputs = pd.DataFrame({c: _as_input(table[c]) for c in varying})
     outcomes = table.drop(columns=candidates)
     year = _final_year(folder, candidates)
-    return Runs(folder, kind, inputs, outcomes, constant, year, [c for c in drawn if c in varying])
+    drawn = [c for c in drawn if c in varying]
+    return Runs(folder, kind, inputs, outcomes, constant, year, drawn, unfinished)

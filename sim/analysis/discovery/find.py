@@ -88,6 +88,7 @@ class Discovery:
     scores: pd.Series
     prim_box: Any = field(default=None, repr=False)  # EMA's PrimBox, to explore interactively
     folder: Path | None = None
+    unfinished: tuple[int, int] | None = None  # an unfinished sweep's runs done and planned
 
     @property
     def base_rate(self) -> float:
@@ -321,6 +322,7 @@ def discover(
     paste_alpha: float = 0.05,
     significance: float = DEFAULT_SIGNIFICANCE,
     seed: int = 0,
+    partial: bool = False,
 ) -> Discovery:
     """Which inputs of a sweep (or uncertain run folder) lead to ``outcome``.
 
@@ -340,6 +342,7 @@ def discover(
         peel_alpha: The share of the runs PRIM peels off at each step.
         paste_alpha: The share of the runs PRIM pastes back at each step.
         seed: Seed of CART's tie-breaking and of the extra trees (at least 0).
+        partial: Analyse an unfinished sweep's finished runs instead of refusing it.
 
     Raises:
         ScenarioError: For a folder without runs and inputs, an unknown outcome, an
@@ -353,7 +356,7 @@ def discover(
         raise cli_problem("--significance", f"must be in (0, 1], got {significance:g}")
     if seed < 0:
         raise cli_problem("--seed", f"must be at least 0, got {seed}")
-    runs = read_runs(folder)
+    runs = read_runs(folder, partial)
     question = parse_question(outcome, runs.outcomes)
     known = runs.outcomes[question.column].notna().to_numpy()
     x = runs.inputs[known].reset_index(drop=True)
@@ -395,4 +398,5 @@ def discover(
         cart=cart_leaves(x, y, mass_min, seed),
         scores=_scores(x, y, seed),
         prim_box=found,
+        unfinished=runs.unfinished,
     )
