@@ -187,3 +187,10 @@ def test_discover_refuses_an_unfinished_sweep_unless_partial(tmp_path, capsys):
     said = capsys.readouterr().out
     assert f"--partial: read {N} runs of an unfinished sweep ({N} of {2 * N} planned" in said
     assert (tmp_path / "b" / "report.json").is_file()
+
+
+@pytest.mark.parametrize("text", [b"name: x\n  bad: [\n", b"\x00\x01binary", b"- a list\n"])
+def test_damaged_sweep_scenario_is_named(finished, tmp_path, capsys, text):
+    folder = copy(finished[1], tmp_path)
+    (folder / "scenario.yaml").write_bytes(text)
+    one_line(capsys, ["plot", folder], folder / "scenario.yaml", "not a readable scenario file")

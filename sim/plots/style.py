@@ -75,15 +75,25 @@ def index_name(config: Any) -> str | None:
 
 
 def scenario_index(source: Path) -> str | None:
-    """The power index of the scenario file a results folder keeps; None without the file."""
+    """The power index of the scenario file a results folder keeps; None without the file.
+
+    Raises:
+        ScenarioError: If the file is damaged (not YAML, or not a mapping).
+    """
     import yaml
 
     from sim.scenario.parameters import Power
 
     if not source.is_file():
         return None
-    scenario = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    power = (scenario.get("parameters") or {}).get("power") or {}
+    try:
+        scenario = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        power = (scenario.get("parameters") or {}).get("power") or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError) as err:
+        from sim.folder_checks import damaged
+
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise damaged(source, f"damaged: not a readable scenario file ({detail})") from None
     return str(power.get("index", Power.model_fields["index"].default))
 
 
