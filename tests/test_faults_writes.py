@@ -249,3 +249,39 @@ def test_sigterm_while_writing_leaves_the_whole_folder_or_none(tmp_path):
                 assert "nothing was written" in err
                 outcomes.append("none")
     assert "none" in outcomes  # the signal did land before the end at least once
+
+
+def test_a_file_replaced_in_place_keeps_its_old_text_when_the_disk_is_full(tmp_path, monkeypatch):
+    """A sweep's manifest is rewritten in place: a full disk keeps the old one, no temporary."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("old")
+    real = Path.write_text
+
+    def half_then_full(self, text, *args, **kwargs):
+        real(self, text[:1], *args, **kwargs)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_text", half_then_full)
+    with pytest.raises(folders.WriteFailed) as caught:
+        folders.atomic_write(manifest, "new")
+    monkeypatch.undo()
+    assert str(caught.value) == (
+        f"command line: --out: {manifest} could not be written (No space left on device); "
+        "its earlier version is kept"
+    )
+    assert manifest.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]
+
+
+def test_a_comparison_on_a_full_disk_names_its_own_folder(tmpfs, capsys):
+    place = tmpfs("size=24k")
+    out = place / "comparison"
+    scenarios = [SANCTIONS, str(SCENARIOS / "baseline.yaml")]
+    status = main(
+        ["compare", *scenarios, "--runs", "2", "--years", "2", "--quiet", "--out", str(out)]
+    )
+    assert status == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"command line: --out: {out} could not be written (")
+    assert "No space left on device" in line and ".partial-" not in line
+    assert list(place.iterdir()) == []

@@ -167,11 +167,27 @@ def _check_writable(out: Path, parent: Path, refuse: Callable[[str], ScenarioErr
 
 def _cause(err: OSError, where: Path | None = None) -> str:
     """The cause of a write error, with the file it names when there is one."""
-    cause = err.strerror or str(err)
+    cause = os.strerror(err.errno) if err.errno else (err.strerror or str(err))
     return f"{where}: {cause}" if where is not None else cause
 
 
-def write_failure(err: OSError, out: Path, partial: Path | None = None) -> ScenarioError:
+class WriteFailed(ScenarioError):
+    """A results folder could not be written (no space, read-only, permission, name).
+
+    Attributes:
+        error: The operating system's error.
+        where: The file or folder it names, as it would have been in the results folder.
+    """
+
+    def __init__(self, error: OSError, out: Path, where: Path | None, after: str = ""):
+        self.error = error
+        self.where = where
+        shown = _cause(error, where if where is not None and where != out else None)
+        after = after or "; nothing was kept"
+        super().__init__(option_problem("--out", f"{out} could not be written ({shown}){after}"))
+
+
+def write_failure(err: OSError, out: Path, partial: Path | None = None) -> WriteFailed:
     """A write error while filling ``out`` as the user's problem: one line, path and cause.
 
     A file of the hidden folder ``partial`` is named as it would have been in ``out``.
@@ -179,10 +195,7 @@ def write_failure(err: OSError, out: Path, partial: Path | None = None) -> Scena
     where = Path(err.filename) if isinstance(err.filename, str | Path) else None
     if where is not None and partial is not None and where.is_relative_to(partial):
         where = out / where.relative_to(partial)
-    cause = _cause(err, where if where is not None and where != out else None)
-    return ScenarioError(
-        option_problem("--out", f"{out} could not be written ({cause}); nothing was kept")
-    )
+    return WriteFailed(err, out, where)
 
 
 def remove_stale(out: Path) -> list[Path]:
@@ -267,6 +280,11 @@ def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
             if err.errno in WRITE_ERRORS or not out.parent.is_dir():
                 raise write_failure(err, out, partial) from None
             raise
+        except WriteFailed as inner:  # a folder written inside this one: name it from here
+            where = inner.where
+            if where is not None and where.is_relative_to(partial):
+                where = out / where.relative_to(partial)
+            raise WriteFailed(inner.error, out, where) from None
     except BaseException:
         with _signals_held():  # a second Ctrl-C must not leave the cleaning half done
             shutil.rmtree(partial, ignore_errors=True)
@@ -279,11 +297,21 @@ def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
 def atomic_write(path: Path, text: str) -> None:
     """Write one text file so that a reader finds the old text or the new, never a part.
 
-    The text goes to a hidden temporary name beside ``path``, then replaces it.
+    The text goes to a hidden temporary name beside ``path``, then replaces it; if
+    it cannot be written, the temporary file is removed.
+
+    Raises:
+        WriteFailed: No space, read-only, permission or name too long.
     """
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        if err.errno in WRITE_ERRORS:
+            raise WriteFailed(err, path, None, after="; its earlier version is kept") from None
+        raise
 
 
 def resolved_yaml(config: ScenarioConfig) -> str:
