@@ -66,7 +66,7 @@ def tmpfs(tmp_path):
         pytest.skip("mounting a tmpfs needs root; the injected faults below still run")
     yield _mount
     for point in mounted:
-        subprocess.run(["umount", str(point)], check=False)
+        subprocess.run(["umount", "--lazy", str(point)], check=False)  # even if a file is open
 
 
 def test_a_pseudo_file_system_is_refused_before_any_run(capsys):
@@ -112,7 +112,7 @@ def test_a_read_only_place_is_refused_before_any_run(tmp_path, capsys):
         assert list(tmp_path.iterdir()) == []
     finally:
         if os.geteuid() == 0:
-            subprocess.run(["umount", str(tmp_path)], check=False)
+            subprocess.run(["umount", "--lazy", str(tmp_path)], check=False)
         else:
             tmp_path.chmod(0o700)
 
