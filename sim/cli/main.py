@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
-from sim.cli.options import EXIT_USAGE, option_problem
+from sim.cli.options import EXIT_INTERRUPTED, EXIT_USAGE, option_problem
 from sim.errors import ScenarioError
 
 COMMANDS = (
@@ -61,9 +62,44 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
         argv = ["run", *argv]
+    previous = _on_sigterm(_terminate)
     try:
         args = parser().parse_args(argv)
         return command(args.command).execute(args, argv)
     except ScenarioError as err:
         print(err, file=sys.stderr)
         return EXIT_USAGE
+    except ImportError as err:  # Ctrl-C or SIGTERM while a compiled module was loading
+        if not _interrupted(err):
+            raise
+        print("\ninterrupted: nothing was written; run the command again", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        _on_sigterm(previous)
+
+
+def _interrupted(err: BaseException | None) -> bool:
+    """Whether ``err`` was caused by an interrupt (raised inside a module's loading)."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, KeyboardInterrupt):
+            return True
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__
+    return False
+
+
+def _on_sigterm(handler):
+    """Set the SIGTERM handler (only the main thread may); return the one it replaces."""
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # called from another thread: the signal stays as it was
+        return handler
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the command stops and leaves no half-written folder."""
+
+
+def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise Terminated

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.options import (
+    EXIT_INTERRUPTED,
     EXIT_RUNS_FAILED,
     add_options,
     add_overrides,
@@ -54,6 +55,9 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:
             output=from_args(Output, args, out=args.out or DEFAULT_OUT, argv=["sim", *argv]),
         )
     except api.Interrupted as stop:
+        if (Path(stop.out) / "manifest.json").is_file():  # stopped just after the rename
+            print(f"\ninterrupted after the results were written to {stop.out}", file=sys.stderr)
+            return EXIT_INTERRUPTED
         return interrupted(stop.out)
     for run, error in results.failed.items():
         print(f"run {run} failed: {error}", file=sys.stderr)

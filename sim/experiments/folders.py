@@ -6,12 +6,16 @@ at the end, so a results folder either is complete or does not exist.
 
 from __future__ import annotations
 
+import errno
+import glob
 import hashlib
 import json
 import os
 import platform
 import shutil
+import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,57 +99,219 @@ def check_out(out: Path, hint: str = "") -> None:
         if out.is_dir():
             if any(out.iterdir()):
                 raise refuse(f"{out} already exists and is not empty{hint}")
-            return
-        if out.exists() or out.is_symlink():
+            parent = out.parent  # where the hidden folder is written, then renamed
+        elif out.exists() or out.is_symlink():
             raise refuse(f"{out} is a file, expected a folder for the results")
-        parent = next(p for p in out.parents if p.exists() or p.is_symlink())
+        else:
+            parent = next(p for p in out.parents if p.exists() or p.is_symlink())
         if not parent.is_dir():
             raise refuse(f"{parent} is a file, so the folder {out} cannot be made inside it")
     except OSError as err:
         raise refuse(f"{out} cannot be used: {err.strerror or err}") from None
+    _check_writable(out, parent, refuse)
+
+
+# file systems that hold no files of their own: what is written there is lost or refused
+PSEUDO_FILE_SYSTEMS = frozenset(
+    "proc sysfs devtmpfs devpts cgroup cgroup2 debugfs tracefs securityfs "
+    "configfs pstore bpf efivarfs fusectl mqueue hugetlbfs binfmt_misc autofs".split()
+)
+# the write errors reported as a user's problem (one line naming the path and cause)
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG, errno.EDQUOT}
+)
+
+
+def _file_system(path: Path) -> str:
+    """The type of the file system holding ``path`` (``""`` if it cannot be told)."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    real = os.path.realpath(path)
+    best, kind = "", ""
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = real == point or real.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def _check_writable(out: Path, parent: Path, refuse: Callable[[str], ScenarioError]) -> None:
+    """Refuse ``out`` when its nearest existing folder ``parent`` cannot take a new folder.
+
+    A pseudo file system (``/proc``, ``/sys``), a read-only or full one, a folder
+    without write permission and a name too long all stop here, before any run.
+    """
+    kind = _file_system(parent)
+    if kind in PSEUDO_FILE_SYSTEMS:
+        raise refuse(f"{out} is on a {kind} pseudo file system, which cannot hold results")
+    names = [out.name, *(p.name for p in out.parents if p != parent and parent in p.parents)]
+    try:
+        longest = os.pathconf(parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        longest = 255
+    for name in names:
+        if len(f".{name}.partial-{os.getpid()}".encode()) > longest:
+            raise refuse(f"{out} cannot be written: the name {name!r} is too long")
+    try:  # a real attempt: permission bits alone do not show a read-only or full disk
+        probe = Path(tempfile.mkdtemp(prefix=".probe-", dir=parent))
+        probe.rmdir()
+    except OSError as err:
+        raise refuse(f"{out} cannot be written: {_cause(err, parent)}") from None
+
+
+def _cause(err: OSError, where: Path | None = None) -> str:
+    """The cause of a write error, with the file it names when there is one."""
+    cause = os.strerror(err.errno) if err.errno else (err.strerror or str(err))
+    return f"{where}: {cause}" if where is not None else cause
+
+
+class WriteFailed(ScenarioError):
+    """A results folder could not be written (no space, read-only, permission, name).
+
+    Attributes:
+        error: The operating system's error.
+        where: The file or folder it names, as it would have been in the results folder.
+    """
+
+    def __init__(self, error: OSError, out: Path, where: Path | None, after: str = ""):
+        self.error = error
+        self.where = where
+        shown = _cause(error, where if where is not None and where != out else None)
+        after = after or "; nothing was kept"
+        super().__init__(option_problem("--out", f"{out} could not be written ({shown}){after}"))
+
+
+def write_failure(err: OSError, out: Path, partial: Path | None = None) -> WriteFailed:
+    """A write error while filling ``out`` as the user's problem: one line, path and cause.
+
+    A file of the hidden folder ``partial`` is named as it would have been in ``out``.
+    """
+    where = Path(err.filename) if isinstance(err.filename, str | Path) else None
+    if where is not None and partial is not None and where.is_relative_to(partial):
+        where = out / where.relative_to(partial)
+    return WriteFailed(err, out, where)
+
+
+def remove_stale(out: Path) -> list[Path]:
+    """Remove hidden partial folders of ``out`` left by processes that no longer exist.
+
+    A run stopped hard while writing (killed, or the machine stopped) leaves its
+    hidden ``.NAME.partial-PID`` (or ``.NAME.old-PID``) beside ``out``; the next
+    command writing to ``out`` removes them. A folder whose process is still alive
+    is another command's work in progress and is left alone. Returns the removed ones.
+    """
+    removed = []
+    try:
+        siblings = list(out.parent.glob(f".{glob.escape(out.name)}.*-*"))
+    except OSError:
+        return removed
+    for path in siblings:
+        stem, _, pid = path.name.rpartition("-")
+        if stem not in (f".{out.name}.partial", f".{out.name}.old") or not pid.isdigit():
+            continue
+        if int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one of another user counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a few file operations that must not be split."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextmanager
 def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
     """A hidden sibling of ``out`` to write into, renamed to ``out`` when the block succeeds.
 
-    If the block raises (or is interrupted, Ctrl-C included), the hidden folder and any
-    parent folders created for it are removed and ``out`` is untouched, so a reader
-    never sees a half-written folder. Without ``replace`` an existing ``out`` must be an
-    empty folder; with it, an existing ``out`` is swapped for the new one (moved aside,
-    then deleted).
+    If the block raises (or is interrupted, Ctrl-C or SIGTERM included), the hidden
+    folder and any parent folders created for it are removed and ``out`` is
+    untouched, so a reader never sees a half-written folder. Without ``replace`` an
+    existing ``out`` must be an empty folder; with it, an existing ``out`` is swapped
+    for the new one (moved aside, then deleted). Hidden folders that stopped
+    processes left beside ``out`` are removed first (``remove_stale``).
+
+    Raises:
+        ScenarioError: A write error (no space, read-only, permission, name too
+            long) while making or filling the folder, naming the path and the cause.
     """
     created = [p for p in [out.parent, *out.parent.parents] if not p.exists()]
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
     try:
-        yield partial
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if out.exists():
-            if replace:
-                out.rename(old)
-            else:
-                out.rmdir()  # an empty folder only; anything else stops here
-        partial.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(out)
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir()
+            yield partial
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            with _signals_held():  # the folder appears whole, or not at all
+                if out.exists():
+                    if replace:
+                        out.rename(old)
+                    else:
+                        out.rmdir()  # an empty folder only; anything else stops here
+                partial.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError as err:
+            if err.errno in WRITE_ERRORS or not out.parent.is_dir():
+                raise write_failure(err, out, partial) from None
+            raise
+        except WriteFailed as inner:  # a folder written inside this one: name it from here
+            where = inner.where
+            if where is not None and where.is_relative_to(partial):
+                where = out / where.relative_to(partial)
+            raise WriteFailed(inner.error, out, where) from None
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        for folder in created:
-            if folder.exists() and not any(folder.iterdir()):
-                folder.rmdir()
+        with _signals_held():  # a second Ctrl-C must not leave the cleaning half done
+            shutil.rmtree(partial, ignore_errors=True)
+            for folder in created:
+                if folder.exists() and not any(folder.iterdir()):
+                    folder.rmdir()
         raise
 
 
 def atomic_write(path: Path, text: str) -> None:
     """Write one text file so that a reader finds the old text or the new, never a part.
 
-    The text goes to a hidden temporary name beside ``path``, then replaces it.
+    The text goes to a hidden temporary name beside ``path``, then replaces it; if
+    it cannot be written, the temporary file is removed.
+
+    Raises:
+        WriteFailed: No space, read-only, permission or name too long.
     """
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        if err.errno in WRITE_ERRORS:
+            raise WriteFailed(err, path, None, after="; its earlier version is kept") from None
+        raise
 
 
 def resolved_yaml(config: ScenarioConfig) -> str:
