@@ -266,21 +266,16 @@ SYSTEM_OUTCOMES = (
         ),
         categories=metrics.POLARITIES,
     ),
-    Outcome(
-        "polarity_low",
-        "Polarity among states, lower pole threshold",
-        "",
-        "category",
-        compute=lambda v: v.band[0].tolist(),
-        categories=metrics.POLARITIES,
-    ),
-    Outcome(
-        "polarity_high",
-        "Polarity among states, higher pole threshold",
-        "",
-        "category",
-        compute=lambda v: v.band[1].tolist(),
-        categories=metrics.POLARITIES,
+    *(
+        Outcome(
+            f"polarity_{end}",
+            f"Polarity among states, {end}er pole threshold",
+            "",
+            "category",
+            compute=lambda v, k=k: v.band[k].tolist(),
+            categories=metrics.POLARITIES,
+        )
+        for k, end in enumerate(("low", "high"))
     ),
     Outcome(
         "polarity_fragile",

@@ -117,6 +117,25 @@ def _empty_note(any_empty: bool, binned: bool) -> str:
     return f"\nhatched cells: no run ({why})"
 
 
+def _surfaces(
+    runs: pd.DataFrame, pair: tuple[str, str], names: list[str], grid: tuple[bool, bool], bins: int
+) -> tuple[dict, list[str], list[str]]:
+    """Each outcome's surface over ``pair``, the zero panels and the outcomes to draw.
+
+    A share of runs that is 0% in every cell is named, not drawn; at least the first
+    outcome is drawn.
+    """
+    p, q = pair
+    cells = {
+        name: surface(
+            runs[p], runs[q], runs[name], grid=grid, probability=is_probability(name), bins=bins
+        )
+        for name in names
+    }
+    zero = [n for n in names if is_probability(n) and np.nanmax(cells[n].z, initial=0.0) == 0]
+    return cells, zero, [n for n in names if n not in zero] or names[:1]
+
+
 def heatmap_figure(
     runs: pd.DataFrame,
     pair: tuple[str, str],
@@ -128,14 +147,7 @@ def heatmap_figure(
 ) -> Path:
     """Median of each outcome (share of runs for probabilities) over two parameters."""
     p, q = pair
-    cells = {
-        name: surface(
-            runs[p], runs[q], runs[name], grid=grid, probability=is_probability(name), bins=bins
-        )
-        for name in names
-    }
-    zero = [n for n in names if is_probability(n) and np.nanmax(cells[n].z, initial=0.0) == 0]
-    drawn = [n for n in names if n not in zero] or names[:1]
+    cells, zero, drawn = _surfaces(runs, pair, names, grid, bins)
     fig, axes = _panels(len(drawn), width=6.4, height=5.0)
     empty = False
     for ax, name in zip(axes, drawn, strict=True):
@@ -172,12 +184,7 @@ def polarity_surface_figure(
     """P(multipolar) and P(unipolar) over two parameters; a polarity no run ends in is named."""
     p, q = pair
     kinds = {"p_multipolar": "Blues", "p_unipolar": "Reds"}
-    cells = {
-        name: surface(runs[p], runs[q], runs[name], grid=grid, probability=True, bins=bins)
-        for name in kinds
-    }
-    zero = [n for n in kinds if np.nanmax(cells[n].z, initial=0.0) == 0]
-    drawn = [n for n in kinds if n not in zero] or ["p_multipolar"]
+    cells, zero, drawn = _surfaces(runs, pair, list(kinds), grid, bins)
     fig, axes = _panels(len(drawn), width=6.4, height=5.0)
     empty = False
     for ax, name in zip(axes, drawn, strict=True):
