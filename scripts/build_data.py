@@ -938,10 +938,13 @@ Compact tables derived from public data by `scripts/build_data.py`. They are com
 with the package; `sim` reads only these files at run time, never the raw data. This
 README is written by the same script, so its coverage lists match the tables.
 
-Three more tables sit beside them: population_wpp.csv (UN WPP 2022, written by
-`scripts/build_population.py`) and ssp2_gdp.csv (SSP2 GDP), described with their provenance in
-[projections.md](projections.md); and growth_calibration.csv, the per-state trends and
-speeds of convergence written by `sim calibrate` (docs/calibration.md).
+More tables sit beside them: population_wpp.csv (UN WPP 2022, written by
+`scripts/build_population.py`) and ssp2_gdp.csv (SSP2 GDP, written by
+`scripts/build_ssp2.py`), described with their provenance in
+[projections.md](projections.md); and two written by `sim calibrate`
+(docs/calibration.md): growth_calibration.csv, each row's fitted growth of output per
+worker in the record years 2015-2024, and calibration_world.csv, every country of
+`world_all.yaml` on its central path against WDI and SSP2.
 
 milex_burden.csv, written by `scripts/build_burden.py` from WDI (`wdi.csv`, military
 expenditure % of GDP), holds each country's highest military share of GDP in 1990–2014

@@ -32,8 +32,7 @@ WIDTH = 92  # a shown command is broken before an option beyond this width
 
 _DISCOVER_SWEEP = (
     "sweep scenarios/sanctions.yaml --sample lhs --n 200 --runs 1"
-    " --vary parameters.economy.convergence_by_state.CHN=0.025:0.1"
-    " --vary parameters.economy.convergence=0.025:0.1"
+    " --vary parameters.economy.convergence_by_state.CHN=0.015:0.1"
     " --vary parameters.economy.frontier_growth=0.01:0.02"
     " --vary parameters.military.threat_response=1:8"
     " --vary parameters.military.depreciation=0.05:0.15"
@@ -52,7 +51,7 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "landscape": ("landscape scenarios/landscapes/example.yaml",),
     "discover-sweep": (
         _DISCOVER_SWEEP,
-        "discover results/lhs --outcome polarity_net=multipolar",
+        "discover results/lhs --outcome polarity_composite=multipolar",
     ),
     "discover-uncertain": (
         "scenarios/sanctions.yaml --runs 200 --out results/uncertain --quiet",

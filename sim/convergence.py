@@ -114,3 +114,88 @@ def log_steady_state(gap: np.ndarray, income: np.ndarray, frontier_income: float
     income = np.asarray(income, dtype=float)
     with np.errstate(divide="ignore"):
         return np.asarray(gap) + np.log(np.where(income > 0, income, np.nan) / frontier_income)
+
+
+def log_growth_path(
+    gap: np.ndarray,
+    frontier_growth: float,
+    beta: float | np.ndarray,
+    years: int,
+    income: np.ndarray | None = None,
+    floor: float = 0.0,
+) -> np.ndarray:
+    """Cumulative log trend growth of income per head after 1, 2, …, ``years`` years.
+
+    With ``income``, ln(ŷ/y_F) at the start, trend growth is at least ``floor`` while
+    trend income is below the frontier's, as the model's is. Returns an array with one
+    more (last) axis than ``gap``, of length ``years``.
+    """
+    gap = np.asarray(gap, dtype=float)
+    total = np.zeros_like(gap)
+    path = []
+    for _ in range(years):
+        below = None if income is None else income < 0
+        growth = trend_growth(gap, frontier_growth, beta, below, floor)
+        if income is not None:
+            income = income + np.log1p(growth) - np.log1p(frontier_growth)
+        total = total + np.log1p(growth)
+        gap = next_gap(gap, frontier_growth, growth)
+        path.append(total)
+    return np.stack(path, axis=-1)
+
+
+def gap_for(target: np.ndarray, frontier_growth: float, beta: np.ndarray, years: int) -> np.ndarray:
+    """The gap whose cumulative log trend growth over ``years`` years equals ``target``.
+
+    Bisection (the cumulative growth rises with the gap), element by element; trend
+    growth is kept between -50% and +50% a year.
+    """
+    target, beta = np.broadcast_arrays(np.asarray(target, float), np.asarray(beta, float))
+    low, high = (-0.5 - frontier_growth) / beta, (0.5 - frontier_growth) / beta
+    for _ in range(BISECTION_STEPS // 2):
+        middle = 0.5 * (low + high)
+        reached = log_growth_path(middle, frontier_growth, beta, years)[..., -1]
+        over = reached > target
+        high, low = np.where(over, middle, high), np.where(over, low, middle)
+    return 0.5 * (low + high)
+
+
+def fit_long_run(
+    targets: np.ndarray,
+    horizons: np.ndarray,
+    anchor: int,
+    frontier_growth: float,
+    betas: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The gap and the speed β whose trend path best follows a projected path.
+
+    Args:
+        targets: Cumulative log growth of income per head from the start to each
+            horizon, one row per state (rows × horizons); a row of NaN gives NaN.
+        horizons: Years from the start to each target (increasing).
+        anchor: The horizon that is reproduced exactly.
+        frontier_growth: g_F.
+        betas: The speeds tried.
+
+    Returns:
+        Per row the starting gap x and β: at each β the gap that meets the anchor
+        exactly, and of those the β with the least squared error over all horizons.
+    """
+    targets = np.asarray(targets, dtype=float)
+    horizons = np.asarray(horizons)
+    betas = np.asarray(betas, dtype=float)
+    known = np.isfinite(targets).all(axis=1)
+    gap = np.full(len(targets), np.nan)
+    beta = np.full(len(targets), np.nan)
+    if not known.any():
+        return gap, beta
+    wanted = targets[known]
+    grid = np.broadcast_to(betas, (len(wanted), len(betas)))
+    gaps = gap_for(wanted[:, anchor, None], frontier_growth, grid, int(horizons[anchor]))
+    paths = log_growth_path(gaps, frontier_growth, grid, int(horizons.max()))
+    reached = paths[..., horizons - 1]  # rows × betas × horizons
+    error = ((reached - wanted[:, None, :]) ** 2).sum(axis=-1)
+    best = error.argmin(axis=1)
+    rows = np.arange(len(wanted))
+    gap[known], beta[known] = gaps[rows, best], betas[best]
+    return gap, beta

@@ -24,6 +24,8 @@ from sim.world import DATA, GROUPS, country_data, membership
 
 TREND_YEARS = (2015, 2016, 2017, 2018, 2019, 2022, 2023, 2024)
 CALIBRATION_YEARS = 10  # 2015-2024: the period the trend is fitted on
+RECORD_END = 2024  # the record years are 2015-2024; the long-run trend follows
+PEERS = 10  # countries a row without data borrows from (closest in 2014 output per worker)
 FRONTIER = "USA"  # the frontier economy: income per head of the United States in 2014
 
 
@@ -41,7 +43,7 @@ def _wpp() -> pd.DataFrame:
 def _calibration() -> pd.DataFrame:
     path = DATA / "growth_calibration.csv"
     if not path.is_file():
-        return pd.DataFrame(columns=["state", "per_worker_growth_pct", "convergence"])
+        return pd.DataFrame(columns=["state", "per_worker_growth_pct", "fitted_on"])
     return pd.read_csv(path)
 
 
@@ -50,13 +52,6 @@ def calibrated_growth() -> dict[str, float]:
     """Trend growth of output per worker (% a year) fitted on the backtest, per state id."""
     table = _calibration()
     return dict(zip(table["state"], table["per_worker_growth_pct"], strict=True))
-
-
-@functools.cache
-def calibrated_convergence() -> dict[str, float]:
-    """β fitted on the SSP2 GDP paths, per state id."""
-    table = _calibration().dropna(subset=["convergence"])
-    return dict(zip(table["state"], table["convergence"].astype(float), strict=True))
 
 
 @functools.cache
@@ -91,10 +86,11 @@ def _country_growth() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     )
 
 
-def observed_per_worker_growth(states: tuple[str, ...]) -> np.ndarray:
-    """Mean growth of GDP per working-age person (fraction a year) of each row.
+def _row_growth(states: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Real GDP growth (fraction) and working-age growth of each row, year by year.
 
-    Over ``TREND_YEARS``; NaN where a row has no growth data in those years.
+    Returns the years, growth (years × rows; a group with its own published aggregate
+    uses it) and the ratio of each year's working-age population to the last year's.
     """
     growth, weights, workers = _country_growth()
     m = membership(list(states))
@@ -103,32 +99,47 @@ def observed_per_worker_growth(states: tuple[str, ...]) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         row_growth = (np.nan_to_num(g) * w) @ m.T / (w @ m.T)  # years × rows
         people = np.nan_to_num(workers.to_numpy()) @ m.T  # (years + 1) × rows
-        per_worker = (1.0 + row_growth) / (people[1:] / people[:-1]) - 1.0
+        people_growth = people[1:] / people[:-1]
     years = growth.index.to_numpy()
     table = _actual().set_index(["iso3", "year"])
     for row, state in enumerate(states):  # a group with its own published aggregate
         if state in GROUPS and (state, years[0]) in table.index:
-            own = table.loc[state].reindex(years)["growth_pct"].to_numpy() / 100.0
-            per_worker[:, row] = (1.0 + own) / (people[1:, row] / people[:-1, row]) - 1.0
-    chosen = np.isin(years, TREND_YEARS)
-    picked = np.where(np.isfinite(per_worker[chosen]), per_worker[chosen], np.nan)
+            row_growth[:, row] = table.loc[state].reindex(years)["growth_pct"].to_numpy() / 100.0
+    return years, row_growth, people_growth
+
+
+def _nanmean(values: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a row with no data: NaN
-        return np.nanmean(picked, axis=0)
+        return np.nanmean(np.where(np.isfinite(values), values, np.nan), axis=0)
+
+
+def observed_per_worker_growth(states: tuple[str, ...]) -> np.ndarray:
+    """Mean growth of GDP per working-age person (fraction a year) of each row.
+
+    Over ``TREND_YEARS``; NaN where a row has no growth data in those years.
+    """
+    years, growth, people_growth = _row_growth(states)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_worker = (1.0 + growth) / people_growth - 1.0
+    return _nanmean(per_worker[np.isin(years, TREND_YEARS)])
 
 
 @functools.lru_cache(maxsize=8)
 def per_worker_growth(states: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """The trend growth of output per worker each row starts from, and how it was set.
+    """The growth of output per worker in the record years, per row, and how it was set.
 
     Returns:
         Growth (fraction a year) per row (acting states, then ``ROW``), and per row
-        its source: "calibrated", "wdi" or "frontier" (no data: the frontier's growth
-        is used, decided by the caller).
+        its source: "calibrated" (fitted, ``growth_calibration.csv``), "wdi" (observed,
+        ``observed_per_worker_growth``), "peers" (no record: the median of the
+        ``PEERS`` countries with a record closest in 2014 output per worker) or "none"
+        (a row without people, such as an empty ``ROW``: the value is NaN).
     """
     rows = (*states, "ROW")
     observed = observed_per_worker_growth(states)
     fitted = calibrated_growth()
+    income = log_income_to_frontier(states)
     values, sources = [], []
     for row, state in enumerate(rows):
         if state in fitted:
@@ -137,12 +148,47 @@ def per_worker_growth(states: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, .
         elif np.isfinite(observed[row]):
             values.append(float(observed[row]))
             sources.append("wdi")
+        elif np.isfinite(income[row]):
+            values.append(_peers_growth(float(income[row])))
+            sources.append("peers")
         else:
             values.append(np.nan)
-            sources.append("frontier")
+            sources.append("none")
     values = np.array(values)
     values.setflags(write=False)
     return values, tuple(sources)
+
+
+@functools.cache
+def _country_records() -> tuple[np.ndarray, np.ndarray]:
+    """Per packaged country with a record: its record-years growth and 2014 log income."""
+    countries = tuple(country_data().iso3)
+    fitted = calibrated_growth()
+    observed = observed_per_worker_growth(countries)[:-1]
+    growth = np.array(
+        [fitted[c] / 100.0 if c in fitted else g for c, g in zip(countries, observed, strict=True)]
+    )
+    income = log_income_to_frontier(countries)[:-1]
+    known = np.isfinite(growth) & np.isfinite(income)
+    return growth[known], income[known]
+
+
+def _peers_growth(income: float) -> float:
+    growth, incomes = _country_records()
+    nearest = np.argsort(np.abs(incomes - income))[:PEERS]
+    return float(np.median(growth[nearest]))
+
+
+@functools.lru_cache(maxsize=8)
+def log_income_to_frontier(states: tuple[str, ...]) -> np.ndarray:
+    """ln(y / y_F) in 2014 per row, y GDP per working-age person (NaN without people)."""
+    gdp = membership(list(states)) @ np.nan_to_num(country_data().states["gdp_usd_bn"])
+    _, workers = population_paths(states, 2014, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        income = np.log(gdp / workers[:, 0] / frontier_income())
+    income = np.where(np.isfinite(income), income, np.nan)
+    income.setflags(write=False)
+    return income
 
 
 @functools.lru_cache(maxsize=8)

@@ -58,23 +58,42 @@ def test_trend_growth_stays_positive_while_below_the_frontier(gap, log_c, beta, 
         gap = convergence.next_gap(gap, frontier, growth)
 
 
-def test_no_economy_below_the_frontier_stalls_in_the_whole_world():
-    """With shocks off, every row poorer than the frontier keeps a positive trend."""
+def test_the_path_floors_trend_growth_only_below_the_frontier():
+    gap = np.array([-1.0, -1.0])  # far above the steady state: the bare trend shrinks
+    bare = convergence.log_growth_path(gap, 0.015, 0.05, 10)
+    income = np.array([-0.5, 1.0])  # the first below the frontier, the second above
+    floored = convergence.log_growth_path(gap, 0.015, 0.05, 10, income, 0.005)
+    assert bare[0, 0] == pytest.approx(np.log1p(0.015 - 0.05))
+    assert floored[0] == pytest.approx(np.log1p(0.005) * np.arange(1, 11))
+    assert floored[1] == pytest.approx(bare[1])
+
+
+def test_no_trend_falls_in_the_whole_world_while_its_workers_grow():
+    """Shocks off: after the record years, no row's trend growth of GDP is negative where
+    its working-age population grows, and every row poorer than the frontier keeps a
+    positive trend of output per worker."""
     config = sim.load(
-        "scenarios/world_all.yaml", ["years=30", "parameters.economy.growth_shock_scale=0"]
+        "scenarios/world_all.yaml", ["years=46", "parameters.economy.growth_shock_scale=0"]
     )
     model = WorldModel(config, rng=3)
     e = config.parameters.economy
     checked = 0
     for _ in range(config.years):
-        below = convergence.below_frontier(model.trend_gap, model.log_steady_state)
-        growth = convergence.trend_growth(
-            model.trend_gap, e.frontier_growth, model.convergence, below, e.min_trend_growth
-        )
-        assert np.all(growth[below] > 0)
-        checked += int(below.sum())
+        year = model.year + 1  # the year the next step computes
+        if year > trends.RECORD_END:
+            below = convergence.below_frontier(model.trend_gap, model.log_steady_state)
+            growth = convergence.trend_growth(
+                model.trend_gap, e.frontier_growth, model.convergence, below, e.min_trend_growth
+            )
+            assert np.all(growth[below] > 0)
+            t = year - config.start_year
+            with np.errstate(invalid="ignore", divide="ignore"):  # an empty ROW
+                workers = model.working_age_path[..., t] / model.working_age_path[..., t - 1]
+            grows = workers > 1
+            assert np.all((1 + growth[grows]) * workers[grows] > 1)
+            checked += int(grows.sum())
         model.step()
-    assert checked > 100 * config.years  # most of the world is poorer than the frontier
+    assert checked > 100 * (config.years - 10)  # most of the world's workforce grows
 
 
 def test_baseline_reproduces_the_calibrated_trend_and_keeps_growing():

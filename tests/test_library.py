@@ -147,9 +147,13 @@ def test_backtest_reports_errors_and_stated_flows():
     for iso3 in result.scenario.world.states:
         for year in (2019, 2024):
             assert ("gdp_usd_bn", iso3, year) in rows and ("milex_usd_bn", iso3, year) in rows
-    assert 0 < report["rms_log_error"]["gdp_usd_bn"] < 1
+    # real growth is fitted, dollar prices are not: US prices rose 32% from 2014 to 2024
+    # (CPI-U), so the current-dollar error stays away from zero (0.25 at seed 1)
+    assert 0.1 < report["rms_log_error"]["gdp_usd_bn"] < 0.35
     flows = report["stated_flows"]
-    assert flows["china_russia_trade_usd_bn_2023"]["p50"] > 0
+    # China-Russia trade 2023: US$240.1 bn (China's customs, January 2024), US$186 bn at
+    # 2014 prices (CPI-U 304.7 / 236.7); out of sample, within a quarter either side
+    assert 140 < flows["china_russia_trade_usd_bn_2023"]["p50"] < 233
     # the 2022 decisions cut Russian pipeline gas to the EU below its 2014 164 bcm
     assert flows["russia_pipeline_gas_to_eu_bcm_2023"]["p05"] < 164.0
     # Eurostat: EU-Russia trade fell from EUR 247 bn (2021) to EUR 88.9 bn (2023); the

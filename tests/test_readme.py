@@ -159,13 +159,11 @@ def test_the_experiments_guide_quotes_the_readme_s_discovery_sample():
     # docs/experiments.md shows the discover output of the README's checked sample; it
     # must stay that output, not a copy that goes stale
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    sample = re.search(r"<!-- sample: discover-uncertain -->\n```\n(.*?)```", readme, re.S)
-    quoted = [
-        line
-        for line in sample.group(1).splitlines()
-        if line and not line.startswith(("$ uv run python -m sim scenarios/", "report written"))
-    ]
+    sample = re.search(r"<!-- sample: discover-sweep -->\n```\n(.*?)```", readme, re.S)
+    output = sample.group(1)
+    output = output[output.index("$ uv run python -m sim discover results/lhs") :]
+    quoted = [line for line in output.splitlines() if line and not line.startswith("report")]
     guide = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
-    start = guide.index("$ uv run python -m sim discover results/uncertain")
+    start = guide.index("$ uv run python -m sim discover results/lhs")
     shown = [line for line in guide[start : guide.index("```", start)].splitlines() if line]
     assert shown == quoted

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim import long_run
 from sim.analysis.indices import by_index, fragility, fragility_lines, index_lines
 from sim.outcomes import run_outcomes
 from sim.scenario.schema import ScenarioConfig
@@ -15,6 +16,17 @@ from sim.uncertainty import METHOD
 from sim.world import filled_values
 
 QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+
+
+def _filled(config: ScenarioConfig) -> dict[str, list[str]]:
+    """Each acting row's filled starting values and filled parts of its growth path."""
+    states = list(config.world.states)
+    economy = config.parameters.economy
+    found = filled_values(states)
+    growth = long_run.filled(tuple(states), economy.convergence)
+    for state, notes in growth.items():
+        found[state] = [*found.get(state, []), *notes]
+    return {state: found[state] for state in states if state in found}
 
 
 def quantiles(values: pd.Series | np.ndarray) -> dict[str, float]:
@@ -199,7 +211,7 @@ def summarize(
         "gdp_usd_bn_final": gdp,
         "blocs_final": _final_blocs(final_states),
         "events_by_kind": {k: int(v) for k, v in tables["events"]["kind"].value_counts().items()},
-        "filled_values": filled_values(list(config.world.states)),
+        "filled_values": _filled(config),
     }
     drawn = uncertainties(config, parameters)
     if drawn is not None:

@@ -7,9 +7,9 @@ so its first run does not spend its time reading CSV files.
 
 from __future__ import annotations
 
-from sim import trends, world
+from sim import long_run, trends, world
 
 world.country_data()
 trends.frontier_income()
-trends.calibrated_convergence()
+long_run.targets(())
 trends.calibrated_growth()

@@ -1,10 +1,11 @@
 """GDP: working-age population times output per worker, converging toward a frontier.
 
 GDP_i = L_i y_i, L_i the working-age population (15-64) of the UN WPP 2022 (sim/trends.py).
-Trend output per worker grows at g_i = g_F + β x_i, x_i the log gap to the state's
-steady state relative to a frontier growing at g_F (sim/convergence.py); x_i(0)
-is set so that trend growth reproduces the state's 2015-24 growth of output per
-worker, and a state poorer than the frontier never has trend growth below
+In the record years 2015-24 output per worker grows at the row's fitted or observed
+rate r_i (sim/trends.py); from 2025 trend output per worker grows at g_i = g_F + β x_i,
+x_i the log gap to the state's steady state relative to a frontier growing at g_F
+(sim/convergence.py), with x_i in 2024 and β fitted on the row's SSP2 GDP path
+(sim/long_run.py); a state poorer than the frontier never has trend growth below
 ``min_trend_growth``. Actual GDP growth is
 
     g_Y = (1 + g_i)(L_i(t+1)/L_i(t)) - 1 + d_i + s_i,
@@ -29,12 +30,11 @@ References:
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import convergence, trends
+from sim import convergence, long_run, trends
 from sim.mechanisms import draws, growth_effects, military, pipelines
 from sim.mechanisms.axes import power
 from sim.world_state import FIXED, SHARED, STATE, STATE_YEAR, Field, stack
@@ -58,6 +58,7 @@ STATE = {
     "working_age": Field(STATE, "population 15-64, million"),
     "convergence": Field(STATE, "β, the speed of convergence to the steady state (1/yr)", FIXED),
     "trend_gap": Field(STATE, "log gap of output per worker to the steady state"),
+    "record_growth": Field(STATE, "growth of output per worker in the record years", FIXED),
     "log_steady_state": Field(STATE, "ln c_i, the steady state relative to the frontier", FIXED),
     "level_loss": Field(STATE, "GDP level lost to the growth penalty of sanctions (share)"),
     "energy_consumption0": Field(STATE, "energy consumption in the start year, EJ", SHARED),
@@ -86,8 +87,9 @@ def start(world: Ensemble, starts: list[StartingWorld]) -> None:
     params = [run.params.economy for run in world.runs]
     stack(s, "convergence", [speeds(e, states) for e in params])
     gaps = [initial_gap(e, states, s.gdp0, s.working_age[0]) for e in params]
-    stack(s, "trend_gap", [gap for gap, _ in gaps])
-    stack(s, "log_steady_state", [log_c for _, log_c in gaps])
+    stack(s, "trend_gap", [gap for gap, _, _ in gaps])
+    stack(s, "log_steady_state", [log_c for _, log_c, _ in gaps])
+    stack(s, "record_growth", [record for _, _, record in gaps])
     stack(s, "energy_consumption0", [attributes["energy_consumption_ej"]])
     stack(s, "energy_consumption", [attributes["energy_consumption_ej"]])
     s.energy_consumption_ratio[...] = 1.0
@@ -148,6 +150,8 @@ def update(world: Ensemble) -> None:
     trend = convergence.trend_growth(
         s.trend_gap, frontier, s.convergence, below, e.min_trend_growth[:, None]
     )
+    if world.year <= trends.RECORD_END:
+        trend = s.record_growth
     s.trend_gap = convergence.next_gap(s.trend_gap, frontier, trend)
     t = min(world.year - world.config.start_year, s.population_path.shape[-1] - 1)
     workers = s.working_age_path[..., t]
@@ -166,36 +170,31 @@ def update(world: Ensemble) -> None:
 
 def initial_gap(
     params: Economy, states: tuple[str, ...], gdp: np.ndarray, workers: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's starting log gap to its steady state, and ln c_i (sim/convergence.py).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's 2014 log gap to its steady state, ln c_i and its record-years growth.
 
-    The gap reproduces the row's trend growth of output per worker over 2015-24
-    (sim/trends.py); a row without data starts at its steady state (trend growth g_F).
-    A row without people (an empty ``ROW``) counts as at the frontier.
+    The record years (2015-24) grow output per worker at the row's fitted or observed
+    rate (sim/trends.py; ``trend_growth`` replaces it); the gap they carry the row to
+    in 2024 is the long-run anchor of sim/long_run.py, so the 2014 gap is worked back
+    from it. A row without people (an empty ``ROW``) counts as at the frontier.
     """
-    target, _ = trends.per_worker_growth(states)
-    target = np.where(np.isfinite(target), target, params.frontier_growth)
+    record, _ = trends.per_worker_growth(states)
+    record = np.where(np.isfinite(record), record, params.frontier_growth)
     rows = (*states, "ROW")
     for state, value in params.trend_growth.items():
-        target[rows.index(state)] = value
-    beta = speeds(params, states)
-    gap = _initial_gap(tuple(target.tolist()), params.frontier_growth, tuple(beta.tolist()))
+        record[rows.index(state)] = value
+    handover, fitted, _ = long_run.anchors(states, params.convergence)
+    # a β the scenario sets keeps the row's 2025 trend growth, g_F + β x, and changes
+    # how fast it returns to the frontier's
+    handover = handover * fitted / speeds(params, states)
+    gap = long_run.handover_to_start(handover, record, params.frontier_growth)
     income = np.divide(gdp, workers, out=np.zeros_like(gdp), where=workers > 0)
     log_c = convergence.log_steady_state(gap, income, trends.frontier_income())
-    return gap, np.where(np.isfinite(log_c), log_c, gap)
-
-
-@functools.lru_cache(maxsize=64)
-def _initial_gap(target: tuple, frontier_growth: float, beta: tuple) -> np.ndarray:
-    """``convergence.initial_gap`` (a root search), once per distinct set of inputs."""
-    gap = convergence.initial_gap(
-        np.array(target), frontier_growth, np.array(beta), trends.CALIBRATION_YEARS
-    )
-    gap.setflags(write=False)
-    return gap
+    return gap, np.where(np.isfinite(log_c), log_c, gap), record
 
 
 def speeds(params: Economy, states: tuple[str, ...]) -> np.ndarray:
-    """β per row: the scenario's ``convergence_by_state``, else the calibrated, else global."""
-    fitted = {**trends.calibrated_convergence(), **params.convergence_by_state}
-    return np.array([fitted.get(state, params.convergence) for state in (*states, "ROW")])
+    """β per row: the scenario's ``convergence_by_state``, else the SSP2 fit (sim/long_run.py)."""
+    _, fitted, _ = long_run.anchors(states, params.convergence)
+    chosen = params.convergence_by_state
+    return np.array([chosen.get(row, b) for row, b in zip((*states, "ROW"), fitted, strict=True)])

@@ -26,28 +26,30 @@ class Economy(Strict):
         "at most 10: a sanity bound",
     )
     convergence: Float = Field(
-        0.05,
+        0.01,
         ge=0.001,
         le=0.5,
         allow_inf_nan=False,
         description="beta: share of the log gap between output per worker and its steady state "
-        "closed a year, for rows without a calibrated value of their own (Barro & "
-        "Sala-i-Martin 1992; fitted on SSP2 GDP paths: docs/calibration.md)",
+        "closed a year, for rows SSP2 does not cover (Barro & Sala-i-Martin 1992; the "
+        "median of the speeds fitted on SSP2 GDP paths: docs/calibration.md)",
     )
     convergence_by_state: dict[
         str, Annotated[Float, Field(ge=0.001, le=0.5, allow_inf_nan=False)]
     ] = Field(
         default_factory=dict,
-        description="beta per row id, replacing the calibrated per-state value or "
-        "`convergence` (docs/calibration.md)",
+        description="beta per row id, replacing the one fitted on its SSP2 path or "
+        "`convergence`: the row's trend growth in 2025 stays, and returns to the "
+        "frontier's at this speed (docs/calibration.md)",
     )
     frontier_growth: Float = Field(
-        0.014,
+        0.015,
         gt=0.0,
         le=0.1,
         allow_inf_nan=False,
         description="g_F: growth of the frontier's output per worker, fraction a year (fitted "
-        "on SSP2 GDP paths: docs/calibration.md)",
+        "on SSP2 GDP paths: docs/calibration.md); every economy's trend growth from 2025 "
+        "moves with it",
     )
     min_trend_growth: Float = Field(
         0.005,
@@ -58,11 +60,12 @@ class Economy(Strict):
         "whose trend output per worker is below the frontier's (assumption, no data: no "
         "economy below the frontier stalls for good)",
     )
-    trend_growth: dict[str, Annotated[Float, Field(ge=-0.1, le=0.2, allow_inf_nan=False)]] = Field(
+    trend_growth: dict[str, Annotated[Float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)]] = Field(
         default_factory=dict,
-        description="trend growth of output per working-age person over 2015-2024, fraction a "
-        "year, per row id, replacing the calibrated or observed value (docs/calibration.md); "
-        "it sets where each row stands relative to its steady state",
+        description="growth of output per working-age person in the record years 2015-2024, "
+        "fraction a year, per row id, replacing the calibrated or observed value "
+        "(docs/calibration.md); it moves the row's level for good, not its long-run path "
+        "(between -0.5 and 0.5: Yemen's record is -13% a year)",
     )
     trade_gdp_elasticity: NonNegative = Field(
         0.5,
