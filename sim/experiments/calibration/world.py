@@ -64,6 +64,8 @@ def add_reasons(
         table[f"trend_factor_{year}"] = bare[:, k]
         table[f"floor_{year}"] = floored[:, k] / bare[:, k] - 1.0
         table[f"mechanisms_{year}"] = table[f"factor_{year}"] / floored[:, k] - 1.0
+    fitted_on = pd.read_csv(DATA / "growth_calibration.csv").set_index("state")["fitted_on"]
+    table["fitted_on"] = table["state"].map(fitted_on).fillna("")
     table["reason"] = [_reason(row) for row in table.itertuples(index=False)]
     return table
 
@@ -78,7 +80,13 @@ _CAUSES = {
 def _reason(row: Any) -> str:
     reasons = []
     if abs(row.growth_error_pp) > c.GROWTH_TOLERANCE_PP:
-        reasons.append(f"2015-24 growth {row.growth_error_pp:+.1f} pp from WDI")
+        why = (
+            ": its record years are fitted on the backtest, net of the 2014-24 events "
+            "(sanctions, oil prices) that world_all.yaml does not script"
+            if row.fitted_on == "backtest"
+            else ""
+        )
+        reasons.append(f"2015-24 growth {row.growth_error_pp:+.1f} pp from WDI{why}")
     for year in c.SSP_YEARS:
         difference = getattr(row, f"ssp2_difference_{year}")
         if not np.isfinite(difference) or abs(difference) <= c.LARGEST_TOLERANCE:
