@@ -105,14 +105,14 @@ def run(
     from sim.experiments.executors import warm_up
 
     warm_up(execution)  # workers import while the scenario is read and checked
-    from sim.experiments.folders import atomic_folder, check_out, default_out, fill
-    from sim.experiments.runner import run_placed
+    from sim.experiments.folders import atomic_folder, check_out, default_out, fill, least_bytes
+    from sim.experiments.runner import TABLES, run_placed
 
     config = load(scenario, overrides, runs=runs, seed=seed, years=years)
     if output.out is None:
         return run_placed(config, execution, scenario, overrides)
     folder = default_out(config) if output.out is DEFAULT_OUT else Path(output.out)
-    check_out(folder)  # a bad folder costs nothing
+    check_out(folder, needed=least_bytes(config, config.runs, TABLES))  # costs nothing
     try:
         # the folder is written into a hidden sibling from the start: local workers
         # write the dyads there as they finish (a Dask cluster's send them back, as a
@@ -293,7 +293,10 @@ def run_sweep(
         output = replace(output, out=None if out is DEFAULT_OUT else out)
     settings = Settings(runs=runs, seed=seed, years=years)
     plan = plan_sweep(scenario, design, overrides, settings, execution, output)
-    output = replace(output, out=choose_folder(plan.config.name, output.out, execution.resume))
+    folder = choose_folder(
+        plan.config.name, output.out, execution.resume, needed=plan.least_bytes()
+    )
+    output = replace(output, out=folder)
     draw = None
     if output.plots:
         from sim.plots.sweep import draw_sweep as draw
@@ -360,7 +363,8 @@ def sensitivity(
     plan, columns = plan_sensitivity(
         scenario, method, design, outcomes, overrides, settings, execution, output
     )
-    folder = choose_folder(plan.config.name, output.out, execution.resume, f"sensitivity-{method}")
+    kind, needed = f"sensitivity-{method}", plan.least_bytes()
+    folder = choose_folder(plan.config.name, output.out, execution.resume, kind, needed)
     output = replace(output, out=folder)
     draw = None
     if output.plots:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -390,8 +393,13 @@ def test_the_default_out_is_beside_the_runs(box_folder, tmp_path):
     assert json.loads((result.folder / "report.json").read_text())["sentence"] == result.sentence
 
 
-def test_ctrl_c_while_drawing_writes_nothing(box_folder, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_an_interrupt_while_drawing_writes_nothing(box_folder, tmp_path, monkeypatch, capsys, stop):
     def interrupt(result, folder):
+        if stop == "sigterm":  # the real signal, to this process: main() handles it
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises here
+            pytest.fail("SIGTERM did not stop the command")
         raise KeyboardInterrupt
 
     monkeypatch.setattr("sim.plots.discovery.draw_discovery", interrupt)

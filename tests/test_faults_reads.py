@@ -194,3 +194,43 @@ def test_damaged_sweep_scenario_is_named(finished, tmp_path, capsys, text):
     folder = copy(finished[1], tmp_path)
     (folder / "scenario.yaml").write_bytes(text)
     one_line(capsys, ["plot", folder], folder / "scenario.yaml", "not a readable scenario file")
+
+
+THREE_AXES = [
+    "--range",
+    "parameters.trade.diversion_share=0:1:1000",
+    "--range",
+    "parameters.affinity.reversion=0.05:0.2:1000",
+    "--range",
+    "parameters.military.depreciation=0.05:0.15:1000",
+]
+
+
+def test_a_design_too_large_to_lay_out_is_refused_before_it_is_built(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(["sweep", SANCTIONS, *THREE_AXES, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "command line: sweep: the design has 1,000,000,000 points (1,000 x 1,000 x 1,000), "
+        "more than the 1,000,000 a sweep lays out; use fewer values, or sample the space "
+        "(lhs) instead of a grid"
+    )
+    assert not out.exists()
+
+
+def test_a_design_too_large_is_named_at_its_line_in_the_file(write, capsys):
+    paths = [axis.split("=")[0] for axis in THREE_AXES[1::2]]
+    axes = "\n".join(f"    {p}: {{low: 0.05, high: 0.15, n: 1000}}" for p in paths)
+    path = write("big.yaml", f"extends: {SANCTIONS}\nname: big\nsweep:\n  grid:\n{axes}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{path}:4:3: sweep: the design has 1,000,000,000 points")
+
+
+def test_too_many_runs_in_all_are_refused_before_the_design_is_built(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    argv = ["sweep", SANCTIONS, *THREE_AXES[:4], "--runs", "100", "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("command line: --runs: 1,000,000 design points x 100 runs")
+    assert not out.exists()

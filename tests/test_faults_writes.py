@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import sim.experiments.folders as folders
+from sim import load as sim_load
 from sim.cli.main import main
 from tests.conftest import ROOT, SCENARIOS
 
@@ -223,7 +224,7 @@ def test_sigterm_while_writing_leaves_the_whole_folder_or_none(tmp_path):
     whole = time.perf_counter() - began
     rng = random.Random(28)
     outcomes = []
-    for attempt in range(8):
+    for attempt in range(20):  # twenty seeded moments
         out = tmp_path / f"run{attempt}"
         proc, began = start(out)
         if attempt % 2:  # a moment once the tables are being written
@@ -236,9 +237,12 @@ def test_sigterm_while_writing_leaves_the_whole_folder_or_none(tmp_path):
         _, err = proc.communicate(timeout=300)
         assert "Traceback" not in err, err
         assert not list(tmp_path.glob(f".{out.name}*")), err
-        if proc.returncode in (0, -signal.SIGTERM):  # finished, or ended after main returned
+        if proc.returncode == 0:  # finished before the signal
             assert err == "" and complete(out), err
             outcomes.append("whole")
+        elif proc.returncode == -signal.SIGTERM:  # before Python could answer, or after main
+            assert err == "" and (complete(out) or not out.exists()), err
+            outcomes.append("whole" if out.exists() else "none")
         else:
             assert proc.returncode == 130, (proc.returncode, err)
             assert "interrupted" in err
@@ -285,3 +289,138 @@ def test_a_comparison_on_a_full_disk_names_its_own_folder(tmpfs, capsys):
     assert line.startswith(f"command line: --out: {out} could not be written (")
     assert "No space left on device" in line and ".partial-" not in line
     assert list(place.iterdir()) == []
+
+
+BASELINE = str(SCENARIOS / "baseline.yaml")
+LONG_COMMANDS = {
+    "compare": ["compare", SANCTIONS, BASELINE, "--runs", "400", "--jobs", "1"],
+    "sensitivity": [
+        "sensitivity",
+        SANCTIONS,
+        "--method",
+        "morris",
+        "--vary",
+        "parameters.military.depreciation=0.05:0.15",
+        "--vary",
+        "parameters.trade.diversion_share=0.2:0.8",
+        "--n",
+        "40",
+        "--runs",
+        "4",
+        "--jobs",
+        "1",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_COMMANDS))
+def test_sigterm_stops_every_long_command_with_one_message(tmp_path, name):
+    """SIGTERM in the middle of the work: "interrupted", exit 130, no partial folder."""
+    out = tmp_path / name
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *LONG_COMMANDS[name], "--quiet", "--no-plots"]
+        + ["--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4.0)  # imports done, runs under way
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("interrupted"), err
+    assert not list(tmp_path.glob(f".{name}*")), "a hidden partial folder was left"
+    if name == "compare":  # a comparison is written whole or not at all
+        assert not out.exists() and "nothing was written" in last
+    else:  # a sweep keeps its finished runs and says how to finish
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["status"] == "interrupted" and "--resume" in last
+
+
+SWEEP = ["sweep", SANCTIONS, "--grid", "parameters.trade.diversion_share=0.1,0.2"]
+SWEEP += ["--runs", "2", "--years", "2", "--jobs", "1", "--quiet", "--no-plots"]
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_sweep_that_cannot_reach_its_scheduler_writes_nothing(tmp_path, capsys, existing):
+    pytest.importorskip("distributed")
+    out = tmp_path / "sweep"
+    if existing:  # an empty folder the user made for it stays, empty
+        out.mkdir()
+    argv = [*SWEEP, "--backend", "dask", "--address", "tcp://127.0.0.1:1", "--out", str(out)]
+    assert main(argv) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("command line: --address: cannot reach tcp://127.0.0.1:1")
+    assert (list(out.iterdir()) == []) if existing else not out.exists()
+
+
+def test_a_sweep_whose_last_manifest_cannot_be_written_leaves_no_lock(
+    tmp_path, capsys, monkeypatch
+):
+    from sim.experiments.sweep.folder import LOCK
+
+    real = Path.write_text
+
+    def full_at_the_end(self, text, *args, **kwargs):  # the disk fills as the sweep ends
+        if self.name.startswith(".manifest.json.tmp-") and '"status": "complete"' in text:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_at_the_end)
+    out = tmp_path / "sweep"
+    assert main([*SWEEP, "--out", str(out)]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "No space left on device" in line and str(out) in line
+    assert not (out / LOCK).exists()
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def test_a_disk_too_small_for_the_tables_is_refused_before_any_run(tmpfs, capsys):
+    place = tmpfs("size=512k")  # about 2.8 MB of dyads alone for 20 runs of sanctions.yaml
+    out = place / "run"
+    status = main([SANCTIONS, "--runs", "20", "--quiet", "--no-plots", "--out", str(out)])
+    assert status == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"command line: --out: {out} cannot hold the results: they need")
+    assert list(place.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_the_room_a_folder_needs_is_checked_against_the_free_disk(
+    tmp_path, capsys, monkeypatch, command
+):
+    """The estimate is a lower bound: half the bytes a row takes in a real folder."""
+    import shutil
+
+    from sim.experiments import folders
+
+    real = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(folders.shutil, "disk_usage", lambda path: real._replace(free=300_000))
+    out = tmp_path / command
+    argv = [*SMALL, "--no-plots"] if command == "run" else SWEEP
+    assert main([*argv, "--out", str(out)]) == 0  # 2 small runs: about 40 KB
+    capsys.readouterr()
+    bigger = tmp_path / f"{command}-bigger"
+    more = ["--runs", "40", "--years", "26"]
+    assert main([*argv, *more, "--out", str(bigger)]) == 2
+    assert "cannot hold the results" in one_line(capsys.readouterr().err)
+    assert not bigger.exists()
+
+
+def test_the_least_bytes_are_below_what_a_run_writes(tmp_path):
+    from sim.experiments import folders
+
+    config = sim_load(SANCTIONS)
+    out = tmp_path / "run"
+    assert main([SANCTIONS, "--runs", "5", "--quiet", "--no-plots", "--out", str(out)]) == 0
+    tables = ("states", "dyads")
+    files = [
+        p
+        for p in out.rglob("*")
+        if p.is_file() and p.relative_to(out).parts[0] in ("states.parquet", "dyads.parquet")
+    ]  # dyads.parquet is a folder of parts
+    written = sum(p.stat().st_size for p in files)
+    assert 0.3 * written < folders.least_bytes(config, 5, tables) < written

@@ -268,6 +268,15 @@ def test_a_scenario_extending_another_can_remove_an_inherited_uncertainty(write)
     assert set(load(child).active_uncertainties()) == {SHOCK, "parameters.power.index"}
 
 
+def test_a_scenario_extending_another_replaces_an_inherited_distribution_whole(write):
+    write("base.yaml", json.dumps(SCENARIO))
+    child = write(
+        "child.yaml", f"extends: base.yaml\nuncertainties:\n  {THREAT}: {{uniform: [1, 3]}}\n"
+    )
+    replaced = load(child).active_uncertainties()[THREAT]  # inherited: triangular
+    assert replaced.kind == "uniform" and replaced.uniform == [1, 3]
+
+
 def test_a_scenario_problem_is_not_blamed_on_its_uncertainties(capsys):
     """An event outside the run is reported once, not again at every uncertain field."""
     from tests.conftest import SCENARIOS

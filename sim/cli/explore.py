@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import sys
 from pathlib import Path
 
 from sim.cli.options import add_overrides, option_problem
@@ -51,6 +52,7 @@ def execute(args: argparse.Namespace, argv: list[str]) -> int:  # noqa: ARG001
             args.port,
             announce=lambda line: print(line, flush=True),
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM that the server passed on
         pass
+    print("interrupted: the explorer stopped (it writes nothing)", file=sys.stderr)
     return 0

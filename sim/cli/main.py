@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print("\ninterrupted: nothing was written; run the command again", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # before the command began to write (it answers those itself)
+        print("\ninterrupted: nothing was written; run the command again", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         _on_sigterm(previous)
 

@@ -85,11 +85,33 @@ def default_out(config: ScenarioConfig, now: datetime | None = None) -> Path:
     return RESULTS_ROOT / config.name / stamp
 
 
-def check_out(out: Path, hint: str = "") -> None:
+# Bytes a row of a table takes at least in Parquet: about half of what it takes in
+# sanctions.yaml's and world_all.yaml's folders (130 B a row of states, 22 B of dyads),
+# so that a refusal means the disk clearly cannot hold the results.
+LEAST_BYTES_PER_ROW = {"states": 60, "dyads": 10}
+
+
+def least_bytes(config: ScenarioConfig, runs: int, tables: tuple[str, ...]) -> int:
+    """A lower bound of the bytes ``runs`` runs of ``config`` write in ``tables``."""
+    rows, years = len(config.world.states) + 1, config.years + 1  # the states and ROW
+    per_run = {"states": rows * years, "dyads": rows * (rows - 1) * years}
+    return runs * sum(LEAST_BYTES_PER_ROW[t] * per_run[t] for t in tables if t in per_run)
+
+
+def _size(count: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    return ""
+
+
+def check_out(out: Path, hint: str = "", needed: int = 0) -> None:
     """Refuse an output folder that holds something, is a file, or cannot be made.
 
     Checked before anything runs, so that a mistake costs nothing and writes nothing.
-    ``hint`` is added to the message about a folder that is not empty.
+    ``hint`` is added to the message about a folder that is not empty; ``needed``
+    (``least_bytes``) is refused where the disk has less room.
     """
 
     def refuse(message: str) -> ScenarioError:
@@ -109,6 +131,16 @@ def check_out(out: Path, hint: str = "") -> None:
     except OSError as err:
         raise refuse(f"{out} cannot be used: {err.strerror or err}") from None
     _check_writable(out, parent, refuse)
+    try:
+        free = shutil.disk_usage(parent).free
+    except OSError:
+        return
+    if needed > free:
+        raise refuse(
+            f"{out} cannot hold the results: they need at least {_size(needed)} and its disk "
+            f"has {_size(free)} free; make fewer runs or years, keep fewer --tables, or "
+            "choose another --out"
+        )
 
 
 # file systems that hold no files of their own: what is written there is lost or refused

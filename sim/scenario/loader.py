@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import ScenarioError, option_problem
+from sim.errors import Problem, ScenarioError, option_problem
 from sim.scenario.checks import check_against_world
 from sim.scenario.located import COMMAND_LINE, KEY, SET, Located, Origin, Path_
 from sim.scenario.overrides import apply_overrides, parse_override
@@ -71,7 +71,11 @@ def _nothing_to_remove(top: Located, sub: Path_, inherited: dict[str, Any]) -> N
 
 
 def _merge(base: Located, top: Located) -> Located:
-    """Deep-merge ``top`` over ``base``: mappings merge, anything else replaces."""
+    """Deep-merge ``top`` over ``base``: mappings merge, anything else replaces.
+
+    An uncertain parameter's distribution replaces the inherited one whole: ``{uniform:
+    …}`` over an inherited ``{triangular: …}`` is a new distribution, not a mix of two.
+    """
     origins = dict(base.origins)
 
     def merge(into: dict[str, Any], over: dict[str, Any], path: Path_) -> dict[str, Any]:
@@ -80,7 +84,8 @@ def _merge(base: Located, top: Located) -> Located:
             sub = (*path, key)
             if value is None and path in REMOVABLE and key not in out:
                 _nothing_to_remove(top, sub, out)
-            if isinstance(value, dict) and isinstance(out.get(key), dict):
+            whole = path == ("uncertainties",)
+            if isinstance(value, dict) and isinstance(out.get(key), dict) and not whole:
                 out[key] = merge(out[key], value, sub)
                 origins[sub] = top.origins.get(sub, origins.get(sub))
             else:
@@ -136,6 +141,17 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> Located:
 
 def load_located(source: str | Path | dict, overrides: list[str] | None = None) -> Located:
     """Read a scenario file (following ``extends``) or take a dict; apply overrides."""
+    if not isinstance(source, (str, Path, dict)):
+        raise ScenarioError(
+            Problem(
+                "<argument>",
+                0,
+                0,
+                "scenario",
+                "expected a scenario file's path, a dict or a loaded scenario, got "
+                f"{type(source).__name__}",
+            )
+        )
     if isinstance(source, dict):
         located = Located(copy.deepcopy(source), {}, "<dict>")
         if "extends" in located.data:
@@ -183,7 +199,10 @@ def with_values[M: BaseModel](model: M, values: dict[str, Any], option: str = "-
         try:
             type(model).__pydantic_validator__.validate_assignment(updated, name, value)
         except ValidationError as err:
-            problem = option_problem(option.format(name), error_message(err.errors()[0]))
+            error = err.errors()[0]
+            at = (error.get("ctx") or {}).get("at") or (name,)
+            named = at[0] if at[0] in values else name  # a check of the whole names its field
+            problem = option_problem(option.format(named), error_message(error))
             raise ScenarioError(problem) from None
     return updated
 

@@ -167,6 +167,7 @@ class World(Strict):
 # ---------------------------------------------------------------------- scenario
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+BACKTEST_SPAN = (2015, 2024)  # the years the backtest compares with the record
 
 
 class ScenarioConfig(Strict):
@@ -208,6 +209,18 @@ class ScenarioConfig(Strict):
                 "stock sums military spending up to the start year",
                 "world",
                 "capability_history_start",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _backtest_years(self) -> ScenarioConfig:
+        first, last = BACKTEST_SPAN
+        if self.backtest and (self.start_year >= first or self.end_year < last):
+            raise problem(
+                f"backtest: true compares {first}-{last} with the actual figures, so the run "
+                f"must cover them: with start_year {self.start_year}, years must be at least "
+                f"{last - self.start_year}, got {self.years}",
+                "years",
             )
         return self
 

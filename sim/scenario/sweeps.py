@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -27,6 +28,9 @@ class Steps(Bounds):
     n: Int = Field(ge=2, le=10_000, description="number of values, ends included")
 
 
+MAX_POINTS = 1_000_000  # a design's points, laid out in memory before anything runs
+
+
 class Sample(Strict):
     """A sampled design: Latin hypercube, Sobol (Saltelli) or Morris trajectories (SALib)."""
 
@@ -39,6 +43,15 @@ class Sample(Strict):
     )
     vary: dict[ParameterPath, Bounds] = Field(min_length=1)
     levels: Int = Field(4, ge=2, le=100, description="morris: grid levels per parameter")
+
+    @property
+    def points(self) -> int:
+        """The number of design points the sample has."""
+        if self.method == "sobol":
+            return self.n * (len(self.vary) + 2)
+        if self.method == "morris":
+            return self.n * (len(self.vary) + 1)
+        return self.n
 
     @model_validator(mode="after")
     def _check(self) -> Sample:
@@ -72,6 +85,15 @@ class Sweep(Strict):
     )
     sample: Sample | None = None
 
+    def _sizes(self) -> list[int]:
+        sizes = [len(a) if isinstance(a, list) else a.n for a in self.grid.values()]
+        return sizes + ([self.sample.points] if self.sample else [])
+
+    @property
+    def points(self) -> int:
+        """The number of design points: the grid's combinations times the sample's points."""
+        return math.prod(self._sizes())
+
     @model_validator(mode="after")
     def _check(self) -> Sweep:
         if not self.grid and self.sample is None:
@@ -83,6 +105,13 @@ class Sweep(Strict):
                 raise problem(
                     f"{path} cannot be swept: it sets how the sweep itself runs", *block, path
                 )
+        points = self.points
+        if points > MAX_POINTS:
+            shown = " x ".join(f"{n:,}" for n in self._sizes())
+            raise problem(
+                f"the design has {points:,} points ({shown}), more than the {MAX_POINTS:,} a "
+                "sweep lays out; use fewer values, or sample the space (lhs) instead of a grid"
+            )
         both = set(self.grid) & set(self.sample.vary if self.sample else ())
         if both:
             path = sorted(both)[0]

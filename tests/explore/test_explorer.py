@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 import numpy as np
 import pandas as pd
@@ -15,7 +21,7 @@ from sim.explore import controls
 from sim.explore.folder import ALL_POINTS, check_folder, read_folder
 from sim.explore.live import ExploredModel, model_params, year_events
 from sim.scenario.loader import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 SANCTIONS = SCENARIOS / "sanctions.yaml"
 
@@ -265,3 +271,33 @@ def test_a_port_in_use_is_refused_before_anything_starts(capsys):
     assert f"--port: cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
     assert main(["explore", str(SANCTIONS), "--port", "70000"]) == 2
     assert "--port: expected 0 to 65535, got 70000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_server_stops_on_ctrl_c_or_sigterm_with_one_line(stop):
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sim", "explore", str(SANCTIONS), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "http://" in server.stdout.readline()
+        end = time.monotonic() + 60
+        while time.monotonic() < end:  # until it answers
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        server.send_signal(stop)
+        _, err = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert server.returncode == 0, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("interrupted: the explorer stopped")

@@ -28,7 +28,7 @@ from sim.design import (
     point_config,
 )
 from sim.errors import Problem, ScenarioError
-from sim.experiments.folders import RESULTS_ROOT, check_out, resolved_yaml
+from sim.experiments.folders import RESULTS_ROOT, check_out, least_bytes, resolved_yaml
 from sim.experiments.settings import Design, Execution, Output, Settings
 from sim.recorder import TABLES
 from sim.scenario.checks import check_against_world
@@ -38,6 +38,9 @@ from sim.uncertainty import METHOD, fix_swept
 
 FORMAT = 2  # 2: every run of a sweep draws its own uncertainties
 RESUME_HINT = " (add --resume to finish it)"
+# a sweep's runs: each has its seed and its draws laid out before the first run (a
+# 10,000-run sweep takes about 150 s on two cores; ten million, a cluster's month)
+MAX_RUNS = 10_000_000
 
 
 @dataclass
@@ -104,6 +107,10 @@ class Plan:
             "tables": list(self.tables),
             "chunk_size": self.chunk_size,
         }
+
+    def least_bytes(self) -> int:
+        """A lower bound of the bytes the sweep's tables take (``folders.least_bytes``)."""
+        return least_bytes(self.config, self.tasks, self.tables)
 
     def describe(self, out: Path) -> str:
         """What will run into ``out``, in a line or two: points, runs, method, uncertainties."""
@@ -238,10 +245,16 @@ def build_plan(
                 "no design: give --grid, --range or --sample with --vary, or a sweep: block",
             )
         )
+    runs = runs or sweep.runs or config.runs
+    if sweep.points * runs > MAX_RUNS:
+        raise option_error(
+            "--runs",
+            f"{sweep.points:,} design points x {runs:,} runs = {sweep.points * runs:,} runs, "
+            f"more than the {MAX_RUNS:,} a sweep holds; make fewer runs a point or fewer points",
+        )
     design = design_table(sweep, config.seed)
     config = fix_swept(config, [c for c in design.columns if c != "point"])
     check_points(located, config, design)
-    runs = runs or sweep.runs or config.runs
     return Plan(config, sweep, design, runs, config.seed, tables, located=located)
 
 
@@ -331,13 +344,19 @@ def plan_sweep(
     return build_plan(located, config, tables=check_tables(output.tables))
 
 
-def choose_folder(name: str, out: str | Path | None, resume: bool, kind: str = "sweep") -> Path:
-    """The sweep's folder, checked: ``out``, or ``results/NAME/KIND-TIMESTAMP`` when None."""
+def choose_folder(
+    name: str, out: str | Path | None, resume: bool, kind: str = "sweep", needed: int = 0
+) -> Path:
+    """The sweep's folder, checked: ``out``, or ``results/NAME/KIND-TIMESTAMP`` when None.
+
+    ``needed``: the least bytes the sweep writes (``Plan.least_bytes``), checked against
+    the free room of the disk.
+    """
     if out is None:
         if resume:
             raise option_error("--resume", "needs --out DIR, the folder of the sweep to finish")
         return RESULTS_ROOT / name / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}"
     out = Path(out)
     if not resume:  # before anything runs or is printed, as every other mistake
-        check_out(out, RESUME_HINT if (out / "manifest.json").is_file() else "")
+        check_out(out, RESUME_HINT if (out / "manifest.json").is_file() else "", needed)
     return out

@@ -89,24 +89,47 @@ def execute(
         KeyboardInterrupt: After Ctrl-C or SIGTERM, once every finished run is staged.
     """
     folder = SweepFolder(Path(output.out))
+    before = set(folder.path.iterdir()) if folder.path.is_dir() else None
+    fresh = not execution.resume or folder.unstarted()
     manifest = _open(folder, plan, execution.resume, output.argv)
     folder.lock()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     started = time.perf_counter()
+    never_started = False
     try:
         _run(folder, plan, manifest, execution, task)
         manifest["status"] = "complete"
     except KeyboardInterrupt:
         manifest["status"] = "interrupted"
         raise
+    except ScenarioError:  # the backend or the folder failed: a sweep that ran nothing goes
+        never_started = fresh and not manifest["runs_done"] and not folder.staged()
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-        timings = manifest.setdefault("timings", {})
-        elapsed = timings.get("runs_seconds", 0.0) + time.perf_counter() - started
-        timings["runs_seconds"] = round(elapsed, 3)
-        folder.write_manifest(manifest)
-        folder.unlock()
+        try:
+            if never_started:
+                _remove_new(folder.path, before)
+            else:
+                timings = manifest.setdefault("timings", {})
+                elapsed = timings.get("runs_seconds", 0.0) + time.perf_counter() - started
+                timings["runs_seconds"] = round(elapsed, 3)
+                folder.write_manifest(manifest)
+        finally:
+            folder.unlock()
     return manifest
+
+
+def _remove_new(path: Path, before: set[Path] | None) -> None:
+    """Remove what a sweep that never started wrote: the folder, or its new entries."""
+    if before is None:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    for entry in set(path.iterdir()) - before:
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def _open(folder: SweepFolder, plan: Plan, resume: bool, argv: list[str] | None) -> dict:
