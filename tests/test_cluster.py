@@ -9,7 +9,6 @@ nothing doubled.
 
 import json
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -81,16 +80,10 @@ def cluster(tmp_path):
         with Client(info["address"], timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
         yield info["address"], workers
-    finally:
+    finally:  # nothing of the cluster's is kept: stop it at once
         for process in reversed(started):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in started:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            process.kill()
+            process.wait()
 
 
 def _read(path: Path) -> dict | None:

@@ -234,3 +234,23 @@ def test_too_many_runs_in_all_are_refused_before_the_design_is_built(tmp_path, c
     err = capsys.readouterr().err.strip()
     assert err.startswith("command line: --runs: 1,000,000 design points x 100 runs")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("given", [["--years", "6"], ["--set", "years=2"]])
+def test_a_backtest_too_short_for_its_data_is_refused_at_validation(tmp_path, capsys, given):
+    out = tmp_path / "run"
+    argv = [SANCTIONS, "--set", "backtest=true", *given, "--runs", "2", "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    option = "--years" if given[0] == "--years" else "--set years"
+    assert err.startswith(f"command line: {option}: backtest: true compares 2015-2024")
+    assert "years must be at least 10" in err and "\n" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("scenario", [None, 3, ["a.yaml"]])
+def test_the_library_names_a_scenario_of_the_wrong_kind(scenario):
+    import sim
+
+    with pytest.raises(ScenarioError, match="scenario: expected a scenario file's path"):
+        sim.run(scenario)

@@ -344,17 +344,31 @@ SWEEP = ["sweep", SANCTIONS, "--grid", "parameters.trade.diversion_share=0.1,0.2
 SWEEP += ["--runs", "2", "--years", "2", "--jobs", "1", "--quiet", "--no-plots"]
 
 
-@pytest.mark.parametrize("existing", [False, True])
-def test_a_sweep_that_cannot_reach_its_scheduler_writes_nothing(tmp_path, capsys, existing):
+def test_a_sweep_that_cannot_reach_its_scheduler_writes_nothing(tmp_path, capsys):
     pytest.importorskip("distributed")
     out = tmp_path / "sweep"
-    if existing:  # an empty folder the user made for it stays, empty
-        out.mkdir()
     argv = [*SWEEP, "--backend", "dask", "--address", "tcp://127.0.0.1:1", "--out", str(out)]
-    assert main(argv) == 2
+    assert main(argv) == 2  # after Dask's 10 s of trying to connect
     line = one_line(capsys.readouterr().err)
     assert line.startswith("command line: --address: cannot reach tcp://127.0.0.1:1")
-    assert (list(out.iterdir()) == []) if existing else not out.exists()
+    assert not out.exists()
+
+
+def test_a_sweep_that_cannot_start_leaves_the_users_empty_folder_empty(
+    tmp_path, capsys, monkeypatch
+):
+    from sim.errors import ScenarioError, option_problem
+    from sim.experiments import engine
+
+    def unreachable(*args, **kwargs):
+        raise ScenarioError(option_problem("--address", "cannot reach tcp://10.0.0.5:8786"))
+
+    monkeypatch.setattr(engine, "open_executor", unreachable)
+    out = tmp_path / "sweep"
+    out.mkdir()
+    assert main([*SWEEP, "--out", str(out)]) == 2
+    assert one_line(capsys.readouterr().err).endswith("cannot reach tcp://10.0.0.5:8786")
+    assert list(out.iterdir()) == []
 
 
 def test_a_sweep_whose_last_manifest_cannot_be_written_leaves_no_lock(
@@ -388,7 +402,7 @@ def test_a_disk_too_small_for_the_tables_is_refused_before_any_run(tmpfs, capsys
     assert list(place.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", ["run", "sweep"])
+@pytest.mark.parametrize("command", ["run", "sweep", "compare"])
 def test_the_room_a_folder_needs_is_checked_against_the_free_disk(
     tmp_path, capsys, monkeypatch, command
 ):
@@ -400,7 +414,11 @@ def test_the_room_a_folder_needs_is_checked_against_the_free_disk(
     real = shutil.disk_usage(tmp_path)
     monkeypatch.setattr(folders.shutil, "disk_usage", lambda path: real._replace(free=300_000))
     out = tmp_path / command
-    argv = [*SMALL, "--no-plots"] if command == "run" else SWEEP
+    argv = {
+        "run": [*SMALL, "--no-plots"],
+        "sweep": SWEEP,
+        "compare": ["compare", SANCTIONS, BASELINE, "--runs", "2", "--years", "2", "--quiet"],
+    }[command]
     assert main([*argv, "--out", str(out)]) == 0  # 2 small runs: about 40 KB
     capsys.readouterr()
     bigger = tmp_path / f"{command}-bigger"

@@ -31,7 +31,13 @@ from sim.analysis.comparison import check_columns, compare_outcomes
 from sim.analysis.outcomes import final_outcomes, outcome_columns
 from sim.analysis.summary import major_states
 from sim.errors import Problem, ScenarioError, option_problem
-from sim.experiments.folders import atomic_folder, check_out, run_provenance, write_results
+from sim.experiments.folders import (
+    atomic_folder,
+    check_out,
+    least_bytes,
+    run_provenance,
+    write_results,
+)
 from sim.experiments.runner import TABLES, Results, load_folder, run_scenario
 from sim.experiments.settings import Execution, Output, Settings
 from sim.scenario.loader import load as load_config
@@ -417,8 +423,9 @@ def compare(
             some source's runs lack.
     """
     out, argv = output.out, output.argv
-    if out is not None:
-        check_out(out)
+    if out is not None:  # each scenario's runs are written whole into the folder
+        run = [s for s in sources if not s.run_folder]
+        check_out(out, needed=sum(least_bytes(s.config, s.runs, TABLES) for s in run))
     with atomic_folder(out) if out is not None else nullcontext() as partial:
         scenarios = partial / "scenarios" if partial is not None else None
         outcomes, shares = _collect(sources, execution, scenarios, argv)
