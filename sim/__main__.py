@@ -19,6 +19,9 @@ if __name__ == "__main__":
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while starting up: nothing was written yet
         print("\ninterrupted: nothing was written; run the command again", file=sys.stderr)
         sys.exit(130)
-    status = main()
-    _answered = True
+    try:
+        status = main()
+        _answered = True
+    except KeyboardInterrupt:  # in the instant main() was returning: it had answered
+        status = 130
     sys.exit(status)
