@@ -20,7 +20,7 @@ long-run growth with it, away from SSP2.
 
 A row is anchored when SSP2 covers members holding at least ``MIN_COVERAGE`` of its
 2014 GDP (the covered members' sum stands for the row). A row SSP2 does not cover
-takes ``economy.convergence`` as its β and the median 2024 gap of the ``PEERS`` SSP2
+takes ``economy.convergence`` as its β and the median 2024 gap of the ``trends.PEERS`` SSP2
 countries closest to it in 2014 output per worker: it enters the long run growing as
 they do.
 """
@@ -40,7 +40,6 @@ HORIZONS = tuple(range(2030, 2101, 5))
 ANCHOR = HORIZONS.index(2060)
 BETAS = tuple(np.geomspace(0.01, 0.3, 35).round(5).tolist())
 MIN_COVERAGE = 0.9
-PEERS = 10
 FRONTIER_GROWTH = 0.015  # g_F of the fit: the calibrated value (economy.frontier_growth)
 
 
@@ -125,8 +124,7 @@ def anchors(
             gap[row] = 0.0
             sources.append("none")
             continue
-        gaps, incomes = _country_gaps()
-        gap[row] = np.median(gaps[np.argsort(np.abs(incomes - income[row]))[:PEERS]])
+        gap[row] = trends.peers_median(*_country_gaps(), float(income[row]))
         sources.append("peers")
     gap.setflags(write=False)
     beta.setflags(write=False)

@@ -149,7 +149,7 @@ def per_worker_growth(states: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, .
             values.append(float(observed[row]))
             sources.append("wdi")
         elif np.isfinite(income[row]):
-            values.append(_peers_growth(float(income[row])))
+            values.append(peers_median(*_country_records(), float(income[row])))
             sources.append("peers")
         else:
             values.append(np.nan)
@@ -173,10 +173,10 @@ def _country_records() -> tuple[np.ndarray, np.ndarray]:
     return growth[known], income[known]
 
 
-def _peers_growth(income: float) -> float:
-    growth, incomes = _country_records()
+def peers_median(values: np.ndarray, incomes: np.ndarray, income: float) -> float:
+    """The median of ``values`` over the ``PEERS`` countries whose 2014 ln(y/y_F) is closest."""
     nearest = np.argsort(np.abs(incomes - income))[:PEERS]
-    return float(np.median(growth[nearest]))
+    return float(np.median(values[nearest]))
 
 
 @functools.lru_cache(maxsize=8)

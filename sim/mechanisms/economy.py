@@ -146,12 +146,13 @@ def update(world: Ensemble) -> None:
     )
     spillover = growth_effects.spillover(world, deviation)
     frontier = e.frontier_growth[:, None]
-    below = convergence.below_frontier(s.trend_gap, s.log_steady_state)
-    trend = convergence.trend_growth(
-        s.trend_gap, frontier, s.convergence, below, e.min_trend_growth[:, None]
-    )
-    if world.year <= trends.RECORD_END:
+    if world.year <= trends.RECORD_END:  # the record years
         trend = s.record_growth
+    else:
+        below = convergence.below_frontier(s.trend_gap, s.log_steady_state)
+        trend = convergence.trend_growth(
+            s.trend_gap, frontier, s.convergence, below, e.min_trend_growth[:, None]
+        )
     s.trend_gap = convergence.next_gap(s.trend_gap, frontier, trend)
     t = min(world.year - world.config.start_year, s.population_path.shape[-1] - 1)
     workers = s.working_age_path[..., t]
